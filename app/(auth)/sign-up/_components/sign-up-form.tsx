@@ -1,0 +1,54 @@
+"use client";
+import { signIn } from "next-auth/react";
+import { useRouter } from "next/navigation";
+import { useActionState } from "react";
+import { Alert } from "@/components/ui/alert";
+import { Field } from "@/components/ui/field";
+import { SubmitButton } from "@/components/ui/submit-button";
+import type { ActionResult } from "@/lib/actions/safe-action";
+import { signUpAction } from "@/lib/actions/sign-up";
+import { usePendingInviteEmail } from "@/components/auth/pending-invite";
+
+type Result = ActionResult<{ teamSlug: string }>;
+
+export function SignUpForm({ next }: { next: string | null }) {
+  const router = useRouter();
+  const invitedEmail = usePendingInviteEmail();
+
+  const [state, action] = useActionState<Result | null, FormData>(async (previous, formData) => {
+    const result = await signUpAction(previous, formData);
+    if (!result.ok) return result;
+    const signedIn = await signIn("credentials", {
+      email: String(formData.get("email") ?? ""),
+      password: String(formData.get("password") ?? ""),
+      redirect: false,
+    });
+    if (!signedIn?.ok) return { ok: false, error: "Your account was created, but signing in failed. Please sign in." };
+    router.replace(next ?? `/t/${result.data.teamSlug}`);
+    router.refresh();
+    return result;
+  }, null);
+
+  const errors = state && !state.ok ? state.fieldErrors : undefined;
+  return (
+    <form action={action} className="space-y-4" noValidate>
+      {state && !state.ok && !state.fieldErrors ? <Alert tone="error">{state.error}</Alert> : null}
+      <Field label="Your name" name="name" autoComplete="name" required errors={errors?.name} />
+      <Field label="Work e-mail" name="email" type="email" autoComplete="email" required errors={errors?.email} defaultValue={invitedEmail} key={invitedEmail} />
+      <Field
+        label="Password"
+        name="password"
+        type="password"
+        autoComplete="new-password"
+        required
+        minLength={12}
+        errors={errors?.password}
+        hint="At least 12 characters. A few unrelated words make a strong, memorable password."
+      />
+      {next ? null : <Field label="Team name" name="teamName" placeholder="Acme AI" errors={errors?.teamName} hint="You can rename it or create more teams later." />}
+      <SubmitButton className="w-full" pendingLabel="Creating your account…">
+        Create account
+      </SubmitButton>
+    </form>
+  );
+}

@@ -1,0 +1,19 @@
+import { TeamSwitcher } from "@/components/dashboard/team-switcher";
+import { TeamNav } from "@/components/dashboard/team-nav";
+import { teamPageContext } from "@/lib/auth/team-page";
+import { listTeamsOf } from "@/lib/teams/teams";
+
+export default async function TeamLayout({ children, params }: { children: React.ReactNode; params: Promise<{ teamSlug: string }> }) {
+  const { teamSlug } = await params;
+  const ctx = await teamPageContext(teamSlug);
+  const teams = await listTeamsOf(ctx.user.id);
+  return (
+    <div className="mx-auto flex max-w-6xl flex-col gap-8 px-6 py-8 md:flex-row">
+      <aside className="w-full shrink-0 space-y-4 md:w-56">
+        <TeamSwitcher current={{ ...ctx.team, role: ctx.membership.role }} teams={teams} />
+        <TeamNav slug={ctx.team.slug} />
+      </aside>
+      <main className="min-w-0 flex-1">{children}</main>
+    </div>
+  );
+}

@@ -1,0 +1,54 @@
+// /t/[teamSlug] — the team's overview: who is in it and what happened lately.
+import type { Metadata } from "next";
+import { ButtonLink } from "@/components/ui/button";
+import { Card } from "@/components/ui/card";
+import { EmptyState } from "@/components/ui/empty-state";
+import { AuditList } from "@/components/dashboard/audit-list";
+import { recentAuditEvents } from "@/lib/audit/queries";
+import { can, ROLE_LABELS } from "@/lib/auth/permissions";
+import { teamPageContext } from "@/lib/auth/team-page";
+import { listPendingInvites } from "@/lib/teams/invites";
+import { listMembers } from "@/lib/teams/members";
+
+export const metadata: Metadata = { title: "Overview" };
+
+export default async function TeamOverviewPage({ params }: { params: Promise<{ teamSlug: string }> }) {
+  const ctx = await teamPageContext((await params).teamSlug);
+  const canAudit = can(ctx.membership.role, "audit.read");
+  const [members, invites, events] = await Promise.all([
+    listMembers(ctx),
+    can(ctx.membership.role, "members.invite") ? listPendingInvites(ctx) : Promise.resolve([]),
+    canAudit ? recentAuditEvents(ctx, 8) : Promise.resolve([]),
+  ]);
+  const stats = [
+    { label: "Members", value: members.length },
+    { label: "Pending invitations", value: invites.length },
+    { label: "Your role", value: ROLE_LABELS[ctx.membership.role] },
+  ];
+  return (
+    <div className="space-y-6">
+      <div className="flex flex-wrap items-end justify-between gap-4">
+        <div>
+          <h1 className="text-2xl font-semibold tracking-tight">{ctx.team.name}</h1>
+          <p className="mt-1 text-sm text-slate-500">Team overview</p>
+        </div>
+        {can(ctx.membership.role, "members.invite") ? (
+          <ButtonLink href={`/t/${ctx.team.slug}/members`}>Invite teammates</ButtonLink>
+        ) : null}
+      </div>
+      <dl className="grid gap-4 sm:grid-cols-3">
+        {stats.map((stat) => (
+          <div key={stat.label} className="rounded-xl bg-white px-5 py-4 ring-1 ring-slate-200">
+            <dt className="text-sm text-slate-500">{stat.label}</dt>
+            <dd className="mt-1 text-2xl font-semibold">{stat.value}</dd>
+          </div>
+        ))}
+      </dl>
+      {canAudit ? (
+        <Card title="Recent activity" description="The latest entries of the team's audit log.">
+          {events.length === 0 ? <EmptyState title="Nothing has happened yet." /> : <AuditList events={events} />}
+        </Card>
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,42 @@
+import type { AuditEventRow } from "@/lib/audit/queries";
+
+const DESCRIPTIONS: Record<string, string> = {
+  "user.sign_up": "signed up",
+  "team.create": "created the team",
+  "invite.create": "invited",
+  "invite.revoke": "revoked the invitation of",
+  "invite.accept": "accepted an invitation",
+  "member.role_change": "changed the role of",
+  "member.remove": "removed",
+  "member.leave": "left the team",
+  "team.ownership_transfer": "transferred ownership to",
+};
+
+function targetLabel(targets: AuditEventRow["targets"]): string {
+  if (!Array.isArray(targets)) return "";
+  const first = targets[0];
+  if (first && typeof first === "object" && !Array.isArray(first) && typeof first.label === "string") return first.label;
+  return "";
+}
+
+export function AuditList({ events }: { events: AuditEventRow[] }) {
+  const format = new Intl.DateTimeFormat("en", { dateStyle: "medium", timeStyle: "short" });
+  return (
+    <ol className="divide-y divide-slate-100">
+      {events.map((event) => {
+        const description = DESCRIPTIONS[event.action] ?? event.action;
+        const target = ["invite.accept", "member.leave", "team.create", "user.sign_up"].includes(event.action) ? "" : targetLabel(event.targets);
+        return (
+          <li key={event.id} className="flex items-baseline justify-between gap-4 py-2.5 text-sm">
+            <span>
+              <span className="font-medium">{event.actorLabel ?? "System"}</span> {description} {target ? <span className="font-medium">{target}</span> : null}
+            </span>
+            <time dateTime={event.createdAt.toISOString()} className="shrink-0 text-xs text-slate-500">
+              {format.format(event.createdAt)}
+            </time>
+          </li>
+        );
+      })}
+    </ol>
+  );
+}

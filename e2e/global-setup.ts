@@ -1,0 +1,45 @@
+// One app for the whole e2e run: a fresh database, a real SMTP server, and the production server (server.ts)
+// on the built app. Workers find it through the environment variables set here.
+import { randomBytes } from "node:crypto";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { createDatabase, databaseUrl, dropDatabase, scratchDatabaseName } from "../lib/db/admin";
+import { findFreePort, startScratchServer } from "../lib/db/scratch-server";
+import { startApp } from "./support/app-process";
+import { startMailbox } from "./support/mailbox";
+
+export default async function globalSetup() {
+  const server = await startScratchServer();
+  const database = scratchDatabaseName("keyward_e2e");
+  await createDatabase(server.adminUrl, database);
+  const mailbox = await startMailbox();
+  const dataDir = await mkdtemp(path.join(tmpdir(), "keyward-e2e-"));
+  const port = await findFreePort();
+  const appUrl = `http://127.0.0.1:${port}`;
+  const env = {
+    ...process.env,
+    NODE_ENV: "production" as const,
+    DATABASE_URL: databaseUrl(server.adminUrl, database),
+    AUTH_SECRET: randomBytes(32).toString("base64"),
+    ENCRYPTION_KEY: randomBytes(32).toString("base64"),
+    APP_URL: appUrl,
+    SMTP_URL: mailbox.smtpUrl,
+    DATA_DIR: dataDir,
+    LOG_LEVEL: "warn",
+  };
+  const app = await startApp(env, port);
+  process.env.KEYWARD_E2E_BASE_URL = app.url;
+  process.env.KEYWARD_E2E_MAILBOX_URL = mailbox.apiUrl;
+  process.env.KEYWARD_E2E_DATABASE_URL = env.DATABASE_URL;
+  process.env.KEYWARD_E2E_DATA_DIR = dataDir;
+
+  return async () => {
+    const code = await app.stop();
+    if (code !== 0) process.stderr.write(`The app exited with ${code}:\n${app.output()}\n`);
+    await mailbox.close();
+    await dropDatabase(server.adminUrl, database);
+    await server.stop();
+    await rm(dataDir, { recursive: true, force: true });
+  };
+}

@@ -1,0 +1,22 @@
+import nextVitals from "eslint-config-next/core-web-vitals";
+import nextTs from "eslint-config-next/typescript";
+
+const config = [
+  ...nextVitals,
+  ...nextTs,
+  {
+    rules: {
+      "@typescript-eslint/no-explicit-any": "error",
+      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
+      // Logs go through the redacting logger (lib/logger.ts); CLI and scripts write to stdout/stderr directly.
+      "no-console": "error",
+    },
+  },
+  {
+    files: ["scripts/**", "bin/**", "e2e/**", "bench/**", "**/*.test.ts", "**/testing/**"],
+    rules: { "no-console": "off" },
+  },
+  { ignores: [".next/**", "node_modules/**", "lib/generated/**", ".data/**", "next-env.d.ts", "test-results/**", "playwright-report/**"] },
+];
+
+export default config;

@@ -1,0 +1,82 @@
+// The wrappers every server action goes through: actor → (team membership → permission) → input → result.
+import { unstable_rethrow } from "next/navigation";
+import { z } from "zod";
+import { AppError, toAppError, type FieldErrors } from "@/lib/api/errors";
+import { currentSession } from "@/lib/auth/current";
+import type { Permission } from "@/lib/auth/permissions";
+import { requestContext } from "@/lib/auth/request-context";
+import type { ActiveSession } from "@/lib/auth/sessions";
+import { resolveTeamContext, type TeamContext } from "@/lib/teams/context";
+import type { RequestContext } from "@/lib/audit/record";
+
+export type ActionResult<T> = { ok: true; data: T } | { ok: false; error: string; fieldErrors?: FieldErrors };
+export type FormAction<T> = (previous: ActionResult<T> | null, formData: FormData) => Promise<ActionResult<T>>;
+
+function formToObject(formData: FormData): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of formData.entries()) {
+    if (typeof value === "string" && !key.startsWith("$ACTION")) out[key] = value;
+  }
+  return out;
+}
+
+function failure(error: unknown): { ok: false; error: string; fieldErrors?: FieldErrors } {
+  unstable_rethrow(error); // redirect() and notFound() are control flow, not failures
+  const appError = toAppError(error);
+  return { ok: false, error: appError.message, fieldErrors: appError.fieldErrors };
+}
+
+/** An action anyone may call (sign-up). */
+export function publicAction<S extends z.ZodType, T>(
+  schema: S,
+  fn: (input: z.infer<S>, request: RequestContext) => Promise<T>,
+): FormAction<T> {
+  return async (_previous, formData) => {
+    try {
+      return { ok: true, data: await fn(schema.parse(formToObject(formData)), await requestContext()) };
+    } catch (error) {
+      return failure(error);
+    }
+  };
+}
+
+/** An action for any signed-in user, about their own account. */
+export function userAction<S extends z.ZodType, T>(
+  schema: S,
+  fn: (input: z.infer<S>, ctx: { session: ActiveSession; request: RequestContext }) => Promise<T>,
+): FormAction<T> {
+  return async (_previous, formData) => {
+    try {
+      const session = await currentSession();
+      if (!session) throw new AppError("unauthorized");
+      const input = schema.parse(formToObject(formData));
+      return { ok: true, data: await fn(input, { session, request: await requestContext() }) };
+    } catch (error) {
+      return failure(error);
+    }
+  };
+}
+
+const teamSlugSchema = z.object({ teamSlug: z.string().min(1).max(64) });
+
+/**
+ * An action on a team's data. The team comes from the form's `teamSlug`; a user who is not a member gets
+ * the same "not found" as for a team that does not exist, before their input is even looked at.
+ */
+export function teamAction<S extends z.ZodType, T>(
+  config: { schema: S; permission: Permission },
+  fn: (input: z.infer<S>, ctx: TeamContext) => Promise<T>,
+): FormAction<T> {
+  return async (_previous, formData) => {
+    try {
+      const session = await currentSession();
+      if (!session) throw new AppError("unauthorized");
+      const raw = formToObject(formData);
+      const { teamSlug } = teamSlugSchema.parse(raw);
+      const ctx = await resolveTeamContext(session, teamSlug, config.permission, await requestContext());
+      return { ok: true, data: await fn(config.schema.parse(raw), ctx) };
+    } catch (error) {
+      return failure(error);
+    }
+  };
+}

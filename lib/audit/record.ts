@@ -1,0 +1,53 @@
+// recordAudit: written inside the same transaction as the change it describes, so neither exists alone.
+import type { Tx } from "@/lib/db/client";
+import type { Prisma } from "@/lib/generated/prisma/client";
+
+export const AUDIT_ACTIONS = [
+  "user.sign_up",
+  "user.password_change",
+  "user.sign_out_everywhere",
+  "team.create",
+  "invite.create",
+  "invite.revoke",
+  "invite.accept",
+  "member.role_change",
+  "member.remove",
+  "member.leave",
+  "team.ownership_transfer",
+] as const;
+
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+
+export type AuditActor =
+  | { type: "user"; id: string; label: string }
+  | { type: "system"; label: string };
+
+export type AuditTarget = { type: "user" | "team" | "invite" | "membership"; id: string; label?: string };
+
+export type RequestContext = { ip: string | null; userAgent: string | null };
+
+export type AuditInput = {
+  teamId: string | null;
+  actor: AuditActor;
+  action: AuditAction;
+  targets?: AuditTarget[];
+  /** Non-secret details (old and new role, …). Never put a secret here. */
+  metadata?: Prisma.InputJsonObject;
+  context: RequestContext;
+};
+
+export async function recordAudit(tx: Tx, input: AuditInput): Promise<void> {
+  await tx.auditEvent.create({
+    data: {
+      teamId: input.teamId,
+      actorType: input.actor.type,
+      actorId: input.actor.type === "user" ? input.actor.id : null,
+      actorLabel: input.actor.label,
+      action: input.action,
+      targets: input.targets ?? [],
+      metadata: input.metadata ?? {},
+      ip: input.context.ip,
+      userAgent: input.context.userAgent?.slice(0, 512) ?? null,
+    },
+  });
+}

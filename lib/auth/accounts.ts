@@ -1,0 +1,82 @@
+// Accounts: sign-up (user + first team), password change, sign out everywhere.
+import { AppError } from "@/lib/api/errors";
+import { recordAudit, type RequestContext } from "@/lib/audit/record";
+import { hashPassword, verifyPassword } from "@/lib/auth/password";
+import { revokeUserSessions, type ActiveSession } from "@/lib/auth/sessions";
+import { db } from "@/lib/db/client";
+import { createTeamWithOwner } from "@/lib/teams/teams";
+import type { ChangePasswordInput, SignUpInput } from "@/lib/validations/auth";
+
+export const ACCOUNT_ERRORS = {
+  emailTaken: "An account with this e-mail already exists. Sign in instead.",
+  wrongPassword: "Your current password is not correct.",
+} as const;
+
+export async function signUp(input: SignUpInput, context: RequestContext) {
+  const passwordHash = await hashPassword(input.password);
+  try {
+    return await db().$transaction(async (tx) => {
+      const user = await tx.user.create({
+        data: { email: input.email, name: input.name, passwordHash },
+        select: { id: true, email: true, name: true },
+      });
+      const actor = { type: "user" as const, id: user.id, label: user.email };
+      const team = await createTeamWithOwner(tx, {
+        name: input.teamName || `${input.name}'s team`,
+        ownerId: user.id,
+        actor,
+        context,
+      });
+      await recordAudit(tx, {
+        teamId: team.id,
+        actor,
+        action: "user.sign_up",
+        targets: [{ type: "user", id: user.id, label: user.email }],
+        context,
+      });
+      return { user, team };
+    });
+  } catch (error) {
+    if (typeof error === "object" && error !== null && (error as { code?: unknown }).code === "P2002") {
+      throw new AppError("conflict", ACCOUNT_ERRORS.emailTaken);
+    }
+    throw error;
+  }
+}
+
+/** Changes the password and ends every other session of the user at once; this browser stays signed in. */
+export async function changePassword(session: ActiveSession, input: ChangePasswordInput, context: RequestContext) {
+  const user = await db().user.findUniqueOrThrow({ where: { id: session.user.id }, select: { passwordHash: true } });
+  if (!(await verifyPassword(user.passwordHash, input.currentPassword))) {
+    throw new AppError("unprocessable", ACCOUNT_ERRORS.wrongPassword, { currentPassword: [ACCOUNT_ERRORS.wrongPassword] });
+  }
+  const passwordHash = await hashPassword(input.password);
+  return db().$transaction(async (tx) => {
+    await tx.user.update({ where: { id: session.user.id }, data: { passwordHash, passwordChangedAt: new Date() } });
+    const ended = await revokeUserSessions(tx, session.user.id, session.sessionId);
+    await recordAudit(tx, {
+      teamId: null,
+      actor: { type: "user", id: session.user.id, label: session.user.email },
+      action: "user.password_change",
+      targets: [{ type: "user", id: session.user.id, label: session.user.email }],
+      metadata: { sessionsEnded: ended },
+      context,
+    });
+    return { sessionsEnded: ended };
+  });
+}
+
+export async function signOutEverywhere(session: ActiveSession, context: RequestContext) {
+  return db().$transaction(async (tx) => {
+    const ended = await revokeUserSessions(tx, session.user.id);
+    await recordAudit(tx, {
+      teamId: null,
+      actor: { type: "user", id: session.user.id, label: session.user.email },
+      action: "user.sign_out_everywhere",
+      targets: [{ type: "user", id: session.user.id, label: session.user.email }],
+      metadata: { sessionsEnded: ended },
+      context,
+    });
+    return { sessionsEnded: ended };
+  });
+}

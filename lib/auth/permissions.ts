@@ -1,0 +1,54 @@
+// Roles and what each may do: the one map. Handlers ask `can(role, permission)`; they never compare roles.
+import type { Role } from "@/lib/generated/prisma/enums";
+
+export type { Role };
+
+export const ROLES = ["owner", "admin", "member", "viewer"] as const satisfies readonly Role[];
+
+export const PERMISSIONS = [
+  "team.read",
+  "team.update",
+  "team.delete",
+  "members.read",
+  "members.invite",
+  "members.update_role",
+  "members.remove",
+  "ownership.transfer",
+  "audit.read",
+] as const;
+
+export type Permission = (typeof PERMISSIONS)[number];
+
+const ALL: readonly Permission[] = PERMISSIONS;
+
+export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
+  owner: ALL,
+  admin: ALL.filter((p) => p !== "team.delete" && p !== "ownership.transfer"),
+  member: ["team.read", "members.read"],
+  viewer: ["team.read", "members.read"],
+};
+
+export function can(role: Role, permission: Permission): boolean {
+  return ROLE_PERMISSIONS[role].includes(permission);
+}
+
+// Higher rank = more power. Used for "who may manage whom", never for permissions themselves.
+const RANK: Record<Role, number> = { owner: 3, admin: 2, member: 1, viewer: 0 };
+
+/**
+ * Whether an actor may give `target` the role `to` (or remove them, with `to` undefined). An actor never
+ * grants above their own role and never manages someone ranked above them: an admin cannot demote or
+ * remove an owner, nor make anyone an owner.
+ */
+export function canManage(actor: Role, target: Role, to?: Role): boolean {
+  if (RANK[target] > RANK[actor]) return false;
+  if (to !== undefined && RANK[to] > RANK[actor]) return false;
+  return true;
+}
+
+export const ROLE_LABELS: Record<Role, string> = {
+  owner: "Owner",
+  admin: "Admin",
+  member: "Member",
+  viewer: "Viewer",
+};

@@ -1,0 +1,13 @@
+// Who is asking from where: the client IP set by our server from the socket, and the user agent.
+import { headers } from "next/headers";
+import type { RequestContext } from "@/lib/audit/record";
+import { CLIENT_IP_HEADER } from "@/lib/auth/client-ip";
+
+
+export function contextFromHeaders(h: Pick<Headers, "get">): RequestContext {
+  return { ip: h.get(CLIENT_IP_HEADER), userAgent: h.get("user-agent") };
+}
+
+export async function requestContext(): Promise<RequestContext> {
+  return contextFromHeaders(await headers());
+}

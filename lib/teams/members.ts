@@ -1,0 +1,116 @@
+// Team members: list, change role, remove, leave, transfer ownership. Every query carries ctx.team.id.
+import { AppError } from "@/lib/api/errors";
+import { recordAudit } from "@/lib/audit/record";
+import { canManage } from "@/lib/auth/permissions";
+import { db, type Tx } from "@/lib/db/client";
+import type { Role } from "@/lib/generated/prisma/enums";
+import { actorOf, type TeamContext } from "@/lib/teams/context";
+
+export const MEMBER_ERRORS = {
+  lastOwner: "A team needs at least one owner. Make someone else an owner first.",
+  self: "You can't do this to your own membership here.",
+  outranked: "You can't manage someone with a higher role, or grant a role above your own.",
+} as const;
+
+const ROLE_ORDER: Record<Role, number> = { owner: 0, admin: 1, member: 2, viewer: 3 };
+
+export async function listMembers(ctx: Pick<TeamContext, "team">) {
+  const rows = await db().membership.findMany({
+    where: { teamId: ctx.team.id },
+    select: { id: true, role: true, createdAt: true, user: { select: { id: true, email: true, name: true } } },
+  });
+  return rows.sort((a, b) => ROLE_ORDER[a.role] - ROLE_ORDER[b.role] || a.createdAt.getTime() - b.createdAt.getTime());
+}
+
+// Serialises membership changes of one team, so two owners demoting each other cannot leave it ownerless.
+async function lockTeam(tx: Tx, teamId: string): Promise<void> {
+  await tx.$queryRaw`SELECT id FROM "Team" WHERE id = ${teamId}::uuid FOR UPDATE`;
+}
+
+async function findTeamMembership(tx: Tx, ctx: Pick<TeamContext, "team">, membershipId: string) {
+  const membership = await tx.membership.findFirst({
+    where: { id: membershipId, teamId: ctx.team.id },
+    select: { id: true, role: true, userId: true, user: { select: { email: true } } },
+  });
+  if (!membership) throw new AppError("not_found");
+  return membership;
+}
+
+async function assertAnotherOwner(tx: Tx, teamId: string, leavingUserId: string): Promise<void> {
+  const owners = await tx.membership.count({ where: { teamId, role: "owner", userId: { not: leavingUserId } } });
+  if (owners === 0) throw new AppError("conflict", MEMBER_ERRORS.lastOwner);
+}
+
+export async function changeMemberRole(ctx: TeamContext, membershipId: string, role: Role) {
+  return db().$transaction(async (tx) => {
+    await lockTeam(tx, ctx.team.id);
+    const target = await findTeamMembership(tx, ctx, membershipId);
+    if (target.userId === ctx.user.id) throw new AppError("forbidden", MEMBER_ERRORS.self);
+    if (!canManage(ctx.membership.role, target.role, role)) throw new AppError("forbidden", MEMBER_ERRORS.outranked);
+    if (target.role === role) return target;
+    if (target.role === "owner") await assertAnotherOwner(tx, ctx.team.id, target.userId);
+    await tx.membership.update({ where: { id: target.id, teamId: ctx.team.id }, data: { role } });
+    await recordAudit(tx, {
+      teamId: ctx.team.id,
+      actor: actorOf(ctx),
+      action: "member.role_change",
+      targets: [{ type: "user", id: target.userId, label: target.user.email }],
+      metadata: { from: target.role, to: role },
+      context: ctx.request,
+    });
+    return { ...target, role };
+  });
+}
+
+export async function removeMember(ctx: TeamContext, membershipId: string) {
+  await db().$transaction(async (tx) => {
+    await lockTeam(tx, ctx.team.id);
+    const target = await findTeamMembership(tx, ctx, membershipId);
+    if (target.userId === ctx.user.id) throw new AppError("forbidden", MEMBER_ERRORS.self);
+    if (!canManage(ctx.membership.role, target.role)) throw new AppError("forbidden", MEMBER_ERRORS.outranked);
+    if (target.role === "owner") await assertAnotherOwner(tx, ctx.team.id, target.userId);
+    await tx.membership.delete({ where: { id: target.id, teamId: ctx.team.id } });
+    await recordAudit(tx, {
+      teamId: ctx.team.id,
+      actor: actorOf(ctx),
+      action: "member.remove",
+      targets: [{ type: "user", id: target.userId, label: target.user.email }],
+      metadata: { role: target.role },
+      context: ctx.request,
+    });
+  });
+}
+
+export async function leaveTeam(ctx: TeamContext) {
+  await db().$transaction(async (tx) => {
+    await lockTeam(tx, ctx.team.id);
+    if (ctx.membership.role === "owner") await assertAnotherOwner(tx, ctx.team.id, ctx.user.id);
+    await tx.membership.delete({ where: { id: ctx.membership.id, teamId: ctx.team.id } });
+    await recordAudit(tx, {
+      teamId: ctx.team.id,
+      actor: actorOf(ctx),
+      action: "member.leave",
+      targets: [{ type: "user", id: ctx.user.id, label: ctx.user.email }],
+      context: ctx.request,
+    });
+  });
+}
+
+/** Makes another member the owner; the current owner stays on as admin. */
+export async function transferOwnership(ctx: TeamContext, membershipId: string) {
+  await db().$transaction(async (tx) => {
+    await lockTeam(tx, ctx.team.id);
+    const target = await findTeamMembership(tx, ctx, membershipId);
+    if (target.userId === ctx.user.id) throw new AppError("forbidden", MEMBER_ERRORS.self);
+    await tx.membership.update({ where: { id: target.id, teamId: ctx.team.id }, data: { role: "owner" } });
+    await tx.membership.update({ where: { id: ctx.membership.id, teamId: ctx.team.id }, data: { role: "admin" } });
+    await recordAudit(tx, {
+      teamId: ctx.team.id,
+      actor: actorOf(ctx),
+      action: "team.ownership_transfer",
+      targets: [{ type: "user", id: target.userId, label: target.user.email }],
+      metadata: { previousRole: target.role },
+      context: ctx.request,
+    });
+  });
+}

@@ -1,0 +1,60 @@
+// Teams: creation (with its owner) and the list a user can switch between.
+import { randomBytes } from "node:crypto";
+import { recordAudit, type AuditActor, type RequestContext } from "@/lib/audit/record";
+import { db, type Tx } from "@/lib/db/client";
+
+function slugify(name: string): string {
+  const base = name
+    .normalize("NFKD")
+    .replace(/[\u0300-\u036f]/g, "")
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-+|-+$/g, "")
+    .slice(0, 40);
+  return base || "team";
+}
+
+async function uniqueSlug(tx: Tx, name: string): Promise<string> {
+  const base = slugify(name);
+  if (!(await tx.team.findUnique({ where: { slug: base }, select: { id: true } }))) return base;
+  // A short random suffix rather than counting up: it does not reveal how many teams share a name.
+  for (;;) {
+    const candidate = `${base}-${randomBytes(3).toString("hex")}`;
+    if (!(await tx.team.findUnique({ where: { slug: candidate }, select: { id: true } }))) return candidate;
+  }
+}
+
+export async function createTeamWithOwner(
+  tx: Tx,
+  input: { name: string; ownerId: string; actor: AuditActor; context: RequestContext },
+) {
+  const team = await tx.team.create({
+    data: {
+      name: input.name,
+      slug: await uniqueSlug(tx, input.name),
+      memberships: { create: { userId: input.ownerId, role: "owner" } },
+    },
+    select: { id: true, slug: true, name: true },
+  });
+  await recordAudit(tx, {
+    teamId: team.id,
+    actor: input.actor,
+    action: "team.create",
+    targets: [{ type: "team", id: team.id, label: team.name }],
+    context: input.context,
+  });
+  return team;
+}
+
+export async function createTeam(input: { name: string; ownerId: string; actor: AuditActor; context: RequestContext }) {
+  return db().$transaction((tx) => createTeamWithOwner(tx, input));
+}
+
+export async function listTeamsOf(userId: string) {
+  const memberships = await db().membership.findMany({
+    where: { userId },
+    orderBy: { createdAt: "asc" },
+    select: { role: true, team: { select: { id: true, slug: true, name: true } } },
+  });
+  return memberships.map((m) => ({ ...m.team, role: m.role }));
+}

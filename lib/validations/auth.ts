@@ -1,0 +1,42 @@
+// Input schemas for accounts: sign-up, sign-in, password change.
+import { z } from "zod";
+import { PASSWORD_MAX_LENGTH, passwordProblems } from "@/lib/auth/password";
+
+export const emailSchema = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .max(254, "That e-mail address is too long.")
+  .pipe(z.email("Enter a valid e-mail address."));
+
+export const nameSchema = z.string().trim().min(1, "Enter your name.").max(100, "Use at most 100 characters.");
+
+// Sign-in only bounds the length: the rules apply when a password is chosen, not when it is used.
+export const signInSchema = z.object({
+  email: emailSchema,
+  password: z.string().min(1).max(PASSWORD_MAX_LENGTH),
+});
+
+function strongPassword<T extends { password: string; email?: string; name?: string }>(
+  value: T,
+  ctx: z.RefinementCtx,
+): void {
+  for (const message of passwordProblems(value.password, { email: value.email, name: value.name })) {
+    ctx.addIssue({ code: "custom", path: ["password"], message });
+  }
+}
+
+export const signUpSchema = z
+  .object({ name: nameSchema, email: emailSchema, password: z.string(), teamName: z.string().trim().max(100).optional() })
+  .superRefine(strongPassword);
+export type SignUpInput = z.infer<typeof signUpSchema>;
+
+export const changePasswordSchema = z
+  .object({ currentPassword: z.string().min(1, "Enter your current password.").max(PASSWORD_MAX_LENGTH), password: z.string() })
+  .superRefine((value, ctx) => {
+    strongPassword(value, ctx);
+    if (value.password === value.currentPassword) {
+      ctx.addIssue({ code: "custom", path: ["password"], message: "Choose a password different from the current one." });
+    }
+  });
+export type ChangePasswordInput = z.infer<typeof changePasswordSchema>;

@@ -1,0 +1,58 @@
+// The production server: one node:http server in front of Next.js. It prepares the runtime (secrets,
+// database, migrations), stamps the client IP from the socket, and shuts everything down cleanly.
+import http from "node:http";
+import next from "next";
+import { CLIENT_IP_HEADER } from "@/lib/auth/client-ip";
+import { EnvError } from "@/lib/env";
+import { logger } from "@/lib/logger";
+import { prepareRuntime } from "@/lib/server/runtime";
+
+const dev = process.argv.includes("--dev");
+
+async function main(): Promise<void> {
+  const runtime = await prepareRuntime((message) => logger.info(message));
+  const { HOST, PORT, APP_URL } = runtime.env;
+  process.env.NEXTAUTH_URL ??= APP_URL;
+
+  const app = next({ dev, dir: process.cwd(), hostname: HOST, port: PORT });
+  await app.prepare();
+  const handle = app.getRequestHandler();
+
+  const server = http.createServer((req, res) => {
+    // Only this server may say where a request came from: drop any client-sent copy first.
+    req.headers[CLIENT_IP_HEADER] = req.socket.remoteAddress ?? "";
+    void handle(req, res);
+  });
+  server.keepAliveTimeout = 65_000;
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, "shutting down");
+    const forced = setTimeout(() => process.exit(1), 15_000);
+    forced.unref();
+    server.close();
+    server.closeIdleConnections();
+    await app.close().catch(() => undefined);
+    await runtime.stop();
+    logger.info("stopped");
+    process.exit(0);
+  };
+  process.on("SIGINT", () => void shutdown("SIGINT"));
+  process.on("SIGTERM", () => void shutdown("SIGTERM"));
+
+  await new Promise<void>((resolve) => server.listen(PORT, HOST, resolve));
+  const address = server.address();
+  const port = typeof address === "object" && address ? address.port : PORT;
+  logger.info({ address: `${HOST}:${port}`, embeddedDatabase: runtime.embedded }, `Keyward is ready on http://${HOST}:${port}`);
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof EnvError) {
+    process.stderr.write(`${error.message}\n`);
+  } else {
+    logger.fatal({ err: error }, "start-up failed");
+  }
+  process.exit(1);
+});
