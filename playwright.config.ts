@@ -4,9 +4,21 @@ import chromium from "@sparticuz/chromium";
 import { defineConfig } from "@playwright/test";
 
 const executablePath = process.env.KEYWARD_CHROMIUM_PATH || (await chromium.executablePath());
-// Without these, Chromium keeps calling Google services, which a closed network refuses by the hundred.
-const quietFlags = ["--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--no-sandbox"];
-const args = [...new Set([...(process.env.KEYWARD_CHROMIUM_PATH ? ["--headless=new", "--disable-gpu"] : chromium.args), ...quietFlags])];
+// Our own flags, not @sparticuz/chromium's Lambda set: that one has --single-process (closing a context
+// kills the browser) and --disable-web-security (which would void every browser-side security check).
+// The quiet ones stop Chromium calling Google services, which a closed network refuses by the hundred.
+const args = [
+  "--no-sandbox", // we run as root in containers
+  "--disable-dev-shm-usage",
+  "--disable-gpu",
+  "--use-gl=angle",
+  "--use-angle=swiftshader",
+  "--font-render-hinting=none",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--no-first-run",
+];
 
 export default defineConfig({
   testDir: "e2e",

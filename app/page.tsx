@@ -25,7 +25,7 @@ const SNIPPET = `import OpenAI from "openai";
 
 const openai = new OpenAI({
   baseURL: "https://keyward.your-company.com/v1",
-  apiKey: process.env.KEYWARD_KEY, // kw_live_… — yours alone
+  apiKey: process.env.KEYWARD_KEY, // your own kw_… key
 });`;
 
 export default function LandingPage() {

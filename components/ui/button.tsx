@@ -13,7 +13,7 @@ const SIZES = { sm: "px-2.5 py-1.5 text-xs", md: "px-3.5 py-2 text-sm" } as cons
 export type ButtonStyle = { variant?: keyof typeof VARIANTS; size?: keyof typeof SIZES };
 
 export function buttonClass({ variant = "primary", size = "md" }: ButtonStyle = {}, extra = ""): string {
-  return `inline-flex items-center justify-center gap-2 rounded-md font-medium shadow-xs transition-colors disabled:cursor-not-allowed ${VARIANTS[variant]} ${SIZES[size]} ${extra}`;
+  return `inline-flex items-center justify-center gap-2 whitespace-nowrap rounded-md font-medium shadow-xs transition-colors disabled:cursor-not-allowed ${VARIANTS[variant]} ${SIZES[size]} ${extra}`;
 }
 
 export function Button({ variant, size, className = "", type = "button", ...props }: ComponentProps<"button"> & ButtonStyle) {

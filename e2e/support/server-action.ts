@@ -19,8 +19,13 @@ export async function callFormAction(
   action: { file: string; name: string },
   fields: Record<string, string>,
 ): Promise<{ status: number; body: string }> {
-  const multipart: Record<string, string> = { "0": JSON.stringify(["$undefined", "$K1"]) };
-  for (const [key, value] of Object.entries(fields)) multipart[`1_${key}`] = value;
+  // As React 19.3's encodeReply does: the form's fields first, named "_<formId>_<field>", the root part "0"
+  // last. Should React change this encoding, the action sees an empty form and answers with a validation
+  // error, so the assertions fail rather than pass by accident.
+  // (A FormData, not an object: an object would list the integer-like key "0" first whatever we do.)
+  const multipart = new FormData();
+  for (const [key, value] of Object.entries(fields)) multipart.append(`_1_${key}`, value);
+  multipart.append("0", JSON.stringify([null, "$K1"]));
   const response = await request.post(pagePath, {
     headers: { "Next-Action": serverActionId(action.file, action.name), Accept: "text/x-component" },
     multipart,

@@ -1,0 +1,103 @@
+import { readFile, rm, stat, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { afterAll, expect, it } from "vitest";
+import { withClient } from "./admin";
+import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from "./embedded";
+import { findFreePort, makeEmbeddedTempDir } from "./scratch-server";
+
+const handles: EmbeddedPostgresHandle[] = [];
+const dirs: string[] = [];
+afterAll(async () => {
+  for (const handle of handles) await handle.stop();
+  for (const dir of dirs) await rm(dir, { recursive: true, force: true });
+});
+
+async function start(dataDir: string, port: number): Promise<EmbeddedPostgresHandle> {
+  const handle = await startEmbeddedPostgres({ dataDir, port });
+  handles.push(handle);
+  return handle;
+}
+
+it("keeps data across restarts and lets a second starter reuse the running server", async () => {
+  const dataDir = await makeEmbeddedTempDir("keyward-embedded-test-");
+  dirs.push(dataDir);
+  const port = await findFreePort();
+
+  const first = await start(dataDir, port);
+  expect(first.owned).toBe(true);
+  expect(first.url).toMatch(new RegExp(`^postgresql://postgres:[0-9a-f]+@127\\.0\\.0\\.1:${port}/keyward$`));
+  await withClient(first.url, async (client) => {
+    await client.query("CREATE TABLE note (body text)");
+    await client.query("INSERT INTO note VALUES ('survives restarts')");
+    const listen = await client.query<{ listen_addresses: string }>("SHOW listen_addresses");
+    expect(listen.rows[0]?.listen_addresses).toBe("127.0.0.1");
+  });
+
+  const credentials = path.join(dataDir, "postgres.json");
+  expect((await stat(credentials)).mode & 0o777).toBe(0o600);
+  expect(JSON.parse(await readFile(credentials, "utf8"))).toMatchObject({ port, user: "postgres" });
+
+  // An operator's CLI command while the app server runs: same data directory, no second postmaster.
+  const second = await start(dataDir, port);
+  expect(second.owned).toBe(false);
+  expect(second.url).toBe(first.url);
+  await second.stop();
+  await withClient(first.url, async (client) => {
+    expect((await client.query("SELECT body FROM note")).rows).toEqual([{ body: "survives restarts" }]);
+  });
+
+  await first.stop();
+  await first.stop(); // idempotent
+  await expect(withClient(first.url, (client) => client.query("SELECT 1"))).rejects.toThrow();
+
+  const again = await start(dataDir, port);
+  expect(again.owned).toBe(true);
+  await withClient(again.url, async (client) => {
+    expect((await client.query("SELECT body FROM note")).rows).toEqual([{ body: "survives restarts" }]);
+  });
+  await again.stop();
+});
+
+it("starts after a crash left a stale postmaster.pid, even one whose PID now names another process", async () => {
+  const dataDir = await makeEmbeddedTempDir("keyward-embedded-test-");
+  dirs.push(dataDir);
+  const port = await findFreePort();
+  const pidFile = path.join(dataDir, "postgres", "postmaster.pid");
+
+  const crashed = await start(dataDir, port);
+  await withClient(crashed.url, (client) => client.query("CREATE TABLE note AS SELECT 'committed' AS body"));
+  const postmaster = Number((await readFile(pidFile, "utf8")).split("\n")[0]);
+  process.kill(postmaster, "SIGKILL");
+  await waitUntil(() => !isAlive(postmaster));
+
+  const recovered = await start(dataDir, port);
+  expect(recovered.owned).toBe(true);
+  await withClient(recovered.url, async (client) => {
+    expect((await client.query("SELECT body FROM note")).rows).toEqual([{ body: "committed" }]);
+  });
+  await recovered.stop();
+
+  // After a reboot the old PID may belong to anything, here this very test process.
+  const lines = [String(process.pid), path.join(dataDir, "postgres"), "0", String(port), "", "127.0.0.1", "0 0", "ready", ""];
+  await writeFile(pidFile, lines.join("\n"));
+  const afterReboot = await start(dataDir, port);
+  expect(afterReboot.owned).toBe(true);
+  await afterReboot.stop();
+});
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function waitUntil(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error("timed out waiting");
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
