@@ -10,7 +10,7 @@ import { prepareRuntime } from "@/lib/server/runtime";
 const dev = process.argv.includes("--dev");
 
 async function main(): Promise<void> {
-  const runtime = await prepareRuntime((message) => logger.info(message));
+  const runtime = await prepareRuntime({ log: (message) => logger.info(message), notice: (message) => logger.warn(message), debug: (message) => logger.debug(message) });
   const { HOST, PORT, APP_URL } = runtime.env;
   process.env.NEXTAUTH_URL ??= APP_URL;
 

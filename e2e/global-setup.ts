@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { createDatabase, databaseUrl, dropDatabase, scratchDatabaseName } from "../lib/db/admin";
 import { findFreePort, startScratchServer } from "../lib/db/scratch-server";
-import { startApp } from "./support/app-process";
+import { startApp } from "../lib/testing/app-process";
 import { startMailbox } from "./support/mailbox";
 
 export default async function globalSetup() {

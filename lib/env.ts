@@ -31,7 +31,7 @@ export class EnvError extends Error {
 }
 
 /** Parses an environment; empty strings count as unset so `FOO=` in a .env file falls back to defaults. */
-export function parseEnv(source: NodeJS.ProcessEnv): Env {
+export function parseEnv(source: Record<string, string | undefined>): Env {
   const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ""));
   const result = envSchema.safeParse(cleaned);
   if (!result.success) {

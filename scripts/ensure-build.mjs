@@ -8,7 +8,8 @@ import { fileURLToPath } from "node:url";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const SOURCES = ["app", "components", "lib", "public", "prisma/schema.prisma", "package-lock.json", "next.config.ts", "postcss.config.mjs", "tsconfig.json"];
-const SKIP = new Set(["generated", "node_modules"]);
+const SKIP = new Set(["generated", "node_modules", "testing"]);
+const isTest = (name) => /\.(int\.)?test\.tsx?$/.test(name);
 const stampFile = path.join(root, ".next", "keyward-source-fingerprint");
 
 function walk(entry, hash) {
@@ -16,7 +17,7 @@ function walk(entry, hash) {
   if (!existsSync(full)) return;
   const stat = statSync(full);
   if (stat.isDirectory()) {
-    for (const name of readdirSync(full).sort()) if (!SKIP.has(name)) walk(path.join(entry, name), hash);
+    for (const name of readdirSync(full).sort()) if (!SKIP.has(name) && !isTest(name)) walk(path.join(entry, name), hash);
   } else {
     hash.update(`${entry}\0${stat.size}\0${stat.mtimeMs}\n`);
   }

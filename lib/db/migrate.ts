@@ -58,7 +58,8 @@ function checksumMatches(sql: string, checksum: string): boolean {
 
 /** Every `<dir>/<name>/migration.sql`, in name order (the timestamp prefix makes that chronological). */
 export async function readMigrations(migrationsDir: string = defaultMigrationsDir()): Promise<MigrationFile[]> {
-  const entries = await readdir(migrationsDir, { withFileTypes: true });
+  // Read at run time from the repo (the server runs from its root), not traced into Next's build output.
+  const entries = await readdir(/*turbopackIgnore: true*/ migrationsDir, { withFileTypes: true });
   const names = entries
     .filter((entry) => entry.isDirectory())
     .map((entry) => entry.name)
@@ -66,7 +67,7 @@ export async function readMigrations(migrationsDir: string = defaultMigrationsDi
   return Promise.all(
     names.map(async (name) => {
       const file = path.join(migrationsDir, name, "migration.sql");
-      const sql = await readFile(file, "utf8").catch((error: unknown) => {
+      const sql = await readFile(/*turbopackIgnore: true*/ file, "utf8").catch((error: unknown) => {
         throw new Error(`Migration folder ${name} has no readable migration.sql (${String(error)})`);
       });
       return { name, sql };

@@ -29,12 +29,16 @@ export interface DiffOptions {
 }
 
 /**
- * Prisma 7 schemas carry no datasource url and use the `prisma-client` generator; Prisma 6.19 wants a url
- * (any reachable value: the adapter does the connecting) and has nothing to generate here.
+ * Prisma 7 schemas carry no datasource url and use the `prisma-client` generator (with options 6.19 may
+ * not know); Prisma 6.19 wants a url (any value: the adapter does the connecting). Generators are reduced
+ * to `prisma-client-js` plus their previewFeatures, which can change what the engine migrates.
  */
 export function toPrisma6Schema(schema: string): string {
-  const withoutGenerators = schema.replace(/^generator\s+\w+\s*\{[^}]*\}\s*$/gm, "");
-  return withoutGenerators.replace(/^(datasource\s+\w+\s*\{)([^}]*)\}/m, (block, open: string, body: string) =>
+  const generators = schema.replace(/^generator\s+(\w+)\s*\{([^}]*)\}/gm, (_block, name: string, body: string) => {
+    const preview = /^\s*previewFeatures\s*=.*$/m.exec(body)?.[0].trim();
+    return `generator ${name} {\n  provider = "prisma-client-js"\n${preview ? `  ${preview}\n` : ""}}`;
+  });
+  return generators.replace(/^(datasource\s+\w+\s*\{)([^}]*)\}/m, (block, open: string, body: string) =>
     /^\s*url\s*=/m.test(body) ? block : `${open}${body}  url = env("DATABASE_URL")\n}`,
   );
 }

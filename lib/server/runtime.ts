@@ -7,15 +7,18 @@ import { loadOrCreateLocalSecrets } from "@/lib/server/secrets";
 
 export type Runtime = { env: Env; embedded: boolean; stop(): Promise<void> };
 
-export async function prepareRuntime(log: (message: string) => void): Promise<Runtime> {
+/** `log` for progress; `notice` for the few things an operator must see whatever the log level. */
+export type RuntimeLog = { log: (message: string) => void; notice: (message: string) => void; debug?: (message: string) => void };
+
+export async function prepareRuntime({ log, notice, debug }: RuntimeLog): Promise<Runtime> {
   const dataDir = process.env.DATA_DIR || ".data";
   const embedded = !process.env.DATABASE_URL;
-  if (embedded) loadOrCreateLocalSecrets(dataDir, log);
+  if (embedded) loadOrCreateLocalSecrets(dataDir, notice);
   // Fails fast, naming every missing or invalid variable, before anything is started or changed.
   const config = parseEnv(process.env);
   let stop = async () => {};
   if (embedded) {
-    const pg = await startEmbeddedPostgres({ dataDir, port: config.EMBEDDED_PG_PORT, log });
+    const pg = await startEmbeddedPostgres({ dataDir, port: config.EMBEDDED_PG_PORT, log, output: debug ?? (() => undefined) });
     process.env.DATABASE_URL = pg.url;
     stop = () => pg.stop();
     log(pg.owned ? "Embedded PostgreSQL started." : "Using the embedded PostgreSQL already running for this data directory.");

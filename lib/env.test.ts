@@ -1,0 +1,48 @@
+import { randomBytes } from "node:crypto";
+import { describe, expect, it } from "vitest";
+import { EnvError, parseEnv } from "./env";
+
+const valid = {
+  AUTH_SECRET: randomBytes(32).toString("base64"),
+  ENCRYPTION_KEY: randomBytes(32).toString("base64"),
+};
+
+function problems(source: Record<string, string | undefined>): string[] {
+  try {
+    parseEnv(source);
+  } catch (error) {
+    if (error instanceof EnvError) return error.problems;
+    throw error;
+  }
+  return [];
+}
+
+describe("parseEnv", () => {
+  it("applies documented defaults", () => {
+    const env = parseEnv(valid);
+    expect(env).toMatchObject({ DATA_DIR: ".data", EMBEDDED_PG_PORT: 54329, PORT: 3000, HOST: "127.0.0.1", LOG_LEVEL: "info", APP_URL: "http://localhost:3000" });
+    expect(env.DATABASE_URL).toBeUndefined();
+  });
+
+  it("names every missing secret", () => {
+    expect(problems({})).toEqual(["AUTH_SECRET is missing", "ENCRYPTION_KEY is missing"]);
+    expect(problems({ AUTH_SECRET: valid.AUTH_SECRET, DATABASE_URL: "postgres://db/keyward" })).toEqual(["ENCRYPTION_KEY is missing"]);
+  });
+
+  it("treats empty values as unset", () => {
+    expect(problems({ ...valid, ENCRYPTION_KEY: "" })).toEqual(["ENCRYPTION_KEY is missing"]);
+  });
+
+  it("requires ENCRYPTION_KEY to be exactly 32 bytes and never echoes the value", () => {
+    const short = randomBytes(16).toString("base64");
+    const [problem] = problems({ ...valid, ENCRYPTION_KEY: short });
+    expect(problem).toBe("ENCRYPTION_KEY must be 32 random bytes, base64-encoded");
+    expect(problem).not.toContain(short);
+  });
+
+  it("refuses malformed URLs and ports with the variable's name", () => {
+    expect(problems({ ...valid, DATABASE_URL: "mysql://x/y" })[0]).toMatch(/^DATABASE_URL /);
+    expect(problems({ ...valid, PORT: "http" })[0]).toMatch(/^PORT /);
+    expect(problems({ ...valid, SMTP_URL: "not a url" })[0]).toMatch(/^SMTP_URL /);
+  });
+});

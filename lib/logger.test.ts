@@ -1,0 +1,50 @@
+import { Writable } from "node:stream";
+import pino from "pino";
+import { describe, expect, it, vi } from "vitest";
+
+// Capture what the real logger writes by swapping pino's destination for an in-memory stream.
+async function capture(log: (logger: pino.Logger) => void): Promise<string> {
+  const lines: string[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      lines.push(chunk.toString());
+      done();
+    },
+  });
+  vi.resetModules();
+  vi.doMock("pino", async (importOriginal) => {
+    const actual = await importOriginal<typeof import("pino")>();
+    const factory = Object.assign((options: pino.LoggerOptions) => actual.default(options, sink), actual.default);
+    return { ...actual, default: factory };
+  });
+  const { logger } = await import("./logger");
+  log(logger);
+  vi.doUnmock("pino");
+  return lines.join("");
+}
+
+describe("logger redaction", () => {
+  it("redacts secret fields wherever they are nested", async () => {
+    const out = await capture((logger) =>
+      logger.info({ password: "hunter2-hunter2", user: { apiKey: "abc", token: "t0k3n" }, headers: { "set-cookie": "sid=1", authorization: "Bearer zzz" } }, "login"),
+    );
+    for (const secret of ["hunter2-hunter2", "t0k3n", "sid=1", "Bearer zzz", '"abc"']) expect(out).not.toContain(secret);
+    expect(out).toContain("[redacted]");
+  });
+
+  it("redacts secrets by shape inside messages and errors", async () => {
+    const openaiKey = "sk-proj-" + "A1b2C3d4E5f6G7h8I9j0".repeat(2);
+    const out = await capture((logger) => {
+      logger.warn(`upstream rejected ${openaiKey}`);
+      logger.error({ err: new Error(`connect postgres://admin:pw@db:5432/x failed for kw_live_abcdefghijklmnop`) }, "boom");
+    });
+    expect(out).not.toContain(openaiKey);
+    expect(out).not.toContain("admin:pw");
+    expect(out).not.toContain("kw_live_abcdefghijklmnop");
+  });
+
+  it("keeps ordinary fields", async () => {
+    const out = await capture((logger) => logger.info({ teamId: "t1", count: 3 }, "ok"));
+    expect(JSON.parse(out)).toMatchObject({ teamId: "t1", count: 3, msg: "ok" });
+  });
+});

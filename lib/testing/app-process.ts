@@ -1,0 +1,77 @@
+// Starts the app as a child process (the production server by default, or `npm start`) and waits until
+// /api/ready answers. Used by the e2e global setup and the start-up integration tests.
+import { spawn, type ChildProcess } from "node:child_process";
+import { setTimeout as sleep } from "node:timers/promises";
+
+export type AppProcess = { url: string; child: ChildProcess; output: () => string; stop(): Promise<number | null> };
+
+export type StartOptions = { command?: readonly [string, ...string[]]; timeoutMs?: number };
+
+const SERVER = [process.execPath, "--import", "tsx", "server.ts"] as const;
+
+function groupAlive(pid: number | undefined): boolean {
+  if (!pid) return false;
+  try {
+    process.kill(-pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export async function startApp(env: NodeJS.ProcessEnv, port: number, options: StartOptions = {}): Promise<AppProcess> {
+  const [command, ...args] = options.command ?? SERVER;
+  const timeoutMs = options.timeoutMs ?? 60_000;
+  // Its own process group, so stop() reaches the server behind `npm start`'s shell too.
+  const child = spawn(command, args, {
+    cwd: process.cwd(),
+    env: { ...env, PORT: String(port), HOST: "127.0.0.1" },
+    stdio: ["ignore", "pipe", "pipe"],
+    detached: true,
+  });
+  let output = "";
+  child.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  const signal = (name: NodeJS.Signals) => {
+    try {
+      if (child.pid) process.kill(-child.pid, name);
+    } catch {
+      // already gone
+    }
+  };
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`The app exited with ${child.exitCode} before it was ready:\n${output}`);
+    if (await fetch(`${url}/api/ready`).then((r) => r.ok, () => false)) break;
+    if (Date.now() > deadline) {
+      signal("SIGKILL");
+      throw new Error(`The app was not ready after ${timeoutMs} ms:\n${output}`);
+    }
+    await sleep(200);
+  }
+  return {
+    url,
+    child,
+    output: () => output,
+    stop: async () => {
+      if (child.exitCode === null) signal("SIGTERM");
+      const code = await exited;
+      // `npm start` exits before the server it started has finished shutting down: wait for the group.
+      for (const until = Date.now() + 20_000; groupAlive(child.pid) && Date.now() < until; ) await sleep(100);
+      return code;
+    },
+  };
+}
+
+/** Exit code and output of a command that is expected to end by itself. */
+export async function runToExit(command: string, args: string[], env: NodeJS.ProcessEnv, input?: string): Promise<{ code: number | null; output: string }> {
+  const child = spawn(command, args, { cwd: process.cwd(), env, stdio: ["pipe", "pipe", "pipe"] });
+  let output = "";
+  child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  child.stdin.end(input ?? "");
+  const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));
+  return { code, output };
+}
