@@ -3,6 +3,7 @@
 import http from "node:http";
 import next from "next";
 import { CLIENT_IP_HEADER } from "@/lib/auth/client-ip";
+import { KeyringError } from "@/lib/crypto/keyring";
 import { EnvError } from "@/lib/env";
 import { logger } from "@/lib/logger";
 import { prepareRuntime } from "@/lib/server/runtime";
@@ -21,6 +22,12 @@ async function main(): Promise<void> {
   const server = http.createServer((req, res) => {
     // Only this server may say where a request came from: drop any client-sent copy first.
     req.headers[CLIENT_IP_HEADER] = req.socket.remoteAddress ?? "";
+    if (logger.isLevelEnabled("debug")) {
+      const started = performance.now();
+      // The path only: query strings are not logged, in case a client ever puts something secret there.
+      const path = (req.url ?? "/").split("?")[0];
+      res.once("finish", () => logger.debug({ method: req.method, path, status: res.statusCode, ms: Math.round(performance.now() - started) }, "request"));
+    }
     void handle(req, res);
   });
   server.keepAliveTimeout = 65_000;
@@ -49,7 +56,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  if (error instanceof EnvError) {
+  // Operator mistakes (configuration, missing keys) read best as plain text; their messages hold no secret.
+  if (error instanceof EnvError || error instanceof KeyringError) {
     process.stderr.write(`${error.message}\n`);
   } else {
     logger.fatal({ err: error }, "start-up failed");

@@ -45,4 +45,20 @@ describe("parseEnv", () => {
     expect(problems({ ...valid, PORT: "http" })[0]).toMatch(/^PORT /);
     expect(problems({ ...valid, SMTP_URL: "not a url" })[0]).toMatch(/^SMTP_URL /);
   });
+
+  it("validates the key-rotation variables at start-up, naming them and never echoing a key", () => {
+    expect(parseEnv(valid).ENCRYPTION_KEY_VERSION).toBe(1);
+    const older = randomBytes(32).toString("base64");
+    const env = parseEnv({ ...valid, ENCRYPTION_KEY_VERSION: "2", ENCRYPTION_KEY_PREVIOUS: `1:${older}` });
+    expect(env.ENCRYPTION_KEY_VERSION).toBe(2);
+    expect(env.ENCRYPTION_KEY_PREVIOUS?.map((k) => k.version)).toEqual([1]);
+
+    expect(problems({ ...valid, ENCRYPTION_KEY_VERSION: "0" })).toEqual(["ENCRYPTION_KEY_VERSION must be a positive integer (the version of ENCRYPTION_KEY)"]);
+    const [malformed] = problems({ ...valid, ENCRYPTION_KEY_VERSION: "2", ENCRYPTION_KEY_PREVIOUS: older });
+    expect(malformed).toMatch(/^ENCRYPTION_KEY_PREVIOUS entry 1 must look like <version>:<base64 key>/);
+    expect(malformed).not.toContain(older);
+    expect(problems({ ...valid, ENCRYPTION_KEY_PREVIOUS: `1:${older}` })).toEqual([
+      "ENCRYPTION_KEY_PREVIOUS lists version 1, which is ENCRYPTION_KEY_VERSION (the current key)",
+    ]);
+  });
 });

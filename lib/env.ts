@@ -1,5 +1,6 @@
 // The environment, parsed once with zod. A bad or missing value stops start-up with a message naming it.
 import { z } from "zod";
+import { checkKeyringSettings, keyVersionSchema, previousKeysSchema } from "@/lib/crypto/keyring";
 
 const base64Key32 = z
   .string()
@@ -13,13 +14,20 @@ const envSchema = z.object({
   EMBEDDED_PG_PORT: z.coerce.number().int().min(1).max(65535).default(54329),
   AUTH_SECRET: z.string().min(32, "must be at least 32 characters (e.g. 32 random bytes, base64)"),
   ENCRYPTION_KEY: base64Key32,
+  // Key rotation (lib/crypto/keyring.ts): the current key's version, and older keys still needed to read.
+  ENCRYPTION_KEY_VERSION: keyVersionSchema.default(1),
+  ENCRYPTION_KEY_PREVIOUS: previousKeysSchema.optional(),
   APP_URL: z.url({ protocol: /^https?$/ }).default("http://localhost:3000"),
   HOST: z.string().min(1).default("127.0.0.1"),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
   MAIL_FROM: z.string().min(3).default("Keyward <no-reply@keyward.local>"),
+  OPENAI_BASE_URL: z
+    .url({ protocol: /^https?$/ })
+    .default("https://api.openai.com/v1")
+    .transform((url) => url.replace(/\/+$/, "")),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
-});
+}).superRefine(checkKeyringSettings);
 
 export type Env = z.infer<typeof envSchema>;
 

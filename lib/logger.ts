@@ -57,7 +57,10 @@ export const logger = pino({
   },
   serializers: {
     err: (err: unknown) => {
-      if (!(err instanceof Error)) return { message: redactText(safeStringify(err)) };
+      if (!(err instanceof Error)) {
+        const kind = typeof err === "object" && err !== null ? err.constructor?.name : typeof err;
+        return { type: kind, message: redactText(`${String(err)} ${safeStringify(err)}`) };
+      }
       const serialized = pino.stdSerializers.err(err);
       return { ...serialized, message: redactText(serialized.message), stack: redactText(serialized.stack ?? "") };
     },

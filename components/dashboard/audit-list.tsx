@@ -10,6 +10,10 @@ const DESCRIPTIONS: Record<string, string> = {
   "member.remove": "removed",
   "member.leave": "left the team",
   "team.ownership_transfer": "transferred ownership to",
+  "upstream_key.create": "added the OpenAI key",
+  "upstream_key.enable": "enabled the OpenAI key",
+  "upstream_key.disable": "disabled the OpenAI key",
+  "upstream_key.delete": "deleted the OpenAI key",
 };
 
 function targetLabel(targets: AuditEventRow["targets"]): string {

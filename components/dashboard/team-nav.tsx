@@ -2,12 +2,11 @@
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 
-export function TeamNav({ slug }: { slug: string }) {
+export type TeamNavItem = { href: string; label: string };
+
+/** The team's sections; the layout passes only those the member's role may open. */
+export function TeamNav({ items }: { items: TeamNavItem[] }) {
   const pathname = usePathname();
-  const items = [
-    { href: `/t/${slug}`, label: "Overview" },
-    { href: `/t/${slug}/members`, label: "Members" },
-  ];
   return (
     <nav aria-label="Team">
       <ul className="space-y-1">

@@ -14,6 +14,11 @@ export const AUDIT_ACTIONS = [
   "member.remove",
   "member.leave",
   "team.ownership_transfer",
+  "upstream_key.create",
+  "upstream_key.enable",
+  "upstream_key.disable",
+  "upstream_key.delete",
+  "encryption.reencrypt",
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
@@ -22,7 +27,7 @@ export type AuditActor =
   | { type: "user"; id: string; label: string }
   | { type: "system"; label: string };
 
-export type AuditTarget = { type: "user" | "team" | "invite" | "membership"; id: string; label?: string };
+export type AuditTarget = { type: "user" | "team" | "invite" | "membership" | "upstream_key"; id: string; label?: string };
 
 export type RequestContext = { ip: string | null; userAgent: string | null };
 

@@ -15,6 +15,8 @@ export const PERMISSIONS = [
   "members.remove",
   "ownership.transfer",
   "audit.read",
+  "upstream_keys.read",
+  "upstream_keys.write",
 ] as const;
 
 export type Permission = (typeof PERMISSIONS)[number];

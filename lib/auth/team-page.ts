@@ -3,15 +3,17 @@ import { notFound } from "next/navigation";
 import { cache } from "react";
 import { AppError } from "@/lib/api/errors";
 import { requireSession } from "@/lib/auth/current";
+import type { Permission } from "@/lib/auth/permissions";
 import { requestContext } from "@/lib/auth/request-context";
 import { resolveTeamContext, type TeamContext } from "@/lib/teams/context";
 
-export const teamPageContext = cache(async (teamSlug: string): Promise<TeamContext> => {
+/** A page a role may not see is a 404 too: members learn nothing about what admins manage. */
+export const teamPageContext = cache(async (teamSlug: string, permission: Permission = "team.read"): Promise<TeamContext> => {
   const session = await requireSession();
   try {
-    return await resolveTeamContext(session, teamSlug, "team.read", await requestContext());
+    return await resolveTeamContext(session, teamSlug, permission, await requestContext());
   } catch (error) {
-    if (error instanceof AppError && error.code === "not_found") notFound();
+    if (error instanceof AppError && (error.code === "not_found" || error.code === "forbidden")) notFound();
     throw error;
   }
 });

@@ -3,26 +3,16 @@ import { Command } from "commander";
 import { z } from "zod";
 import { AppError, zodFieldErrors } from "@/lib/api/errors";
 import { signUp } from "@/lib/auth/accounts";
-import { disconnectDb } from "@/lib/db/client";
 import { EnvError } from "@/lib/env";
 import { readSecret } from "@/lib/cli/stdin";
-import { prepareRuntime } from "@/lib/server/runtime";
+import { say, withRuntime } from "@/lib/cli/runtime";
+import { registerUpstream } from "@/lib/cli/upstream";
+import { registerMigrateKeys } from "@/lib/cli/migrate-keys";
 import { signUpSchema } from "@/lib/validations/auth";
 
 // The CLI talks to people on stderr/stdout; JSON logs below warnings would only be noise here.
 process.env.LOG_LEVEL ||= "warn";
 
-const say = (message: string) => process.stderr.write(`${message}\n`);
-
-async function withRuntime<T>(fn: () => Promise<T>): Promise<T> {
-  const runtime = await prepareRuntime({ log: () => undefined, notice: say });
-  try {
-    return await fn();
-  } finally {
-    await disconnectDb();
-    await runtime.stop();
-  }
-}
 
 const program = new Command()
   .name("keyward")
@@ -58,6 +48,9 @@ program
     await withRuntime(async () => undefined);
     process.stdout.write("Database is up to date.\n");
   });
+
+registerUpstream(program);
+registerMigrateKeys(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -1,5 +1,7 @@
 // Everything the app needs before it serves: configuration, secrets, the database, migrations.
 // Shared by the web server (server.ts) and the operator CLI.
+import { assertKeyringCoversStoredSecrets } from "@/lib/crypto/encrypted-columns";
+import { appKeyring } from "@/lib/crypto/keyring";
 import { startEmbeddedPostgres } from "@/lib/db/embedded";
 import { applyMigrations } from "@/lib/db/migrate";
 import { env, parseEnv, type Env } from "@/lib/env";
@@ -23,7 +25,15 @@ export async function prepareRuntime({ log, notice, debug }: RuntimeLog): Promis
     stop = () => pg.stop();
     log(pg.owned ? "Embedded PostgreSQL started." : "Using the embedded PostgreSQL already running for this data directory.");
   }
-  const { applied } = await applyMigrations(process.env.DATABASE_URL ?? "", { log });
-  if (applied.length > 0) log(`Applied migrations: ${applied.join(", ")}`);
+  const databaseUrl = process.env.DATABASE_URL ?? "";
+  try {
+    // Before migrating, so a refusal changes nothing: stored secrets under a key we lack would fail on use.
+    await assertKeyringCoversStoredSecrets(databaseUrl, appKeyring());
+    const { applied } = await applyMigrations(databaseUrl, { log });
+    if (applied.length > 0) log(`Applied migrations: ${applied.join(", ")}`);
+  } catch (error) {
+    await stop().catch(() => undefined);
+    throw error;
+  }
   return { env: env(), embedded, stop };
 }

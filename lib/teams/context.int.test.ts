@@ -10,7 +10,7 @@ describe("resolveTeamContext", () => {
     const member = await seedMember(owner.team, "member");
     const ctx = await resolveTeamContext(member.session, owner.team.slug, "members.read", TEST_REQUEST);
 
-    expect(ctx).toEqual({
+    expect(ctx).toMatchObject({
       user: member.user,
       sessionId: member.session.sessionId,
       team: owner.team,

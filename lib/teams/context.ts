@@ -13,8 +13,12 @@ export type TeamContext = {
   sessionId: string;
   team: TeamRef;
   membership: { id: string; role: Role };
+  actor: AuditActor;
   request: RequestContext;
 };
+
+/** What operations that an operator may also run (the CLI, with no session) need: the team and who acts. */
+export type TeamScope = Pick<TeamContext, "team" | "actor" | "request"> & { user?: Pick<SessionUser, "id"> };
 
 /** The user's membership in the team with this slug, or null: not a member and no such team look the same. */
 export async function findMembership(userId: string, teamSlug: string) {
@@ -24,8 +28,8 @@ export async function findMembership(userId: string, teamSlug: string) {
   });
 }
 
-export function actorOf(ctx: { user: SessionUser }): AuditActor {
-  return { type: "user", id: ctx.user.id, label: ctx.user.email };
+export function actorOf(ctx: { actor: AuditActor }): AuditActor {
+  return ctx.actor;
 }
 
 /**
@@ -46,6 +50,7 @@ export async function resolveTeamContext(
     sessionId: session.sessionId,
     team: membership.team,
     membership: { id: membership.id, role: membership.role },
+    actor: { type: "user", id: session.user.id, label: session.user.email },
     request,
   };
 }

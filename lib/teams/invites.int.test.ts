@@ -143,6 +143,9 @@ describe("acceptInvite", () => {
     const { ctx } = await teamWithInviter();
     const invitee = await seedUser("invitee");
     const { invite, token } = await createInvite(ctx, { email: invitee.user.email, role: "member" });
+    // Open a second pooled connection first: otherwise connecting it delays the second transaction until
+    // the first has committed, and the two never actually overlap.
+    await Promise.all([db().$executeRaw`SELECT pg_sleep(0.05)`, db().$executeRaw`SELECT pg_sleep(0.05)`]);
 
     const results = await Promise.allSettled([
       acceptInvite(token, invitee.user, TEST_REQUEST),

@@ -74,17 +74,17 @@ describe("changeMemberRole", () => {
     expect(await roleOf(admin.membershipId)).toBe("admin");
   });
 
-  it("refuses to demote the last owner (conflict), even for an actor whose context still says owner", async () => {
-    // With one owner, only that owner outranks them, and self-changes are refused first; the last-owner
-    // rule bites when the actor's context is stale: co-owner B was demoted after B's request resolved it.
+  it("judges an actor by their role at the time of the change, not by a stale context", async () => {
+    // Co-owner B was demoted to admin after B's request resolved its context: B now acts as an admin, who
+    // cannot touch the (now last) owner.
     const { team, ownerMembershipId } = await seedTeam();
     const coOwner = await seedMember(team, "owner", "co-owner");
     const staleCtx = await contextIn(coOwner, team, "members.update_role");
     await db().membership.update({ where: { id: coOwner.membershipId }, data: { role: "admin" } });
 
     expect(await appErrorOf(changeMemberRole(staleCtx, ownerMembershipId, "admin"))).toMatchObject({
-      code: "conflict",
-      message: MEMBER_ERRORS.lastOwner,
+      code: "forbidden",
+      message: MEMBER_ERRORS.outranked,
     });
     expect(await roleOf(ownerMembershipId)).toBe("owner");
   });
@@ -113,8 +113,9 @@ describe("changeMemberRole", () => {
 
       expect(await ownerCount(team.id)).toBe(1);
       expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+      // The loser runs second, under the lock, as the admin the winner just made of them.
       const rejected = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
-      expect(rejected?.reason).toMatchObject({ code: "conflict", message: MEMBER_ERRORS.lastOwner });
+      expect(rejected?.reason).toMatchObject({ code: "forbidden", message: MEMBER_ERRORS.outranked });
     }
   });
 });
@@ -135,8 +136,8 @@ describe("removeMember and leaveTeam", () => {
       message: MEMBER_ERRORS.outranked,
     });
     expect(await appErrorOf(removeMember(staleCtx, ownerMembershipId))).toMatchObject({
-      code: "conflict",
-      message: MEMBER_ERRORS.lastOwner,
+      code: "forbidden",
+      message: MEMBER_ERRORS.outranked,
     });
     expect(await roleOf(ownerMembershipId)).toBe("owner");
     expect(await auditEvents(team.id, "member.leave")).toHaveLength(0);

@@ -36,6 +36,16 @@ async function findTeamMembership(tx: Tx, ctx: Pick<TeamContext, "team">, member
   return membership;
 }
 
+/**
+ * The actor's role as it is now, under the team lock: the one in ctx was read before the lock, and an actor
+ * demoted meanwhile must not act with their old rank.
+ */
+async function currentActorRole(tx: Tx, ctx: TeamContext): Promise<Role> {
+  const actor = await tx.membership.findFirst({ where: { id: ctx.membership.id, teamId: ctx.team.id }, select: { role: true } });
+  if (!actor) throw new AppError("not_found");
+  return actor.role;
+}
+
 async function assertAnotherOwner(tx: Tx, teamId: string, leavingUserId: string): Promise<void> {
   const owners = await tx.membership.count({ where: { teamId, role: "owner", userId: { not: leavingUserId } } });
   if (owners === 0) throw new AppError("conflict", MEMBER_ERRORS.lastOwner);
@@ -46,7 +56,7 @@ export async function changeMemberRole(ctx: TeamContext, membershipId: string, r
     await lockTeam(tx, ctx.team.id);
     const target = await findTeamMembership(tx, ctx, membershipId);
     if (target.userId === ctx.user.id) throw new AppError("forbidden", MEMBER_ERRORS.self);
-    if (!canManage(ctx.membership.role, target.role, role)) throw new AppError("forbidden", MEMBER_ERRORS.outranked);
+    if (!canManage(await currentActorRole(tx, ctx), target.role, role)) throw new AppError("forbidden", MEMBER_ERRORS.outranked);
     if (target.role === role) return target;
     if (target.role === "owner") await assertAnotherOwner(tx, ctx.team.id, target.userId);
     await tx.membership.update({ where: { id: target.id, teamId: ctx.team.id }, data: { role } });
@@ -67,7 +77,7 @@ export async function removeMember(ctx: TeamContext, membershipId: string) {
     await lockTeam(tx, ctx.team.id);
     const target = await findTeamMembership(tx, ctx, membershipId);
     if (target.userId === ctx.user.id) throw new AppError("forbidden", MEMBER_ERRORS.self);
-    if (!canManage(ctx.membership.role, target.role)) throw new AppError("forbidden", MEMBER_ERRORS.outranked);
+    if (!canManage(await currentActorRole(tx, ctx), target.role)) throw new AppError("forbidden", MEMBER_ERRORS.outranked);
     if (target.role === "owner") await assertAnotherOwner(tx, ctx.team.id, target.userId);
     await tx.membership.delete({ where: { id: target.id, teamId: ctx.team.id } });
     await recordAudit(tx, {
@@ -102,6 +112,7 @@ export async function transferOwnership(ctx: TeamContext, membershipId: string) 
     await lockTeam(tx, ctx.team.id);
     const target = await findTeamMembership(tx, ctx, membershipId);
     if (target.userId === ctx.user.id) throw new AppError("forbidden", MEMBER_ERRORS.self);
+    if ((await currentActorRole(tx, ctx)) !== "owner") throw new AppError("forbidden");
     await tx.membership.update({ where: { id: target.id, teamId: ctx.team.id }, data: { role: "owner" } });
     await tx.membership.update({ where: { id: ctx.membership.id, teamId: ctx.team.id }, data: { role: "admin" } });
     await recordAudit(tx, {

@@ -58,3 +58,14 @@ export async function listTeamsOf(userId: string) {
   });
   return memberships.map((m) => ({ ...m.team, role: m.role }));
 }
+
+/** For the operator CLI, which acts on any team by slug (it has the database credentials anyway). */
+export async function operatorTeamScope(slug: string) {
+  const team = await db().team.findUnique({ where: { slug }, select: { id: true, slug: true, name: true } });
+  if (!team) return null;
+  return {
+    team,
+    actor: { type: "system" as const, label: "keyward CLI" },
+    request: { ip: null, userAgent: "keyward-cli" },
+  };
+}

@@ -1,11 +1,12 @@
 // Starts the app as a child process (the production server by default, or `npm start`) and waits until
 // /api/ready answers. Used by the e2e global setup and the start-up integration tests.
 import { spawn, type ChildProcess } from "node:child_process";
+import { createWriteStream } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
 
 export type AppProcess = { url: string; child: ChildProcess; output: () => string; stop(): Promise<number | null> };
 
-export type StartOptions = { command?: readonly [string, ...string[]]; timeoutMs?: number };
+export type StartOptions = { command?: readonly [string, ...string[]]; timeoutMs?: number; logFile?: string };
 
 const SERVER = [process.execPath, "--import", "tsx", "server.ts"] as const;
 
@@ -30,8 +31,14 @@ export async function startApp(env: NodeJS.ProcessEnv, port: number, options: St
     detached: true,
   });
   let output = "";
-  child.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  const log = options.logFile ? createWriteStream(options.logFile, { flags: "a" }) : null;
+  const collect = (chunk: Buffer) => {
+    output += chunk.toString();
+    log?.write(chunk);
+  };
+  child.stdout?.on("data", collect);
+  child.stderr?.on("data", collect);
+  child.once("exit", () => log?.end());
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
   const signal = (name: NodeJS.Signals) => {
     try {

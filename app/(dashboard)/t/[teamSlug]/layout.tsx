@@ -1,5 +1,6 @@
 import { TeamSwitcher } from "@/components/dashboard/team-switcher";
 import { TeamNav } from "@/components/dashboard/team-nav";
+import { can } from "@/lib/auth/permissions";
 import { teamPageContext } from "@/lib/auth/team-page";
 import { listTeamsOf } from "@/lib/teams/teams";
 
@@ -7,11 +8,17 @@ export default async function TeamLayout({ children, params }: { children: React
   const { teamSlug } = await params;
   const ctx = await teamPageContext(teamSlug);
   const teams = await listTeamsOf(ctx.user.id);
+  const base = `/t/${ctx.team.slug}`;
+  const nav = [
+    { href: base, label: "Overview" },
+    { href: `${base}/members`, label: "Members" },
+    ...(can(ctx.membership.role, "upstream_keys.read") ? [{ href: `${base}/upstream-keys`, label: "OpenAI keys" }] : []),
+  ];
   return (
     <div className="mx-auto flex max-w-6xl flex-col gap-8 px-6 py-8 md:flex-row">
       <aside className="w-full shrink-0 space-y-4 md:w-56">
         <TeamSwitcher current={{ ...ctx.team, role: ctx.membership.role }} teams={teams} />
-        <TeamNav slug={ctx.team.slug} />
+        <TeamNav items={nav} />
       </aside>
       <main className="min-w-0 flex-1">{children}</main>
     </div>

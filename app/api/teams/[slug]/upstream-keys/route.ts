@@ -1,0 +1,14 @@
+// GET, POST /api/teams/[slug]/upstream-keys — list the team's OpenAI keys (masked) or add one.
+import { withTeam } from "@/lib/api/with-team";
+import { addUpstreamKey, listUpstreamKeys } from "@/lib/upstream/keys";
+import { upstreamKeyFieldsSchema } from "@/lib/validations/upstream";
+
+export const GET = withTeam(async (_request, ctx) => Response.json({ data: await listUpstreamKeys(ctx) }), { permission: "upstream_keys.read" });
+
+export const POST = withTeam(
+  async (request, ctx) => {
+    const input = upstreamKeyFieldsSchema.parse(await request.json().catch(() => ({})));
+    return Response.json({ data: await addUpstreamKey(ctx, input) }, { status: 201 });
+  },
+  { permission: "upstream_keys.write" },
+);
