@@ -7,6 +7,7 @@ import { KeyringError } from "@/lib/crypto/keyring";
 import { EnvError } from "@/lib/env";
 import { logger } from "@/lib/logger";
 import { prepareRuntime } from "@/lib/server/runtime";
+import { resumeReencryptionJobs } from "@/lib/vault/reencryption-job";
 
 const dev = process.argv.includes("--dev");
 
@@ -18,6 +19,8 @@ async function main(): Promise<void> {
   const app = next({ dev, dir: process.cwd(), hostname: HOST, port: PORT });
   await app.prepare();
   const handle = app.getRequestHandler();
+  const resumed = await resumeReencryptionJobs();
+  if (resumed > 0) logger.info({ jobs: resumed }, "resumed re-encryption jobs");
 
   const server = http.createServer((req, res) => {
     // Only this server may say where a request came from: drop any client-sent copy first.

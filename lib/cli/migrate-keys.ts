@@ -10,7 +10,7 @@ import { z } from "zod";
 import { AppError, zodFieldErrors } from "@/lib/api/errors";
 import { recordAudit } from "@/lib/audit/record";
 import { appKeyring, KeyringError, type Keyring } from "@/lib/crypto/keyring";
-import { candidateRows, countToReencrypt, reencryptBatch, type ReencryptScope } from "@/lib/crypto/reencrypt";
+import { candidateRows, countToReencrypt, reencryptBatch, type ReencryptCursor, type ReencryptScope } from "@/lib/crypto/reencrypt";
 import { withClient } from "@/lib/db/admin";
 import { db } from "@/lib/db/client";
 import { env } from "@/lib/env";
@@ -122,8 +122,10 @@ async function migrate(client: pg.Client, keyring: Keyring, options: Options, ba
   try {
     if (backedUp > 0) {
       const progress = progressReporter(backedUp);
+      let cursor: ReencryptCursor | undefined;
       for (;;) {
-        const batch = await reencryptBatch({ connection: client, keyring, ...scope, batchSize: options.batchSize });
+        const batch = await reencryptBatch({ connection: client, keyring, ...scope, batchSize: options.batchSize, cursor });
+        cursor = batch.cursor;
         done += batch.updated;
         progress.update(done);
         if (!batch.remaining) break;

@@ -57,8 +57,8 @@ async function columnsInScope(client: pg.ClientBase, scope: ReencryptScope): Pro
   return present;
 }
 
-/** SQL pieces that select the rows of `column` still to re-encrypt; parameters are appended to `params`. */
-function selection(client: pg.ClientBase, column: EncryptedColumn, scope: ReencryptScope, params: unknown[]) {
+/** SQL pieces that select the rows of `column` still to re-encrypt (after `afterId` in id order, if given). */
+function selection(client: pg.ClientBase, column: EncryptedColumn, scope: ReencryptScope, params: unknown[], afterId?: string) {
   const id = client.escapeIdentifier(column.idColumn);
   const col = client.escapeIdentifier(column.column);
   const team = column.teamColumn ? `${client.escapeIdentifier(column.teamColumn)}::text` : "NULL::text";
@@ -68,6 +68,10 @@ function selection(client: pg.ClientBase, column: EncryptedColumn, scope: Reencr
   if (scope.teamId !== undefined && column.teamColumn) {
     params.push(scope.teamId);
     where.push(`${client.escapeIdentifier(column.teamColumn)}::text = $${params.length}`);
+  }
+  if (afterId !== undefined) {
+    params.push(afterId);
+    where.push(`${id} > $${params.length}::${column.idType}`);
   }
   return { table: client.escapeIdentifier(column.table), id, col, team, where: where.join(" AND ") };
 }
@@ -79,12 +83,15 @@ async function countIn(client: pg.ClientBase, column: EncryptedColumn, scope: Re
   return Number(result.rows[0]?.rows ?? 0);
 }
 
-// EXISTS stops at the first match, where a count would scan the whole table after every batch.
-async function anyLeft(client: pg.ClientBase, column: EncryptedColumn, scope: ReencryptScope): Promise<boolean> {
-  const params: unknown[] = [];
-  const s = selection(client, column, scope, params);
-  const result = await client.query<{ found: boolean }>(`SELECT EXISTS (SELECT 1 FROM ${s.table} WHERE ${s.where}) AS found`, params);
-  return result.rows[0]?.found === true;
+// EXISTS stops at the first match; it runs once per pass over a column, not after every batch.
+async function anyLeftIn(client: pg.ClientBase, columns: EncryptedColumn[], scope: ReencryptScope): Promise<boolean> {
+  for (const column of columns) {
+    const params: unknown[] = [];
+    const s = selection(client, column, scope, params);
+    const result = await client.query<{ found: boolean }>(`SELECT EXISTS (SELECT 1 FROM ${s.table} WHERE ${s.where}) AS found`, params);
+    if (result.rows[0]?.found === true) return true;
+  }
+  return false;
 }
 
 export type ReencryptCount = { total: number; byColumn: { table: string; column: string; rows: number }[] };
@@ -105,33 +112,33 @@ export async function countToReencrypt(opts: ReencryptScope & { connection: Conn
 export async function* candidateRows(client: pg.ClientBase, scope: ReencryptScope, pageSize = 1000): AsyncGenerator<CandidateRow[]> {
   checkScope(scope);
   for (const column of await columnsInScope(client, scope)) {
-    let after: string | null = null;
+    let after: string | undefined;
     for (;;) {
       const params: unknown[] = [];
-      const s = selection(client, column, scope, params);
-      let where = s.where;
-      if (after !== null) {
-        params.push(after);
-        where += ` AND ${s.id} > $${params.length}::${column.idType}`;
-      }
+      const s = selection(client, column, scope, params, after);
       params.push(pageSize);
       const result: pg.QueryResult<{ id: string; team_id: string | null; ciphertext: string }> = await client.query(
         `SELECT ${s.id}::text AS id, ${s.team} AS team_id, ${s.col} AS ciphertext FROM ${s.table}
-         WHERE ${where} ORDER BY ${s.id} LIMIT $${params.length}`,
+         WHERE ${s.where} ORDER BY ${s.id} LIMIT $${params.length}`,
         params,
       );
       if (result.rows.length === 0) break;
       yield result.rows.map((row) => ({ table: column.table, column: column.column, id: row.id, teamId: row.team_id, ciphertext: row.ciphertext }));
-      after = result.rows[result.rows.length - 1]?.id ?? null;
+      after = result.rows[result.rows.length - 1]?.id;
       if (result.rows.length < pageSize) break;
     }
   }
 }
 
-/** Re-encrypts one column's batch inside the caller's transaction; returns how many rows changed. */
-async function reencryptRows(client: pg.ClientBase, column: EncryptedColumn, opts: ReencryptOptions): Promise<number | null> {
+/** Where the previous batch stopped, so the next one starts there instead of re-scanning finished rows. */
+export type ReencryptCursor = { table: string; column: string; afterId: string };
+
+export type ReencryptBatchResult = { updated: number; remaining: boolean; cursor?: ReencryptCursor };
+
+/** Re-encrypts one column's batch inside the caller's transaction. */
+async function reencryptRows(client: pg.ClientBase, column: EncryptedColumn, opts: ReencryptOptions, afterId?: string) {
   const params: unknown[] = [];
-  const s = selection(client, column, opts, params);
+  const s = selection(client, column, opts, params, afterId);
   params.push(opts.batchSize);
   // SKIP LOCKED: two workers (the CLI and the background job) never wait on, or redo, each other's rows.
   const selected = await client.query<{ id: string; team_id: string | null; ciphertext: string }>(
@@ -139,8 +146,8 @@ async function reencryptRows(client: pg.ClientBase, column: EncryptedColumn, opt
      WHERE ${s.where} ORDER BY ${s.id} LIMIT $${params.length} FOR UPDATE SKIP LOCKED`,
     params,
   );
-  if (selected.rows.length === 0) return null;
-  const fresh = selected.rows.map((row) => {
+  const rows = selected.rows;
+  const fresh = rows.map((row) => {
     const binding = { purpose: column.purpose, teamId: column.teamColumn ? row.team_id : null, rowId: row.id };
     try {
       return encryptSecret(decryptSecret(row.ciphertext, binding, opts.keyring), binding, opts.keyring, opts.to);
@@ -149,45 +156,56 @@ async function reencryptRows(client: pg.ClientBase, column: EncryptedColumn, opt
       throw new ReencryptError(`${column.table} row ${row.id}: ${error instanceof Error ? error.message : String(error)}`);
     }
   });
+  if (rows.length === 0) return { selected: 0, updated: 0, lastId: undefined };
   // Compare-and-swap on the old ciphertext: a concurrent write (a new key stored meanwhile) is never clobbered.
   const updated = await client.query(
     `UPDATE ${s.table} AS t SET ${s.col} = v.fresh
      FROM unnest($1::${column.idType}[], $2::text[], $3::text[]) AS v(id, old, fresh)
      WHERE t.${s.id} = v.id AND t.${s.col} = v.old`,
-    [selected.rows.map((row) => row.id), selected.rows.map((row) => row.ciphertext), fresh],
+    [rows.map((row) => row.id), rows.map((row) => row.ciphertext), fresh],
   );
-  return updated.rowCount ?? 0;
+  return { selected: rows.length, updated: updated.rowCount ?? 0, lastId: rows[rows.length - 1]?.id };
+}
+
+async function inTransaction<T>(client: pg.ClientBase, fn: () => Promise<T>): Promise<T> {
+  await client.query("BEGIN");
+  try {
+    const result = await fn();
+    await client.query("COMMIT");
+    return result;
+  } catch (error) {
+    await client.query("ROLLBACK").catch(() => undefined);
+    throw error;
+  }
 }
 
 /**
- * Re-encrypts up to `batchSize` rows (of the first column in scope that has any), in one transaction.
- * `remaining` says whether rows are left, locked ones included: when `updated` is 0 but `remaining` is true,
- * another worker holds them, so back off briefly before the next batch.
+ * Re-encrypts up to `batchSize` rows (of the first column in scope that has any) in one transaction. Pass
+ * the returned `cursor` to the next call: without it each batch re-scans the rows already done, which
+ * grows quadratic on big tables. `remaining` says whether rows are left, locked ones included: when
+ * `updated` is 0 but `remaining` is true, another worker holds them, so back off briefly and call again.
  */
-export async function reencryptBatch(opts: ReencryptOptions): Promise<{ updated: number; remaining: boolean }> {
+export async function reencryptBatch(opts: ReencryptOptions & { cursor?: ReencryptCursor }): Promise<ReencryptBatchResult> {
   checkScope(opts);
   // Throw UnknownKeyVersionError before any work, rather than on the first row.
   opts.keyring.key(opts.to);
   if (opts.from !== undefined) opts.keyring.key(opts.from);
   return withConnection(opts.connection, async (client) => {
     const columns = await columnsInScope(client, opts);
-    let updated = 0;
-    for (const column of columns) {
-      await client.query("BEGIN");
-      try {
-        const changed = await reencryptRows(client, column, opts);
-        await client.query("COMMIT");
-        if (changed !== null) {
-          updated = changed;
-          break;
-        }
-      } catch (error) {
-        await client.query("ROLLBACK").catch(() => undefined);
-        throw error;
+    const at = opts.cursor;
+    const start = Math.max(0, columns.findIndex((c) => c.table === at?.table && c.column === at.column));
+    for (const [index, column] of columns.entries()) {
+      if (index < start) continue;
+      const afterId = index === start && at?.table === column.table && at.column === column.column ? at.afterId : undefined;
+      const batch = await inTransaction(client, () => reencryptRows(client, column, opts, afterId));
+      if (batch.selected === 0) continue;
+      // A full batch: more probably follow it. A short one ended the pass, so check everything afresh
+      // (rows skipped while locked by another worker, or written before the cursor meanwhile).
+      if (batch.selected === opts.batchSize && batch.lastId) {
+        return { updated: batch.updated, remaining: true, cursor: { table: column.table, column: column.column, afterId: batch.lastId } };
       }
+      return { updated: batch.updated, remaining: await anyLeftIn(client, columns, opts) };
     }
-    let remaining = false;
-    for (const column of columns) if (!remaining) remaining = await anyLeft(client, column, opts);
-    return { updated, remaining };
+    return { updated: 0, remaining: await anyLeftIn(client, columns, opts) };
   });
 }

@@ -17,8 +17,10 @@ export function upstreamHeaders(credentials: UpstreamCredentials): Record<string
 
 /** The upstream's answer is reduced to a status: its body (which may echo the key) goes nowhere. */
 export async function checkUpstreamKey(credentials: UpstreamCredentials): Promise<UpstreamCheck> {
+  // Outside the try: a configuration error is ours to fix, not an unreachable upstream.
+  const url = `${env().OPENAI_BASE_URL}/models`;
   try {
-    const response = await fetch(`${env().OPENAI_BASE_URL}/models`, {
+    const response = await fetch(url, {
       headers: upstreamHeaders(credentials),
       signal: AbortSignal.timeout(CHECK_TIMEOUT_MS),
     });

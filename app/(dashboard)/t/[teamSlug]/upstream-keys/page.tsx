@@ -5,14 +5,16 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { can } from "@/lib/auth/permissions";
 import { teamPageContext } from "@/lib/auth/team-page";
 import { listUpstreamKeys } from "@/lib/upstream/keys";
+import { latestJob, staleSecretCount } from "@/lib/vault/reencryption-job";
 import { AddKeyForm } from "./_components/add-key-form";
+import { EncryptionCard } from "./_components/encryption-card";
 import { KeyRow } from "./_components/key-row";
 
 export const metadata: Metadata = { title: "OpenAI keys" };
 
 export default async function UpstreamKeysPage({ params }: { params: Promise<{ teamSlug: string }> }) {
   const ctx = await teamPageContext((await params).teamSlug, "upstream_keys.read");
-  const keys = await listUpstreamKeys(ctx);
+  const [keys, job, stale] = await Promise.all([listUpstreamKeys(ctx), latestJob(ctx), staleSecretCount(ctx)]);
   const canWrite = can(ctx.membership.role, "upstream_keys.write");
   return (
     <div className="space-y-6">
@@ -55,6 +57,8 @@ export default async function UpstreamKeysPage({ params }: { params: Promise<{ t
           </div>
         )}
       </Card>
+
+      {keys.length > 0 ? <EncryptionCard teamSlug={ctx.team.slug} initial={{ job, ...stale }} canWrite={canWrite} /> : null}
     </div>
   );
 }
