@@ -1,11 +1,12 @@
 // The environment, parsed once with zod. A bad or missing value stops start-up with a message naming it.
 import { z } from "zod";
-import { checkKeyringSettings, keyVersionSchema, previousKeysSchema } from "@/lib/crypto/keyring";
+import { checkKeyringSettings, decodeMasterKey, keyVersionSchema, previousKeysSchema } from "@/lib/crypto/keyring";
 
 const base64Key32 = z
   .string()
   .trim()
-  .refine((v) => Buffer.from(v, "base64").length === 32, "must be 32 random bytes, base64-encoded");
+  // The keyring's own check, so start-up and the keyring never disagree about what a key is.
+  .refine((v) => decodeMasterKey(v) !== null, "must be 32 random bytes, base64-encoded");
 
 const envSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("production"),

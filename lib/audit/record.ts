@@ -18,6 +18,10 @@ export const AUDIT_ACTIONS = [
   "upstream_key.enable",
   "upstream_key.disable",
   "upstream_key.delete",
+  "api_key.create",
+  "api_key.update",
+  "api_key.revoke",
+  "team.key_policy_update",
   "encryption.reencrypt",
 ] as const;
 
@@ -25,9 +29,10 @@ export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
 export type AuditActor =
   | { type: "user"; id: string; label: string }
+  | { type: "api_key"; id: string; label: string }
   | { type: "system"; label: string };
 
-export type AuditTarget = { type: "user" | "team" | "invite" | "membership" | "upstream_key"; id: string; label?: string };
+export type AuditTarget = { type: "user" | "team" | "invite" | "membership" | "upstream_key" | "api_key"; id: string; label?: string };
 
 export type RequestContext = { ip: string | null; userAgent: string | null };
 
@@ -46,7 +51,7 @@ export async function recordAudit(tx: Tx, input: AuditInput): Promise<void> {
     data: {
       teamId: input.teamId,
       actorType: input.actor.type,
-      actorId: input.actor.type === "user" ? input.actor.id : null,
+      actorId: input.actor.type === "system" ? null : input.actor.id,
       actorLabel: input.actor.label,
       action: input.action,
       targets: input.targets ?? [],

@@ -47,6 +47,10 @@ describe("the permission map", () => {
     "audit.read": { owner: true, admin: true, member: false, viewer: false },
     "upstream_keys.read": { owner: true, admin: true, member: false, viewer: false },
     "upstream_keys.write": { owner: true, admin: true, member: false, viewer: false },
+    "api_keys.own": { owner: true, admin: true, member: true, viewer: true },
+    "api_keys.manage": { owner: true, admin: true, member: false, viewer: false },
+    "api_keys.policy": { owner: true, admin: true, member: false, viewer: false },
+    "management_keys.write": { owner: true, admin: true, member: false, viewer: false },
   };
 
   it("grants exactly the role × permission matrix", () => {

@@ -17,6 +17,12 @@ export const PERMISSIONS = [
   "audit.read",
   "upstream_keys.read",
   "upstream_keys.write",
+  // Member keys: everyone manages their own (within the ceiling); owners and admins manage everyone's,
+  // set the team's key policy and issue management keys for the REST API.
+  "api_keys.own",
+  "api_keys.manage",
+  "api_keys.policy",
+  "management_keys.write",
 ] as const;
 
 export type Permission = (typeof PERMISSIONS)[number];
@@ -26,8 +32,8 @@ const ALL: readonly Permission[] = PERMISSIONS;
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   owner: ALL,
   admin: ALL.filter((p) => p !== "team.delete" && p !== "ownership.transfer"),
-  member: ["team.read", "members.read"],
-  viewer: ["team.read", "members.read"],
+  member: ["team.read", "members.read", "api_keys.own"],
+  viewer: ["team.read", "members.read", "api_keys.own"],
 };
 
 export function can(role: Role, permission: Permission): boolean {

@@ -32,7 +32,7 @@ export class KeyringError extends Error {
 const MASTER_KEY_MESSAGE = "must be 32 random bytes, base64-encoded";
 
 /** A master key: 32 bytes in base64 (or base64url). Returns null when it is not one. */
-function decodeMasterKey(value: string): Buffer | null {
+export function decodeMasterKey(value: string): Buffer | null {
   const trimmed = value.trim();
   if (!/^[A-Za-z0-9+/_-]+={0,2}$/.test(trimmed)) return null;
   const bytes = Buffer.from(trimmed, "base64");

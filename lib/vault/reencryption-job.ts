@@ -6,7 +6,7 @@ import pg from "pg";
 import { AppError } from "@/lib/api/errors";
 import { recordAudit } from "@/lib/audit/record";
 import { appKeyring } from "@/lib/crypto/keyring";
-import { countToReencrypt, reencryptBatch } from "@/lib/crypto/reencrypt";
+import { countToReencrypt, reencryptBatch, type ReencryptCursor } from "@/lib/crypto/reencrypt";
 import { db } from "@/lib/db/client";
 import { logger } from "@/lib/logger";
 import type { TeamContext } from "@/lib/teams/context";
@@ -74,8 +74,12 @@ async function runJob(jobId: string, teamId: string, toVersion: number): Promise
   if (running.has(jobId)) return;
   running.add(jobId);
   try {
+    // The cursor keeps each batch from re-scanning rows already done.
+    let cursor: ReencryptCursor | undefined;
     for (;;) {
-      const { updated, remaining } = await reencryptBatch({ connection: pool(), keyring: appKeyring(), to: toVersion, teamId, batchSize: BATCH_SIZE });
+      const batch = await reencryptBatch({ connection: pool(), keyring: appKeyring(), to: toVersion, teamId, batchSize: BATCH_SIZE, cursor });
+      const { updated, remaining } = batch;
+      cursor = batch.cursor;
       if (updated > 0) await db().reencryptionJob.update({ where: { id: jobId }, data: { done: { increment: updated } } });
       if (!remaining) break;
       if (updated === 0) await sleep(200); // another worker (the CLI, say) holds the rows: back off
