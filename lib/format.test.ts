@@ -5,7 +5,7 @@ describe("formatAge", () => {
   const now = new Date("2026-11-23T12:00:00Z");
   const ago = (days: number) => new Date(now.getTime() - days * 86_400_000);
   it("reads naturally", () => {
-    expect(formatAge(ago(0.5), now)).toBe("today");
+    expect(formatAge(ago(0.5), now)).toBe("under a day");
     expect(formatAge(ago(1), now)).toBe("1 day");
     expect(formatAge(ago(12), now)).toBe("12 days");
     expect(formatAge(ago(95), now)).toBe("3 months");

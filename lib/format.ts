@@ -1,10 +1,10 @@
 // Human-readable dates for the dashboard.
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-/** "today", "1 day", "12 days", "3 months", "2 years": how old something is. */
+/** "under a day", "1 day", "12 days", "3 months", "2 years": how old something is. */
 export function formatAge(since: Date, now: Date = new Date()): string {
   const days = Math.floor((now.getTime() - since.getTime()) / DAY_MS);
-  if (days < 1) return "today";
+  if (days < 1) return "under a day";
   if (days < 60) return `${days} day${days === 1 ? "" : "s"}`;
   if (days < 730) return `${Math.floor(days / 30)} months`;
   return `${Math.floor(days / 365)} years`;

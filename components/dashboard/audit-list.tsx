@@ -14,6 +14,11 @@ const DESCRIPTIONS: Record<string, string> = {
   "upstream_key.enable": "enabled the OpenAI key",
   "upstream_key.disable": "disabled the OpenAI key",
   "upstream_key.delete": "deleted the OpenAI key",
+  "api_key.create": "created the key",
+  "api_key.update": "changed the scopes of the key",
+  "api_key.revoke": "revoked the key",
+  "team.key_policy_update": "changed the team's key policy",
+  "encryption.reencrypt": "re-encrypted the team's keys",
 };
 
 function targetLabel(targets: AuditEventRow["targets"]): string {

@@ -1,8 +1,10 @@
-// withTeam: the one door for team route handlers (/api/teams/[slug]/…): session, membership, permission, errors.
+// withTeam: the one door for team route handlers (/api/teams/[slug]/…): actor (session or management key),
+// membership, permission, errors.
 import { AppError, errorResponse } from "@/lib/api/errors";
 import { currentSession } from "@/lib/auth/current";
 import type { Permission } from "@/lib/auth/permissions";
 import { contextFromHeaders } from "@/lib/auth/request-context";
+import { resolveManagementKeyContext } from "@/lib/keys/management";
 import { resolveTeamContext, type TeamContext } from "@/lib/teams/context";
 
 type RouteContext<P> = { params: Promise<P> };
@@ -13,10 +15,18 @@ export function withTeam<P extends { slug: string }>(
 ) {
   return async (request: Request, route: RouteContext<P>): Promise<Response> => {
     try {
-      const session = await currentSession();
-      if (!session) throw new AppError("unauthorized");
       const params = await route.params;
-      const ctx = await resolveTeamContext(session, params.slug, options.permission, contextFromHeaders(request.headers));
+      const context = contextFromHeaders(request.headers);
+      // The actor is a management key (Authorization: Bearer kw_mgmt_…) or the signed-in session.
+      const bearer = /^Bearer\s+(\S+)$/i.exec(request.headers.get("authorization") ?? "")?.[1];
+      let ctx: TeamContext;
+      if (bearer) {
+        ctx = await resolveManagementKeyContext(bearer, params.slug, options.permission, context);
+      } else {
+        const session = await currentSession();
+        if (!session) throw new AppError("unauthorized");
+        ctx = await resolveTeamContext(session, params.slug, options.permission, context);
+      }
       return await handler(request, ctx, params);
     } catch (error) {
       return errorResponse(error);

@@ -22,6 +22,7 @@ export const AUDIT_ACTIONS = [
   "api_key.update",
   "api_key.revoke",
   "team.key_policy_update",
+  "team.delete",
   "encryption.reencrypt",
 ] as const;
 

@@ -6,6 +6,7 @@ import { signUp } from "@/lib/auth/accounts";
 import { EnvError } from "@/lib/env";
 import { readSecret } from "@/lib/cli/stdin";
 import { say, withRuntime } from "@/lib/cli/runtime";
+import { registerKeys } from "@/lib/cli/keys";
 import { registerUpstream } from "@/lib/cli/upstream";
 import { registerMigrateKeys } from "@/lib/cli/migrate-keys";
 import { signUpSchema } from "@/lib/validations/auth";
@@ -50,6 +51,7 @@ program
   });
 
 registerUpstream(program);
+registerKeys(program);
 registerMigrateKeys(program);
 
 try {

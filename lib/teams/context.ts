@@ -1,7 +1,7 @@
 // The tenant door's core: who the actor is in which team. Everything team-scoped receives a TeamContext.
 import { AppError } from "@/lib/api/errors";
 import type { RequestContext, AuditActor } from "@/lib/audit/record";
-import { can, type Permission } from "@/lib/auth/permissions";
+import { can, ROLE_PERMISSIONS, type Permission } from "@/lib/auth/permissions";
 import type { SessionUser } from "@/lib/auth/sessions";
 import { db } from "@/lib/db/client";
 import type { Role } from "@/lib/generated/prisma/enums";
@@ -13,6 +13,8 @@ export type TeamContext = {
   sessionId: string;
   team: TeamRef;
   membership: { id: string; role: Role };
+  /** What this actor may do here: the role's permissions, or a management key's scopes within its creator's role. */
+  permissions: ReadonlySet<Permission>;
   actor: AuditActor;
   request: RequestContext;
 };
@@ -50,6 +52,7 @@ export async function resolveTeamContext(
     sessionId: session.sessionId,
     team: membership.team,
     membership: { id: membership.id, role: membership.role },
+    permissions: new Set(ROLE_PERMISSIONS[membership.role]),
     actor: { type: "user", id: session.user.id, label: session.user.email },
     request,
   };

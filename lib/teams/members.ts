@@ -4,6 +4,7 @@ import { recordAudit } from "@/lib/audit/record";
 import { canManage } from "@/lib/auth/permissions";
 import { db, type Tx } from "@/lib/db/client";
 import type { Role } from "@/lib/generated/prisma/enums";
+import { revokeMemberKeys } from "@/lib/keys/store";
 import { actorOf, type TeamContext } from "@/lib/teams/context";
 
 export const MEMBER_ERRORS = {
@@ -80,12 +81,14 @@ export async function removeMember(ctx: TeamContext, membershipId: string) {
     if (!canManage(await currentActorRole(tx, ctx), target.role)) throw new AppError("forbidden", MEMBER_ERRORS.outranked);
     if (target.role === "owner") await assertAnotherOwner(tx, ctx.team.id, target.userId);
     await tx.membership.delete({ where: { id: target.id, teamId: ctx.team.id } });
+    // Same transaction: the removed member's keys stop working the moment the removal commits.
+    const keysRevoked = await revokeMemberKeys(tx, { teamId: ctx.team.id, userId: target.userId, actor: actorOf(ctx), request: ctx.request });
     await recordAudit(tx, {
       teamId: ctx.team.id,
       actor: actorOf(ctx),
       action: "member.remove",
       targets: [{ type: "user", id: target.userId, label: target.user.email }],
-      metadata: { role: target.role },
+      metadata: { role: target.role, keysRevoked },
       context: ctx.request,
     });
   });
@@ -96,6 +99,7 @@ export async function leaveTeam(ctx: TeamContext) {
     await lockTeam(tx, ctx.team.id);
     if (ctx.membership.role === "owner") await assertAnotherOwner(tx, ctx.team.id, ctx.user.id);
     await tx.membership.delete({ where: { id: ctx.membership.id, teamId: ctx.team.id } });
+    await revokeMemberKeys(tx, { teamId: ctx.team.id, userId: ctx.user.id, actor: actorOf(ctx), request: ctx.request });
     await recordAudit(tx, {
       teamId: ctx.team.id,
       actor: actorOf(ctx),

@@ -2,6 +2,8 @@
 import { randomBytes } from "node:crypto";
 import { recordAudit, type AuditActor, type RequestContext } from "@/lib/audit/record";
 import { db, type Tx } from "@/lib/db/client";
+import { notifyKeyChange } from "@/lib/keys/invalidation";
+import type { TeamContext } from "@/lib/teams/context";
 
 function slugify(name: string): string {
   const base = name
@@ -68,4 +70,24 @@ export async function operatorTeamScope(slug: string) {
     actor: { type: "system" as const, label: "keyward CLI" },
     request: { ip: null, userAgent: "keyward-cli" },
   };
+}
+
+/**
+ * Deletes a team and everything it owns (members, invites, keys, upstream keys). Its keys stop working the
+ * moment this commits (the proxy's cache is told in the same transaction). The audit trail stays.
+ */
+export async function deleteTeam(ctx: TeamContext): Promise<void> {
+  await db().$transaction(async (tx) => {
+    const keys = await tx.apiKey.findMany({ where: { teamId: ctx.team.id, revokedAt: null }, select: { hash: true } });
+    await recordAudit(tx, {
+      teamId: ctx.team.id,
+      actor: ctx.actor,
+      action: "team.delete",
+      targets: [{ type: "team", id: ctx.team.id, label: ctx.team.name }],
+      metadata: { keysRevoked: keys.length },
+      context: ctx.request,
+    });
+    await tx.team.delete({ where: { id: ctx.team.id } });
+    await notifyKeyChange(tx, { teamId: ctx.team.id, hashes: keys.map((k) => k.hash) });
+  });
 }

@@ -4,6 +4,8 @@ import { ActionForm } from "@/components/action-form";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
+import { Field } from "@/components/ui/field";
+import { deleteTeamAction } from "@/lib/actions/delete-team";
 import { leaveTeamAction } from "@/lib/actions/leave-team";
 import { revokeInviteAction } from "@/lib/actions/revoke-invite";
 import { can } from "@/lib/auth/permissions";
@@ -83,6 +85,17 @@ export default async function MembersPage({ params }: { params: Promise<{ teamSl
               ))}
             </ul>
           )}
+        </Card>
+      ) : null}
+
+      {can(role, "team.delete") ? (
+        <Card title="Delete this team" description="Deletes its members, keys and OpenAI keys for good. Every key stops working at once.">
+          <ActionForm action={deleteTeamAction} hidden={{ teamSlug: slug }} confirm={`Delete ${ctx.team.name} for good?`} className="flex flex-wrap items-end gap-3">
+            <Field label={`Type "${ctx.team.name}" to confirm`} name="confirmName" required autoComplete="off" />
+            <Button type="submit" variant="danger">
+              Delete {ctx.team.name}
+            </Button>
+          </ActionForm>
         </Card>
       ) : null}
 

@@ -1,0 +1,64 @@
+// /t/[teamSlug]/keys/[keyId] — one key: what it can do, and its scopes editor.
+import type { Metadata } from "next";
+import { notFound } from "next/navigation";
+import { z } from "zod";
+import { ActionForm } from "@/components/action-form";
+import { Badge } from "@/components/ui/badge";
+import { Button } from "@/components/ui/button";
+import { Card } from "@/components/ui/card";
+import { revokeKeyAction } from "@/lib/actions/revoke-key";
+import { teamPageContext } from "@/lib/auth/team-page";
+import { formatAge, formatDate } from "@/lib/format";
+import { getKey } from "@/lib/keys/store";
+import { EditKeyForm } from "../_components/edit-key-form";
+
+export const metadata: Metadata = { title: "API key" };
+
+export default async function KeyPage({ params }: { params: Promise<{ teamSlug: string; keyId: string }> }) {
+  const { teamSlug, keyId } = await params;
+  const ctx = await teamPageContext(teamSlug, "api_keys.own");
+  const id = z.uuid().safeParse(keyId);
+  if (!id.success) notFound();
+  const key = await getKey(ctx, id.data).catch(() => notFound());
+  const facts = [
+    ["Key", `${key.prefix}…`],
+    ["Holder", key.user ? `${key.user.name} (${key.user.email})` : "—"],
+    ["Created", `${formatDate(key.createdAt)} (${formatAge(key.createdAt)} old)`],
+    ["Last used", formatDate(key.lastUsedAt)],
+    ["Expires", formatDate(key.expiresAt, "never")],
+  ];
+  return (
+    <div className="space-y-6">
+      <div className="flex flex-wrap items-end justify-between gap-4">
+        <div>
+          <h1 className="text-2xl font-semibold tracking-tight">
+            {key.name} <Badge tone={key.status === "active" ? "green" : "slate"}>{key.status}</Badge>
+          </h1>
+          <p className="mt-1 text-sm text-slate-500">{key.summary}</p>
+        </div>
+        {key.status !== "revoked" ? (
+          <ActionForm action={revokeKeyAction} hidden={{ teamSlug: ctx.team.slug, keyId: key.id }} confirm={`Revoke ${key.name}? It stops working at once.`}>
+            <Button type="submit" variant="danger">
+              Revoke key
+            </Button>
+          </ActionForm>
+        ) : null}
+      </div>
+      <Card>
+        <dl className="grid gap-3 text-sm sm:grid-cols-2">
+          {facts.map(([label, value]) => (
+            <div key={label}>
+              <dt className="text-slate-500">{label}</dt>
+              <dd className="font-medium">{value}</dd>
+            </div>
+          ))}
+        </dl>
+      </Card>
+      {key.status !== "revoked" ? (
+        <Card title="Scopes" description="Changes apply to the very next request made with this key.">
+          <EditKeyForm teamSlug={ctx.team.slug} keyId={key.id} name={key.name} scopes={key.scopes} />
+        </Card>
+      ) : null}
+    </div>
+  );
+}

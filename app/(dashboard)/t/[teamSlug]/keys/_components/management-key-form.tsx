@@ -1,0 +1,39 @@
+"use client";
+import { useActionState } from "react";
+import { Alert } from "@/components/ui/alert";
+import { Field } from "@/components/ui/field";
+import { SubmitButton } from "@/components/ui/submit-button";
+import { createManagementKeyAction } from "@/lib/actions/create-management-key";
+
+const SCOPES = [
+  { id: "members.read", label: "Read members" },
+  { id: "api_keys.manage", label: "Manage every member key" },
+];
+
+export function ManagementKeyForm({ teamSlug }: { teamSlug: string }) {
+  const [state, action] = useActionState(createManagementKeyAction, null);
+  return (
+    <form action={action} className="space-y-3 rounded-lg bg-slate-50 p-4" noValidate>
+      <input type="hidden" name="teamSlug" value={teamSlug} />
+      <p className="text-sm font-medium">New management key</p>
+      {state?.ok ? (
+        <Alert tone="warning">
+          Copy it now — shown only once: <code className="break-all font-mono">{state.data.key}</code>
+        </Alert>
+      ) : null}
+      {state && !state.ok ? <Alert tone="error">{state.error}</Alert> : null}
+      <Field label="Name" name="name" required maxLength={60} placeholder="Provisioning script" />
+      <fieldset className="flex flex-wrap gap-4 text-sm">
+        <legend className="sr-only">Scopes</legend>
+        {SCOPES.map((scope) => (
+          <label key={scope.id} className="flex items-center gap-2">
+            <input type="checkbox" name={`scope.${scope.id}`} className="size-4 rounded border-slate-300" /> {scope.label}
+          </label>
+        ))}
+      </fieldset>
+      <SubmitButton variant="secondary" pendingLabel="Creating…">
+        Create management key
+      </SubmitButton>
+    </form>
+  );
+}

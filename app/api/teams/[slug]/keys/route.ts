@@ -1,0 +1,24 @@
+// GET, POST /api/teams/[slug]/keys — list member keys (your own; managers: the team's) or issue one.
+import { withTeam } from "@/lib/api/with-team";
+import { toPublicKey } from "@/lib/keys/public";
+import { createKey, getKey, listKeys, memberIdByEmail } from "@/lib/keys/store";
+import { createKeyJsonSchema } from "@/lib/validations/keys";
+
+export const GET = withTeam(
+  async (request, ctx) => {
+    const includeRevoked = new URL(request.url).searchParams.get("include") === "revoked";
+    return Response.json({ data: (await listKeys(ctx, { includeRevoked })).map(toPublicKey) });
+  },
+  { permission: "api_keys.own" },
+);
+
+export const POST = withTeam(
+  async (request, ctx) => {
+    const input = createKeyJsonSchema.parse(await request.json().catch(() => ({})));
+    const holderUserId = input.memberEmail ? await memberIdByEmail(ctx, input.memberEmail) : undefined;
+    const created = await createKey(ctx, { name: input.name, scopes: input.scopes, holderUserId });
+    // The only response that ever contains the key.
+    return Response.json({ data: { ...toPublicKey(await getKey(ctx, created.id)), key: created.key } }, { status: 201, headers: { "Cache-Control": "no-store" } });
+  },
+  { permission: "api_keys.own" },
+);

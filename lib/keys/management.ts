@@ -1,0 +1,110 @@
+// Team management keys (kw_mgmt_…): REST API access for scripts, with scopes that are a subset of their
+// creator's permissions. Held by their creator, so removing the creator from the team revokes them too.
+import { z } from "zod";
+import { AppError } from "@/lib/api/errors";
+import { recordAudit, type RequestContext } from "@/lib/audit/record";
+import { ROLE_PERMISSIONS, type Permission } from "@/lib/auth/permissions";
+import { db } from "@/lib/db/client";
+import { generateKey, hashKey, parseKey } from "@/lib/keys/format";
+import { notifyKeyChange } from "@/lib/keys/invalidation";
+import type { TeamContext } from "@/lib/teams/context";
+
+/** What a management key can be granted, and what each grant implies. */
+export const MANAGEMENT_SCOPES = {
+  "members.read": ["team.read", "members.read"],
+  "api_keys.manage": ["team.read", "api_keys.own", "api_keys.manage"],
+} as const satisfies Record<string, readonly Permission[]>;
+export type ManagementScope = keyof typeof MANAGEMENT_SCOPES;
+export const managementScopesSchema = z
+  .array(z.enum(Object.keys(MANAGEMENT_SCOPES) as [ManagementScope, ...ManagementScope[]]))
+  .min(1, "Choose at least one scope.");
+
+export const MANAGEMENT_KEY_ERRORS = {
+  invalid: "Invalid API key.",
+  wider: "A management key cannot have more rights than the person creating it.",
+} as const;
+
+function permissionsOf(scopes: readonly ManagementScope[]): Set<Permission> {
+  return new Set(scopes.flatMap((scope) => MANAGEMENT_SCOPES[scope]));
+}
+
+export async function createManagementKey(ctx: TeamContext, input: { name: string; scopes: ManagementScope[] }) {
+  for (const permission of permissionsOf(input.scopes)) {
+    if (!ctx.permissions.has(permission)) throw new AppError("forbidden", MANAGEMENT_KEY_ERRORS.wider);
+  }
+  const generated = generateKey("mgmt");
+  const row = await db().$transaction(async (tx) => {
+    const created = await tx.apiKey.create({
+      data: { teamId: ctx.team.id, kind: "mgmt", userId: ctx.user.id, name: input.name, hash: generated.hash, prefix: generated.prefix, scopes: input.scopes, createdById: ctx.user.id },
+      select: { id: true, name: true, prefix: true },
+    });
+    await recordAudit(tx, {
+      teamId: ctx.team.id,
+      actor: ctx.actor,
+      action: "api_key.create",
+      targets: [{ type: "api_key", id: created.id, label: `${created.name} (${created.prefix}…)` }],
+      metadata: { kind: "management", scopes: input.scopes },
+      context: ctx.request,
+    });
+    return created;
+  });
+  return { ...row, key: generated.key };
+}
+
+export async function listManagementKeys(ctx: Pick<TeamContext, "team">) {
+  const rows = await db().apiKey.findMany({
+    where: { teamId: ctx.team.id, kind: "mgmt", revokedAt: null },
+    orderBy: { createdAt: "desc" },
+    select: { id: true, name: true, prefix: true, scopes: true, createdAt: true, lastUsedAt: true, user: { select: { name: true } } },
+  });
+  return rows.map((row) => ({ ...row, scopes: managementScopesSchema.parse(row.scopes) }));
+}
+
+export async function revokeManagementKey(ctx: TeamContext, id: string) {
+  await db().$transaction(async (tx) => {
+    const row = await tx.apiKey.findFirst({ where: { id, teamId: ctx.team.id, kind: "mgmt", revokedAt: null }, select: { name: true, prefix: true, hash: true } });
+    if (!row) throw new AppError("not_found");
+    await tx.apiKey.update({ where: { id, teamId: ctx.team.id }, data: { revokedAt: new Date(), revokedById: ctx.user.id, revokedReason: "revoked" } });
+    await recordAudit(tx, {
+      teamId: ctx.team.id,
+      actor: ctx.actor,
+      action: "api_key.revoke",
+      targets: [{ type: "api_key", id, label: `${row.name} (${row.prefix}…)` }],
+      metadata: { kind: "management" },
+      context: ctx.request,
+    });
+    await notifyKeyChange(tx, { hashes: [row.hash] });
+  });
+}
+
+/**
+ * The team context of a request authenticated by a management key. An unknown, malformed or revoked key is
+ * 401; a valid key used on another team's URL is 404, exactly like a session user who is not a member.
+ */
+export async function resolveManagementKeyContext(token: string, teamSlug: string, permission: Permission, request: RequestContext): Promise<TeamContext> {
+  const parsed = parseKey(token);
+  if (!parsed.ok || parsed.kind !== "mgmt") throw new AppError("unauthorized", MANAGEMENT_KEY_ERRORS.invalid);
+  const key = await db().apiKey.findFirst({
+    where: { hash: hashKey(token), kind: "mgmt", revokedAt: null },
+    select: { id: true, name: true, prefix: true, scopes: true, lastUsedAt: true, teamId: true, team: { select: { id: true, slug: true, name: true } }, user: { select: { id: true, email: true, name: true } } },
+  });
+  if (!key?.user) throw new AppError("unauthorized", MANAGEMENT_KEY_ERRORS.invalid);
+  if (key.team.slug !== teamSlug) throw new AppError("not_found");
+  const membership = await db().membership.findFirst({ where: { teamId: key.teamId, userId: key.user.id }, select: { id: true, role: true } });
+  if (!membership) throw new AppError("unauthorized", MANAGEMENT_KEY_ERRORS.invalid);
+  const roleAllows = new Set(ROLE_PERMISSIONS[membership.role]);
+  const permissions = new Set([...permissionsOf(managementScopesSchema.parse(key.scopes))].filter((p) => roleAllows.has(p)));
+  if (!permissions.has(permission)) throw new AppError("forbidden");
+  if (!key.lastUsedAt || Date.now() - key.lastUsedAt.getTime() > 60_000) {
+    await db().apiKey.update({ where: { id: key.id }, data: { lastUsedAt: new Date() } });
+  }
+  return {
+    user: key.user,
+    sessionId: "",
+    team: key.team,
+    membership,
+    permissions,
+    actor: { type: "api_key", id: key.id, label: `${key.name} (${key.prefix}…)` },
+    request,
+  };
+}

@@ -1,0 +1,162 @@
+// The team's ceiling for member keys: no key is created wider than the team policy or its holder's role.
+import { z } from "zod";
+import type { Role } from "@/lib/auth/permissions";
+import {
+  ACCESS_RANK,
+  budgetSchema,
+  cidrWithin,
+  ENDPOINT_GROUPS,
+  endpointsSchema,
+  formatBudget,
+  formatUsd,
+  globMatch,
+  ipAllowListSchema,
+  limitsSchema,
+  modelPatternsSchema,
+  parseCidr,
+  unknownFieldError,
+  type Access,
+  type Budget,
+  type BudgetPeriod,
+  type KeyScopes,
+} from "@/lib/keys/scopes";
+
+export const teamKeyPolicySchema = z.strictObject(
+  {
+    endpoints: endpointsSchema, // the highest access a key may have, per group
+    models: modelPatternsSchema.optional(), // patterns a key's patterns must stay inside; undefined = any
+    limits: limitsSchema.optional(), // the highest rpm/tpm a key may have
+    budget: budgetSchema.optional(), // the largest budget a key may have
+    maxLifetimeDays: z.number().int("Use a whole number of days.").min(1, "Keys must live at least 1 day.").max(3650, "Use at most 3650 days (10 years).").optional(),
+    ipAllowList: ipAllowListSchema.optional(), // ranges every key's ranges must stay inside
+  },
+  { error: unknownFieldError("key policy") },
+);
+export type TeamKeyPolicy = z.infer<typeof teamKeyPolicySchema>;
+
+function everyGroup(access: Access): TeamKeyPolicy["endpoints"] {
+  const endpoints: TeamKeyPolicy["endpoints"] = {};
+  for (const group of ENDPOINT_GROUPS) endpoints[group] = access;
+  return endpoints;
+}
+
+/** Permissive: every group writable, any model, no limits. Teams narrow it from here. */
+export const DEFAULT_TEAM_POLICY: TeamKeyPolicy = Object.freeze({ endpoints: Object.freeze(everyGroup("write")) });
+
+/** The most any key held by a role may do. Viewers look but never change anything, so: read keys only. */
+export const ROLE_CEILING: Record<Role, Access> = { owner: "write", admin: "write", member: "write", viewer: "read" };
+
+export type CeilingProblem = { path: string; message: string };
+export type CeilingResult = { ok: true; scopes: KeyScopes } | { ok: false; problems: CeilingProblem[] };
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * How many budget windows of the key's period can overlap one window of the policy's period, at most (UTC
+ * calendar windows, weeks of 7 days, months of up to 31 days; also an upper bound for rolling windows).
+ * A key that may spend A per key-window can spend up to A × this inside one policy window, so it fits iff
+ * A × this ≤ the policy amount. A periodic key has no bound over a lifetime: it never fits a lifetime cap.
+ */
+const WINDOWS_PER_POLICY_WINDOW: Record<BudgetPeriod, Record<BudgetPeriod, number>> = {
+  day: { day: 1, week: 7, month: 31, lifetime: Infinity },
+  week: { day: 1, week: 1, month: 6, lifetime: Infinity }, // a 31-day month touches up to 6 calendar weeks
+  month: { day: 1, week: 2, month: 1, lifetime: Infinity }, // a week can straddle two months
+  lifetime: { day: 1, week: 1, month: 1, lifetime: 1 },
+};
+
+const cents = (usd: number) => Math.round(usd * 100);
+
+function budgetProblem(requested: Budget, ceiling: Budget): string | null {
+  const windows = WINDOWS_PER_POLICY_WINDOW[requested.period][ceiling.period];
+  if (cents(requested.amountUsd) * windows <= cents(ceiling.amountUsd)) return null;
+  const policy = `the team policy (${formatBudget(ceiling)})`;
+  if (windows === Infinity) return `budget: ${formatBudget(requested)} has no lifetime total, so it cannot fit ${policy}; use a lifetime budget.`;
+  if (windows === 1) return `budget: ${formatBudget(requested)} exceeds ${policy}.`;
+  const worst = formatUsd((cents(requested.amountUsd) * windows) / 100);
+  const window = ceiling.period === "day" ? "one day" : `one ${ceiling.period}`;
+  return `budget: ${formatBudget(requested)} can add up to ${worst} in ${window}, which exceeds ${policy}.`;
+}
+
+/** Whether every model a glob `inner` matches is matched by glob `outer`. Sound, and refuses when unsure. */
+export function patternCovered(inner: string, outer: string): boolean {
+  // Match `outer` against the text of `inner`, its `*`s taken literally: outer's literal characters can only
+  // line up with inner's literal characters (they are never "*"), so each of inner's wildcards falls inside
+  // one of outer's. "text-embedding-3-*" ⊆ "text-embedding-*" ⊆ "*"; "gpt-*" ⊄ "gpt-4o".
+  return globMatch(outer.split("*"), inner);
+}
+
+const DATE = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+
+/**
+ * Clamps a requested key to the team policy and the holder's role. A requested limit wider than the policy
+ * is refused (never silently narrowed, so the creator sees what they get); an omitted limit inherits the
+ * policy's, so a key is never less limited than its team allows.
+ */
+export function applyCeiling(requested: KeyScopes, policy: TeamKeyPolicy, holderRole: Role, now: Date = new Date()): CeilingResult {
+  const problems: CeilingProblem[] = [];
+  const refuse = (path: string, message: string) => problems.push({ path, message });
+  const scopes: KeyScopes = { endpoints: {} };
+
+  const roleCeiling = ROLE_CEILING[holderRole];
+  for (const group of ENDPOINT_GROUPS) {
+    const want = requested.endpoints[group] ?? "none";
+    const teamMax = policy.endpoints[group] ?? "none";
+    if (ACCESS_RANK[want] > ACCESS_RANK[teamMax]) refuse(`endpoints.${group}`, `endpoints.${group}: ${want} exceeds the team policy (${teamMax}).`);
+    else if (ACCESS_RANK[want] > ACCESS_RANK[roleCeiling]) refuse(`endpoints.${group}`, `endpoints.${group}: ${want} exceeds what a ${holderRole} may hold (${roleCeiling}).`);
+    else if (want !== "none") scopes.endpoints[group] = want;
+  }
+
+  if (policy.models === undefined || requested.models === undefined) {
+    const models = requested.models ?? policy.models;
+    if (models) scopes.models = [...models];
+  } else {
+    const allowed = policy.models;
+    const outside = requested.models.filter((pattern) => !allowed.some((outer) => patternCovered(pattern, outer)));
+    for (const pattern of outside) refuse("models", `models: "${pattern}" is not covered by the team policy (${allowed.join(", ")}).`);
+    scopes.models = [...requested.models];
+  }
+
+  for (const field of ["rpm", "tpm"] as const) {
+    const want = requested.limits?.[field];
+    const max = policy.limits?.[field];
+    if (want !== undefined && max !== undefined && want > max) refuse(`limits.${field}`, `limits.${field}: ${want} exceeds the team policy (${max}).`);
+    const value = want ?? max;
+    if (value !== undefined) scopes.limits = { ...scopes.limits, [field]: value };
+  }
+
+  if (requested.budget && policy.budget) {
+    const problem = budgetProblem(requested.budget, policy.budget);
+    if (problem) refuse("budget", problem);
+  }
+  const budget = requested.budget ?? policy.budget;
+  if (budget) scopes.budget = { ...budget };
+
+  const latest = policy.maxLifetimeDays === undefined ? undefined : now.getTime() + policy.maxLifetimeDays * DAY_MS;
+  if (requested.expiresAt !== undefined) {
+    const expires = Date.parse(requested.expiresAt);
+    if (!(expires > now.getTime())) refuse("expiresAt", "expiresAt: the expiry must be in the future.");
+    else if (latest !== undefined && expires > latest) {
+      refuse("expiresAt", `expiresAt: ${DATE(expires)} is later than the team policy allows (at most ${policy.maxLifetimeDays} days, until ${DATE(latest)}).`);
+    }
+    scopes.expiresAt = new Date(expires).toISOString();
+  } else if (latest !== undefined) {
+    scopes.expiresAt = new Date(latest).toISOString();
+  }
+
+  if (policy.ipAllowList === undefined || requested.ipAllowList === undefined) {
+    const ranges = requested.ipAllowList ?? policy.ipAllowList;
+    if (ranges) scopes.ipAllowList = [...ranges];
+  } else {
+    const outer = policy.ipAllowList.map(parseCidr).filter((cidr) => cidr !== null);
+    for (const text of requested.ipAllowList) {
+      const inner = parseCidr(text);
+      if (!inner) refuse("ipAllowList", `ipAllowList: "${text}" is not a valid IPv4 or IPv6 CIDR.`);
+      else if (!outer.some((range) => cidrWithin(inner, range))) {
+        refuse("ipAllowList", `ipAllowList: ${text} is not inside the team policy's ranges (${policy.ipAllowList.join(", ")}).`);
+      }
+    }
+    scopes.ipAllowList = [...requested.ipAllowList];
+  }
+
+  return problems.length > 0 ? { ok: false, problems } : { ok: true, scopes };
+}
