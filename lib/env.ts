@@ -1,6 +1,7 @@
 // The environment, parsed once with zod. A bad or missing value stops start-up with a message naming it.
 import { z } from "zod";
 import { checkKeyringSettings, decodeMasterKey, keyVersionSchema, previousKeysSchema } from "@/lib/crypto/keyring";
+import { parseCidr } from "@/lib/keys/scopes";
 
 const base64Key32 = z
   .string()
@@ -27,6 +28,18 @@ const envSchema = z.object({
     .url({ protocol: /^https?$/ })
     .default("https://api.openai.com/v1")
     .transform((url) => url.replace(/\/+$/, "")),
+  // Proxies in front of Keyward whose X-Forwarded-For is believed (comma-separated CIDRs); none by default.
+  TRUSTED_PROXIES: z
+    .string()
+    .default("")
+    .transform((v) => v.split(",").map((s) => s.trim()).filter(Boolean))
+    .pipe(z.array(z.string().refine((c) => parseCidr(c) !== null, "must be comma-separated IPv4/IPv6 CIDRs"))),
+  // How long the proxy waits for the upstream's response headers.
+  UPSTREAM_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(120_000),
+  // Serve /v1/* from the fast path in server.ts (on) or from Next's route handlers (off).
+  PROXY_FAST_PATH: z.enum(["on", "off"]).default("on"),
+  // When set, GET /metrics requires "Authorization: Bearer <METRICS_TOKEN>".
+  METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 }).superRefine(checkKeyringSettings);
 

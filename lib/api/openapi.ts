@@ -49,6 +49,9 @@ export function openApiDocument(serverUrl: string) {
       "/api/teams/{slug}/members": {
         get: { summary: "List the team's members", parameters: [slug], responses: { "200": { description: "The members.", ...data({ type: "array", items: ref("Member") }) }, ...errors } },
       },
+      "/api/teams/{slug}/members/{id}": {
+        delete: { summary: "Remove a member (revokes every key they hold in the team, at once)", parameters: [slug, id], responses: { "204": { description: "Removed." }, ...errors } },
+      },
       "/api/teams/{slug}/keys": {
         get: {
           summary: "List member keys (your own; with api_keys.manage, the team's)",

@@ -4,16 +4,33 @@
 import pg from "pg";
 import { z } from "zod";
 import type { Tx } from "@/lib/db/client";
+import { afterCommit, processBus } from "@/lib/db/transaction";
 import { logger } from "@/lib/logger";
 
 export const KEY_CHANNEL = "keyward_key_changes";
 
-export const keyChangeSchema = z.object({ hashes: z.array(z.string()).optional(), teamId: z.string().optional() });
+export const keyChangeSchema = z.object({
+  hashes: z.array(z.string()).optional(),
+  teamId: z.string().optional(),
+  /** The team's upstream (OpenAI) keys changed: the proxy reloads them. */
+  upstreamTeamId: z.string().optional(),
+});
 export type KeyChange = z.infer<typeof keyChangeSchema>;
 
-/** Queues the notification inside the caller's transaction (PostgreSQL sends it on COMMIT, never on ROLLBACK). */
+/**
+ * Queues the notification inside the caller's transaction: PostgreSQL sends it to every listening server on
+ * COMMIT (never on ROLLBACK), and this process hears it synchronously right after the commit, so the very
+ * next request it serves already sees the change.
+ */
 export async function notifyKeyChange(tx: Tx, change: KeyChange): Promise<void> {
   await tx.$executeRaw`SELECT pg_notify(${KEY_CHANNEL}, ${JSON.stringify(change)})`;
+  afterCommit(tx, () => processBus().emit(KEY_CHANNEL, change));
+}
+
+/** This process's key changes, as they commit. Returns an unsubscribe function. */
+export function onLocalKeyChange(listener: (change: KeyChange) => void): () => void {
+  processBus().on(KEY_CHANNEL, listener);
+  return () => processBus().off(KEY_CHANNEL, listener);
 }
 
 /** LISTENs for key changes on a dedicated connection and reconnects when it drops. Returns a stop function. */

@@ -4,6 +4,7 @@ import { z } from "zod";
 import { AppError } from "@/lib/api/errors";
 import { recordAudit, type RequestContext } from "@/lib/audit/record";
 import { ROLE_PERMISSIONS, type Permission } from "@/lib/auth/permissions";
+import { transaction } from "@/lib/db/transaction";
 import { db } from "@/lib/db/client";
 import { generateKey, hashKey, parseKey } from "@/lib/keys/format";
 import { notifyKeyChange } from "@/lib/keys/invalidation";
@@ -12,6 +13,7 @@ import type { TeamContext } from "@/lib/teams/context";
 /** What a management key can be granted, and what each grant implies. */
 export const MANAGEMENT_SCOPES = {
   "members.read": ["team.read", "members.read"],
+  "members.remove": ["team.read", "members.read", "members.remove"],
   "api_keys.manage": ["team.read", "api_keys.own", "api_keys.manage"],
 } as const satisfies Record<string, readonly Permission[]>;
 export type ManagementScope = keyof typeof MANAGEMENT_SCOPES;
@@ -61,7 +63,7 @@ export async function listManagementKeys(ctx: Pick<TeamContext, "team">) {
 }
 
 export async function revokeManagementKey(ctx: TeamContext, id: string) {
-  await db().$transaction(async (tx) => {
+  await transaction(async (tx) => {
     const row = await tx.apiKey.findFirst({ where: { id, teamId: ctx.team.id, kind: "mgmt", revokedAt: null }, select: { name: true, prefix: true, hash: true } });
     if (!row) throw new AppError("not_found");
     await tx.apiKey.update({ where: { id, teamId: ctx.team.id }, data: { revokedAt: new Date(), revokedById: ctx.user.id, revokedReason: "revoked" } });

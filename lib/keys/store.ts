@@ -2,6 +2,7 @@
 // member without api_keys.manage only ever reaches their own keys (others' are a 404, like another team's).
 import { AppError } from "@/lib/api/errors";
 import { recordAudit, type AuditActor, type RequestContext } from "@/lib/audit/record";
+import { transaction } from "@/lib/db/transaction";
 import { db, type Tx } from "@/lib/db/client";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { generateKey } from "@/lib/keys/format";
@@ -114,7 +115,7 @@ export async function issueKey(scope: IssueScope, input: { name: string; scopes:
 }
 
 export async function updateKey(ctx: TeamContext, id: string, input: { name?: string; scopes?: KeyScopes }) {
-  return db().$transaction(async (tx) => {
+  return transaction(async (tx) => {
     const row = await tx.apiKey.findFirst({ where: { id, ...visibleKeys(ctx) }, select: { id: true, name: true, prefix: true, hash: true, scopes: true, userId: true, revokedAt: true } });
     if (!row) throw new AppError("not_found");
     if (row.revokedAt) throw new AppError("conflict", KEY_ERRORS.revoked);
@@ -140,7 +141,7 @@ export async function updateKey(ctx: TeamContext, id: string, input: { name?: st
 }
 
 export async function revokeKey(ctx: TeamContext, id: string) {
-  await db().$transaction(async (tx) => {
+  await transaction(async (tx) => {
     const row = await tx.apiKey.findFirst({ where: { id, ...visibleKeys(ctx), revokedAt: null }, select: { id: true, name: true, prefix: true, hash: true, userId: true } });
     if (!row) throw new AppError("not_found");
     await tx.apiKey.update({ where: { id, teamId: ctx.team.id }, data: { revokedAt: new Date(), revokedById: ctx.user.id, revokedReason: "revoked" } });

@@ -2,11 +2,11 @@
 // raise their usual error classes. Bodies are built once where the message is constant.
 export type OpenAIErrorBody = { error: { message: string; type: string; param: string | null; code: string | null } };
 
-export type ProxyError = { status: number; body: string; headers?: Record<string, string> };
+export type ProxyError = { status: number; body: string; code: string | null; headers?: Record<string, string> };
 
 export function openAIError(status: number, message: string, type: string, code: string | null, param: string | null = null, headers?: Record<string, string>): ProxyError {
   const body: OpenAIErrorBody = { error: { message, type, param, code } };
-  return { status, body: JSON.stringify(body), headers };
+  return { status, body: JSON.stringify(body), code, headers };
 }
 
 export const ERRORS = {

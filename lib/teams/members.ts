@@ -2,6 +2,7 @@
 import { AppError } from "@/lib/api/errors";
 import { recordAudit } from "@/lib/audit/record";
 import { canManage } from "@/lib/auth/permissions";
+import { transaction } from "@/lib/db/transaction";
 import { db, type Tx } from "@/lib/db/client";
 import type { Role } from "@/lib/generated/prisma/enums";
 import { revokeMemberKeys } from "@/lib/keys/store";
@@ -74,7 +75,7 @@ export async function changeMemberRole(ctx: TeamContext, membershipId: string, r
 }
 
 export async function removeMember(ctx: TeamContext, membershipId: string) {
-  await db().$transaction(async (tx) => {
+  await transaction(async (tx) => {
     await lockTeam(tx, ctx.team.id);
     const target = await findTeamMembership(tx, ctx, membershipId);
     if (target.userId === ctx.user.id) throw new AppError("forbidden", MEMBER_ERRORS.self);
@@ -95,7 +96,7 @@ export async function removeMember(ctx: TeamContext, membershipId: string) {
 }
 
 export async function leaveTeam(ctx: TeamContext) {
-  await db().$transaction(async (tx) => {
+  await transaction(async (tx) => {
     await lockTeam(tx, ctx.team.id);
     if (ctx.membership.role === "owner") await assertAnotherOwner(tx, ctx.team.id, ctx.user.id);
     await tx.membership.delete({ where: { id: ctx.membership.id, teamId: ctx.team.id } });

@@ -1,6 +1,7 @@
 // Teams: creation (with its owner) and the list a user can switch between.
 import { randomBytes } from "node:crypto";
 import { recordAudit, type AuditActor, type RequestContext } from "@/lib/audit/record";
+import { transaction } from "@/lib/db/transaction";
 import { db, type Tx } from "@/lib/db/client";
 import { notifyKeyChange } from "@/lib/keys/invalidation";
 import type { TeamContext } from "@/lib/teams/context";
@@ -77,7 +78,7 @@ export async function operatorTeamScope(slug: string) {
  * moment this commits (the proxy's cache is told in the same transaction). The audit trail stays.
  */
 export async function deleteTeam(ctx: TeamContext): Promise<void> {
-  await db().$transaction(async (tx) => {
+  await transaction(async (tx) => {
     const keys = await tx.apiKey.findMany({ where: { teamId: ctx.team.id, revokedAt: null }, select: { hash: true } });
     await recordAudit(tx, {
       teamId: ctx.team.id,

@@ -5,6 +5,8 @@ import { AppError } from "@/lib/api/errors";
 import { recordAudit } from "@/lib/audit/record";
 import { decryptSecret, encryptSecret } from "@/lib/crypto/cipher";
 import { db } from "@/lib/db/client";
+import { transaction } from "@/lib/db/transaction";
+import { notifyKeyChange } from "@/lib/keys/invalidation";
 import { actorOf, type TeamContext, type TeamScope } from "@/lib/teams/context";
 import { checkUpstreamKey, type UpstreamCheck } from "@/lib/upstream/verify";
 import type { UpstreamKeyInput } from "@/lib/validations/upstream";
@@ -39,7 +41,7 @@ export async function addUpstreamKey(ctx: TeamScope, input: UpstreamKeyInput) {
   }
   const id = randomUUID();
   const keyHint = input.key.slice(-4);
-  return db().$transaction(async (tx) => {
+  return transaction(async (tx) => {
     const created = await tx.upstreamKey.create({
       data: {
         id,
@@ -63,6 +65,7 @@ export async function addUpstreamKey(ctx: TeamScope, input: UpstreamKeyInput) {
       metadata: { checked: check !== null },
       context: ctx.request,
     });
+    await notifyKeyChange(tx, { upstreamTeamId: ctx.team.id });
     return { id: created.id, name: created.name, masked: maskKey(keyHint), verified: created.verifiedAt !== null };
   });
 }
@@ -76,8 +79,9 @@ async function findKey(ctx: Pick<TeamContext, "team">, id: string) {
 export async function setUpstreamKeyEnabled(ctx: TeamScope, id: string, enabled: boolean) {
   const row = await findKey(ctx, id);
   if (row.enabled === enabled) return;
-  await db().$transaction(async (tx) => {
+  await transaction(async (tx) => {
     await tx.upstreamKey.update({ where: { id, teamId: ctx.team.id }, data: { enabled } });
+    await notifyKeyChange(tx, { upstreamTeamId: ctx.team.id });
     await recordAudit(tx, {
       teamId: ctx.team.id,
       actor: actorOf(ctx),
@@ -90,8 +94,9 @@ export async function setUpstreamKeyEnabled(ctx: TeamScope, id: string, enabled:
 
 export async function deleteUpstreamKey(ctx: TeamScope, id: string) {
   const row = await findKey(ctx, id);
-  await db().$transaction(async (tx) => {
+  await transaction(async (tx) => {
     await tx.upstreamKey.delete({ where: { id, teamId: ctx.team.id } });
+    await notifyKeyChange(tx, { upstreamTeamId: ctx.team.id });
     await recordAudit(tx, {
       teamId: ctx.team.id,
       actor: actorOf(ctx),

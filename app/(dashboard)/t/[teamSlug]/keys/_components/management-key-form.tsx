@@ -7,6 +7,7 @@ import { createManagementKeyAction } from "@/lib/actions/create-management-key";
 
 const SCOPES = [
   { id: "members.read", label: "Read members" },
+  { id: "members.remove", label: "Remove members" },
   { id: "api_keys.manage", label: "Manage every member key" },
 ];
 

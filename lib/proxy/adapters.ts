@@ -1,0 +1,108 @@
+// The two entry points onto the one core: node:http (the fast path in server.ts) and web Request/Response
+// (the route handlers in app/). One runtime per process, shared by both through globalThis, so rate limits,
+// budgets and caches are the same whichever path a request takes.
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { env } from "@/lib/env";
+import { logger } from "@/lib/logger";
+import { handleProxy, sendError, type ProxyRequest, type ProxySink } from "./core";
+import { ERRORS } from "./errors";
+import { metrics } from "./metrics";
+import { routeNeed } from "./routes";
+import { createProxyRuntime, type ProxyRuntime } from "./runtime";
+
+const MAX_BODY_BYTES = 32 * 1024 * 1024; // audio uploads are the largest (25 MB at OpenAI)
+
+const holder = globalThis as unknown as { keywardProxy?: Promise<ProxyRuntime> };
+
+export function proxyRuntime(): Promise<ProxyRuntime> {
+  holder.keywardProxy ??= createProxyRuntime({ databaseUrl: process.env.DATABASE_URL ?? "", upstreamBaseUrl: env().OPENAI_BASE_URL, timeoutMs: env().UPSTREAM_TIMEOUT_MS });
+  return holder.keywardProxy;
+}
+
+export async function closeProxyRuntime(): Promise<void> {
+  const runtime = holder.keywardProxy;
+  holder.keywardProxy = undefined;
+  await (await runtime)?.close();
+}
+
+function split(url: string): { path: string; search: string } {
+  const q = url.indexOf("?");
+  return q === -1 ? { path: url, search: "" } : { path: url.slice(0, q), search: url.slice(q) };
+}
+
+/** node:http → core. `clientIp` was decided by the edge (socket, or trusted X-Forwarded-For). */
+export function handleNode(runtime: ProxyRuntime, req: IncomingMessage, res: ServerResponse, clientIp: string): void {
+  const abort = new AbortController();
+  const started = performance.now();
+  res.once("close", () => {
+    if (!res.writableFinished) abort.abort();
+    observe(req.method ?? "GET", req.url ?? "/", res.statusCode, started);
+  });
+  const sink: ProxySink = {
+    writeHead: (status, headers) => void res.writeHead(status, headers),
+    write: (chunk) => void res.write(chunk),
+    end: (chunk) => void (chunk === undefined ? res.end() : res.end(chunk)),
+    signal: abort.signal,
+  };
+  const chunks: Buffer[] = [];
+  let size = 0;
+  req.on("data", (chunk: Buffer) => {
+    size += chunk.length;
+    if (size <= MAX_BODY_BYTES) chunks.push(chunk);
+  });
+  req.once("end", () => {
+    if (size > MAX_BODY_BYTES) return sendError(sink, ERRORS.bodyTooLarge);
+    const request: ProxyRequest = { method: req.method ?? "GET", ...split(req.url ?? "/"), headers: req.headers, clientIp, body: chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks) };
+    handleProxy(runtime.deps, request, sink).catch((error: unknown) => fail(error, sink, res.headersSent, () => res.destroy()));
+  });
+}
+
+function observe(method: string, url: string, status: number, started: number): void {
+  const group = routeNeed(method, split(url).path)?.group ?? "unknown";
+  const m = metrics();
+  m.requests.inc({ group, status: String(status) });
+  m.latency.observe({ group }, (performance.now() - started) / 1000);
+}
+
+function fail(error: unknown, sink: ProxySink, started: boolean, destroy: () => void): void {
+  logger.error({ err: error }, "proxy request failed");
+  if (started) destroy();
+  else sendError(sink, ERRORS.internal);
+}
+
+/** web Request → core → web Response (streamed: the Response resolves at the headers, chunks follow). */
+export async function handleWeb(request: Request, pathPrefix: string, clientIp: string): Promise<Response> {
+  const runtime = await proxyRuntime();
+  const declared = Number(request.headers.get("content-length") ?? 0);
+  if (declared > MAX_BODY_BYTES) return new Response(ERRORS.bodyTooLarge.body, { status: 413, headers: { "content-type": "application/json" } });
+  const body = Buffer.from(await request.arrayBuffer());
+  const url = new URL(request.url);
+  const headers = Object.fromEntries(request.headers.entries());
+  const abort = new AbortController();
+  request.signal.addEventListener("abort", () => abort.abort(), { once: true });
+  return new Promise<Response>((resolve) => {
+    let controller: ReadableStreamDefaultController<Uint8Array> | null = null;
+    let started = false;
+    const stream = new ReadableStream<Uint8Array>({ start: (c) => void (controller = c), cancel: () => abort.abort() });
+    const sink: ProxySink = {
+      writeHead: (status, responseHeaders) => {
+        started = true;
+        resolve(new Response(stream, { status, headers: responseHeaders }));
+      },
+      write: (chunk) => controller?.enqueue(typeof chunk === "string" ? new TextEncoder().encode(chunk) : new Uint8Array(chunk)),
+      end: (chunk) => {
+        if (chunk !== undefined) sink.write(chunk);
+        controller?.close();
+      },
+      signal: abort.signal,
+    };
+    const proxyRequest: ProxyRequest = { method: request.method, path: url.pathname.replace(pathPrefix, "/v1"), search: url.search, headers, clientIp, body };
+    const startedAt = performance.now();
+    const writeHead = sink.writeHead;
+    sink.writeHead = (status, responseHeaders) => {
+      observe(request.method, proxyRequest.path, status, startedAt);
+      writeHead(status, responseHeaders);
+    };
+    handleProxy(runtime.deps, proxyRequest, sink).catch((error: unknown) => fail(error, sink, started, () => controller?.error(error)));
+  });
+}

@@ -1,0 +1,144 @@
+// The proxy's behaviour with the real server and the mock upstream: revocation and removal on the very next
+// request, budgets under 200 parallel callers, client aborts, upstream faults, retries, and a canary upstream
+// key that must never show.
+import { randomBytes, randomUUID } from "node:crypto";
+import { rm } from "node:fs/promises";
+import OpenAI from "openai";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startMockOpenAI, type MockOpenAI } from "@/lib/mock-openai/server";
+
+process.env.ENCRYPTION_KEY = randomBytes(32).toString("base64");
+process.env.AUTH_SECRET = randomBytes(32).toString("base64");
+
+const { db } = await import("@/lib/db/client");
+const { encryptSecret } = await import("@/lib/crypto/cipher");
+const { findFreePort, makeEmbeddedTempDir } = await import("@/lib/db/scratch-server");
+const { createManagementKey } = await import("@/lib/keys/management");
+const { issueKey } = await import("@/lib/keys/store");
+const { addMember } = await import("@/lib/testing/seed");
+const { startApp } = await import("@/lib/testing/app-process");
+const { resolveTeamContext } = await import("@/lib/teams/context");
+const { createSession } = await import("@/lib/auth/sessions");
+const { seedProxyTeam } = await import("./testing/seed-proxy");
+
+let mock: MockOpenAI;
+let app: Awaited<ReturnType<typeof startApp>>;
+let dataDir = "";
+let seeded: Awaited<ReturnType<typeof seedProxyTeam>>;
+
+beforeAll(async () => {
+  mock = await startMockOpenAI({ chunkDelayMs: 30 });
+  dataDir = await makeEmbeddedTempDir("keyward-behaviour-");
+  seeded = await seedProxyTeam();
+  const port = await findFreePort();
+  app = await startApp({ ...process.env, DATA_DIR: dataDir, OPENAI_BASE_URL: mock.baseUrl, APP_URL: `http://127.0.0.1:${port}`, LOG_LEVEL: "debug", UPSTREAM_TIMEOUT_MS: "1500" }, port);
+}, 120_000);
+
+afterAll(async () => {
+  await app?.stop();
+  await mock?.close();
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+const sdk = (apiKey: string) => new OpenAI({ baseURL: `${app.url}/v1`, apiKey, maxRetries: 0, timeout: 10_000 });
+const chat = (apiKey: string, extra: Record<string, unknown> = {}) => sdk(apiKey).chat.completions.create({ model: "gpt-4o-mini", messages: [{ role: "user", content: "hi" }], ...extra } as OpenAI.ChatCompletionCreateParamsNonStreaming);
+const errorOf = (promise: Promise<unknown>) => promise.then(() => null, (e: unknown) => e as InstanceType<typeof OpenAI.APIError>);
+const issue = (userId: string, scopes: Parameters<typeof issueKey>[1]["scopes"]) =>
+  issueKey({ teamId: seeded.team.id, holderId: userId, createdById: null, actor: { type: "system", label: "test" }, request: { ip: null, userAgent: "test" } }, { name: "k", scopes });
+const CHAT = { endpoints: { chat: "write" as const } };
+
+async function managementKey(): Promise<string> {
+  const session = await createSession(seeded.user.id, { ip: null, userAgent: "test" });
+  const ctx = await resolveTeamContext({ sessionId: session.id, user: { ...seeded.user } }, seeded.team.slug, "management_keys.write", { ip: null, userAgent: "test" });
+  return (await createManagementKey(ctx, { name: "ops", scopes: ["api_keys.manage", "members.remove"] })).key;
+}
+
+describe("revocation", () => {
+  it("a revoked key fails on the very next request", async () => {
+    const { id, key } = await issue(seeded.user.id, CHAT);
+    const mgmt = await managementKey();
+    expect((await chat(key)).choices.length).toBe(1); // cached now
+    const revoke = await fetch(`${app.url}/api/teams/${seeded.team.slug}/keys/${id}`, { method: "DELETE", headers: { authorization: `Bearer ${mgmt}` } });
+    expect(revoke.status).toBe(204);
+    expect((await errorOf(chat(key)))?.status).toBe(401);
+  });
+
+  it("removing the key's member takes effect on the very next request", async () => {
+    const member = await db().user.create({ data: { email: `m-${randomUUID()}@example.test`, name: "m", passwordHash: "x" } });
+    const membershipId = await addMember(seeded.team, member, "member");
+    const { key } = await issue(member.id, CHAT);
+    const mgmt = await managementKey();
+    expect((await chat(key)).choices.length).toBe(1);
+    expect((await fetch(`${app.url}/api/teams/${seeded.team.slug}/members/${membershipId}`, { method: "DELETE", headers: { authorization: `Bearer ${mgmt}` } })).status).toBe(204);
+    expect((await errorOf(chat(key)))?.status).toBe(401);
+  });
+});
+
+describe("budgets", () => {
+  it("200 parallel callers on a nearly spent key overshoot by at most one request", async () => {
+    const { id, key } = await issue(seeded.user.id, { ...CHAT, budget: { amountUsd: 0.01, period: "month" } });
+    // Spent: all but $0.00005 of the month's cent (a handful of small requests).
+    await db().keyUsage.create({ data: { keyId: id, teamId: seeded.team.id, day: new Date(), model: "gpt-4o-mini", requests: 1, costMicros: 9_950n } });
+    const results = await Promise.all(Array.from({ length: 200 }, () => chat(key, { max_tokens: 10 }).then((r) => r.usage, (e: unknown) => e as InstanceType<typeof OpenAI.APIError>)));
+    const ok = results.filter((r): r is OpenAI.CompletionUsage => !!r && "total_tokens" in r);
+    const refused = results.filter((r) => r instanceof OpenAI.APIError);
+    expect(ok.length).toBeGreaterThan(0);
+    expect(refused.every((e) => e.status === 429 && e.code === "insufficient_quota")).toBe(true);
+    const cost = (u: OpenAI.CompletionUsage) => (u.prompt_tokens * 0.15 + u.completion_tokens * 0.6) / 1e6;
+    const spent = 0.00995 + ok.reduce((sum, u) => sum + cost(u), 0);
+    const largest = Math.max(...ok.map(cost));
+    expect(spent).toBeLessThanOrEqual(0.01 + largest);
+  });
+});
+
+describe("upstream behaviour", () => {
+  it("a client abort reaches the upstream", async () => {
+    const controller = new AbortController();
+    const stream = await sdk(seeded.full).chat.completions.create({ model: "gpt-4o-mini", messages: [{ role: "user", content: "a long story please" }], stream: true }, { signal: controller.signal });
+    const reading = (async () => {
+      for await (const _ of stream) controller.abort();
+    })().catch(() => undefined);
+    await reading;
+    await expect.poll(() => mock.requests.some((r) => r.path === "/v1/chat/completions" && r.aborted), { timeout: 5000 }).toBe(true);
+  });
+
+  it("maps upstream faults to documented client-visible errors", async () => {
+    mock.setFault("429", 2); // the one upstream key is tried, fails, and there is no other
+    const limited = await errorOf(chat(seeded.full));
+    expect([limited?.status, limited?.headers?.get("retry-after")]).toEqual([429, "2"]);
+    mock.setFault("500", 2);
+    const failed = await errorOf(chat(seeded.full));
+    expect([failed?.status, failed?.code]).toEqual([500, "upstream_error"]);
+    mock.setFault("hang", 1);
+    const hung = await errorOf(chat(seeded.full));
+    expect([hung?.status, hung?.code]).toEqual([504, "upstream_timeout"]);
+    mock.setFault("reset", 1);
+    let text = "";
+    const stream = await sdk(seeded.full).chat.completions.create({ model: "gpt-4o-mini", messages: [{ role: "user", content: "hi" }], stream: true });
+    for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? "";
+    expect(text.length).toBeGreaterThanOrEqual(0); // the stream ended cleanly, with what arrived
+  });
+
+  it("retries once on another upstream key and benches the failing one", async () => {
+    const second = randomUUID();
+    await db().upstreamKey.create({ data: { id: second, teamId: seeded.team.id, name: "second", keyHint: "abcd", encryptedKey: encryptSecret(`sk-proj-${randomBytes(20).toString("hex")}`, { purpose: "upstream_key", teamId: seeded.team.id, rowId: second }) } });
+    // New upstream keys reach the proxy through the team's change notification.
+    await db().$executeRaw`SELECT pg_notify('keyward_key_changes', ${JSON.stringify({ upstreamTeamId: seeded.team.id })})`;
+    await new Promise((r) => setTimeout(r, 200));
+    mock.setFault("401", 1);
+    const completion = await chat(seeded.full);
+    expect(completion.choices.length).toBe(1);
+  });
+
+  it("the team's upstream key never appears in a log line or an error body", async () => {
+    const bodies: string[] = [];
+    for (const fault of ["401", "429", "500"]) {
+      mock.setFault(fault, 2);
+      const response = await fetch(`${app.url}/v1/chat/completions`, { method: "POST", headers: { authorization: `Bearer ${seeded.full}`, "content-type": "application/json" }, body: JSON.stringify({ model: "gpt-4o-mini", messages: [] }) });
+      bodies.push(await response.text());
+    }
+    const haystack = bodies.join("\n") + app.output();
+    expect(app.output().length).toBeGreaterThan(100);
+    for (const needle of [seeded.upstreamSecret, seeded.upstreamSecret.slice(8, 30), seeded.upstreamSecret.slice(-12)]) expect(haystack).not.toContain(needle);
+  });
+});

@@ -1,0 +1,112 @@
+// Conformance: the official openai SDK against Keyward — the fast path (/v1) and the route handlers
+// (/api/v1), the same suite for both — with a member key, and every refusal with OpenAI's status and shape.
+import { randomBytes, randomUUID } from "node:crypto";
+import { rm } from "node:fs/promises";
+import OpenAI from "openai";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startMockOpenAI, type MockOpenAI } from "@/lib/mock-openai/server";
+
+process.env.ENCRYPTION_KEY = randomBytes(32).toString("base64");
+process.env.AUTH_SECRET = randomBytes(32).toString("base64");
+
+const { findFreePort, makeEmbeddedTempDir } = await import("@/lib/db/scratch-server");
+const { startApp } = await import("@/lib/testing/app-process");
+const { seedProxyTeam } = await import("./testing/seed-proxy");
+
+let mock: MockOpenAI;
+let app: Awaited<ReturnType<typeof startApp>>;
+let dataDir = "";
+let keys: Awaited<ReturnType<typeof seedProxyTeam>>;
+
+beforeAll(async () => {
+  mock = await startMockOpenAI({ chunkDelayMs: 40 });
+  dataDir = await makeEmbeddedTempDir("keyward-conformance-");
+  keys = await seedProxyTeam();
+  const port = await findFreePort();
+  app = await startApp({ ...process.env, DATA_DIR: dataDir, OPENAI_BASE_URL: mock.baseUrl, APP_URL: `http://127.0.0.1:${port}`, LOG_LEVEL: "warn", UPSTREAM_TIMEOUT_MS: "1500" }, port);
+}, 120_000);
+
+afterAll(async () => {
+  await app?.stop();
+  await mock?.close();
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+const client = (prefix: string, apiKey: string) => new OpenAI({ baseURL: `${app.url}${prefix}`, apiKey, maxRetries: 0, timeout: 10_000 });
+
+describe.each([
+  ["fast path", "/v1"],
+  ["route handler", "/api/v1"],
+])("the openai SDK through the %s", (_name, prefix) => {
+  it("chat completion", async () => {
+    const completion = await client(prefix, keys.full).chat.completions.create({ model: "gpt-4o-mini", messages: [{ role: "user", content: "Say hello" }] });
+    expect(completion.object).toBe("chat.completion");
+    expect(completion.choices[0]?.message.content).toBeTruthy();
+    expect(completion.usage?.total_tokens).toBeGreaterThan(0);
+  });
+
+  it("streaming chat: chunks arrive one by one while the mock paces them", async () => {
+    const stream = await client(prefix, keys.full).chat.completions.create({ model: "gpt-4o-mini", messages: [{ role: "user", content: "Say hello" }], stream: true });
+    const arrivals: number[] = [];
+    let text = "";
+    for await (const chunk of stream) {
+      arrivals.push(performance.now());
+      text += chunk.choices[0]?.delta.content ?? "";
+    }
+    expect(text.split(" ").length).toBeGreaterThanOrEqual(4);
+    const gaps = arrivals.slice(1).map((t, i) => t - (arrivals[i] ?? t));
+    // Buffering would deliver everything at once: most gaps would be ~0 instead of ~40 ms.
+    expect(gaps.filter((g) => g >= 20).length).toBeGreaterThanOrEqual(Math.floor(gaps.length / 2));
+  });
+
+  it("responses, JSON and streaming", async () => {
+    const response = await client(prefix, keys.full).responses.create({ model: "gpt-4o-mini", input: "Say hello" });
+    expect(response.output_text).toBeTruthy();
+    const events: string[] = [];
+    const stream = await client(prefix, keys.full).responses.create({ model: "gpt-4o-mini", input: "Say hello", stream: true });
+    for await (const event of stream) events.push(event.type);
+    expect(events).toContain("response.output_text.delta");
+    expect(events.at(-1)).toBe("response.completed");
+  });
+
+  it("embeddings", async () => {
+    const result = await client(prefix, keys.full).embeddings.create({ model: "text-embedding-3-small", input: ["a", "b"] });
+    expect(result.data).toHaveLength(2);
+  });
+
+  it("models, filtered to the key's allow-list", async () => {
+    const ids: string[] = [];
+    for await (const model of client(prefix, keys.full).models.list()) ids.push(model.id);
+    expect(ids.sort()).toEqual(["gpt-4o-mini", "text-embedding-3-large", "text-embedding-3-small"]);
+  });
+
+  it("refuses with OpenAI's statuses and error shape", async () => {
+    const refusal = async (promise: Promise<unknown>) => {
+      const error = await promise.then(() => null, (e: unknown) => e);
+      expect(error).toBeInstanceOf(OpenAI.APIError);
+      return error as InstanceType<typeof OpenAI.APIError>;
+    };
+    const chat = (apiKey: string, model = "gpt-4o-mini") => client(prefix, apiKey).chat.completions.create({ model, messages: [{ role: "user", content: "hi" }] });
+
+    const unknown = await refusal(chat(keys.unknown));
+    expect([unknown.status, unknown.code, unknown.type]).toEqual([401, "invalid_api_key", "invalid_request_error"]);
+    expect((await refusal(chat(keys.tampered))).status).toBe(401);
+    expect((await refusal(chat(keys.revoked))).status).toBe(401);
+    expect((await refusal(chat(keys.expired))).status).toBe(401);
+    const ip = await refusal(chat(keys.otherIp));
+    expect([ip.status, ip.code]).toEqual([403, "ip_not_allowed"]);
+    const scope = await refusal(client(prefix, keys.full).images.generate({ model: "gpt-image-1", prompt: "a cat" }));
+    expect([scope.status, scope.code]).toEqual([403, "insufficient_permissions"]);
+    const model = await refusal(chat(keys.full, "gpt-4o"));
+    expect([model.status, model.code, model.param]).toEqual([404, "model_not_found", "model"]);
+
+    await chat(keys.rpm2);
+    await chat(keys.rpm2);
+    const limited = await refusal(chat(keys.rpm2));
+    expect([limited.status, limited.code]).toEqual([429, "rate_limit_exceeded"]);
+    expect(Number(limited.headers?.get("retry-after"))).toBeGreaterThan(0);
+    expect(limited.headers?.get("x-ratelimit-limit-requests")).toBe("2");
+  });
+});
+
+it("seeds unique data per run", () => expect(randomUUID()).not.toBe(randomUUID()));

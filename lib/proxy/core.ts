@@ -1,0 +1,132 @@
+// The proxy's one core, behind both entry points (the fast path in server.ts and the route handlers in
+// app/): checks in order, all in memory in steady state — key format and checksum → key (cache) → expiry →
+// IP → endpoint scope → model → rpm/tpm → budget — then the upstream, with one retry on another key.
+import { createHash } from "node:crypto";
+import type { IncomingHttpHeaders } from "node:http";
+import { parseKey } from "@/lib/keys/format";
+import { endpointAllows } from "@/lib/keys/scopes";
+import type { BudgetLedger } from "./budget";
+import { ERRORS, openAIError, type ProxyError } from "./errors";
+import type { UpstreamClient } from "./forward";
+import type { CompiledKey, KeyCache } from "./key-cache";
+import { costUsd } from "./pricing";
+import type { SlidingWindowCounter } from "./rate-limit";
+import { metrics } from "./metrics";
+import { routeNeed } from "./routes";
+import { relay, type Metered } from "./relay";
+import type { UpstreamPool } from "./upstreams";
+
+export type ProxyRequest = { method: string; path: string; search: string; headers: IncomingHttpHeaders; clientIp: string; body: Buffer };
+
+/** Where the answer goes: a node:http response, or a web Response being built. */
+export interface ProxySink {
+  writeHead(status: number, headers: Record<string, string>): void;
+  write(chunk: Buffer | string): void;
+  end(chunk?: Buffer | string): void;
+  /** Aborted when the client goes away. */
+  readonly signal: AbortSignal;
+}
+
+export type ProxyDeps = {
+  keys: KeyCache;
+  upstreams: UpstreamPool;
+  client: UpstreamClient;
+  budgets: BudgetLedger;
+  requests: SlidingWindowCounter;
+  tokens: SlidingWindowCounter;
+  meter: (event: Metered) => void;
+  timeoutMs: number;
+};
+
+const DEFAULT_MAX_OUTPUT_TOKENS = 4096;
+
+/** A refusal by Keyward itself (counted by its code: a fixed, small set). */
+export function sendError(sink: ProxySink, error: ProxyError): void {
+  metrics().refusals.inc({ reason: error.code ?? "other" });
+  sink.writeHead(error.status, { "content-type": "application/json", ...error.headers });
+  sink.end(error.body);
+}
+
+function hashOf(key: string): string {
+  return createHash("sha256").update(key).digest("hex");
+}
+
+type Parsed = { json: Record<string, unknown> | null; model: string | null };
+
+function parseBody(req: ProxyRequest): Parsed | ProxyError {
+  const type = req.headers["content-type"] ?? "";
+  if (req.body.length > 0 && type.includes("application/json")) {
+    try {
+      const json = JSON.parse(req.body.toString("utf8")) as unknown;
+      if (typeof json !== "object" || json === null || Array.isArray(json)) return ERRORS.invalidJson;
+      const model = (json as { model?: unknown }).model;
+      return { json: json as Record<string, unknown>, model: typeof model === "string" ? model : null };
+    } catch {
+      return ERRORS.invalidJson;
+    }
+  }
+  if (type.includes("multipart/form-data")) {
+    const match = /name="model"\r\n\r\n([^\r\n]+)/.exec(req.body.toString("latin1"));
+    return { json: null, model: match?.[1] ?? null };
+  }
+  const modelInPath = /^\/v1\/models\/([^/]+)$/.exec(req.path)?.[1];
+  return { json: null, model: modelInPath ? decodeURIComponent(modelInPath) : null };
+}
+
+/** rpm, tpm and budget; returns the budget reservation to settle, or a refusal. */
+async function admit(deps: ProxyDeps, key: CompiledKey, model: string | null, json: Record<string, unknown> | null, bodyBytes: number, now: number) {
+  const headers: Record<string, string> = {};
+  if (key.rpm !== null) {
+    const verdict = deps.requests.take(key.id, 1, key.rpm, now);
+    if (!verdict.ok) return openAIError(429, `Rate limit reached for this key: ${key.rpm} requests per minute.`, "requests", "rate_limit_exceeded", null, rateHeaders(key.rpm, 0, verdict.retryAfterSeconds));
+    Object.assign(headers, { "x-ratelimit-limit-requests": String(key.rpm), "x-ratelimit-remaining-requests": String(verdict.remaining) });
+  }
+  const promptEstimate = Math.ceil(bodyBytes / 4);
+  const maxOutput = Number(json?.max_completion_tokens ?? json?.max_tokens ?? json?.max_output_tokens ?? DEFAULT_MAX_OUTPUT_TOKENS) || DEFAULT_MAX_OUTPUT_TOKENS;
+  if (key.tpm !== null && deps.tokens.used(key.id, now) + promptEstimate > key.tpm) {
+    return openAIError(429, `Rate limit reached for this key: ${key.tpm} tokens per minute.`, "tokens", "rate_limit_exceeded", null, { "retry-after": String(Math.max(1, Math.ceil(60 - (now % 60_000) / 1000))) });
+  }
+  let reservation = null;
+  if (key.budget) {
+    const date = new Date(now);
+    await deps.budgets.prepare(key.id, key.budget, date);
+    reservation = deps.budgets.reserve(key.id, key.budget, costUsd(model ?? "", promptEstimate, maxOutput), date);
+    if (!reservation) return openAIError(429, "This key's budget for the period is spent.", "insufficient_quota", "insufficient_quota");
+  }
+  return { headers, reservation };
+}
+
+function rateHeaders(limit: number, remaining: number, retryAfter: number): Record<string, string> {
+  return { "retry-after": String(retryAfter), "x-ratelimit-limit-requests": String(limit), "x-ratelimit-remaining-requests": String(remaining), "x-ratelimit-reset-requests": `${retryAfter}s` };
+}
+
+export async function handleProxy(deps: ProxyDeps, req: ProxyRequest, sink: ProxySink): Promise<void> {
+  const auth = req.headers.authorization;
+  if (!auth?.startsWith("Bearer ")) return sendError(sink, ERRORS.missingKey);
+  const token = auth.slice(7).trim();
+  const parsedKey = parseKey(token);
+  if (!parsedKey.ok || parsedKey.kind !== "live") return sendError(sink, ERRORS.invalidKey);
+  const hash = hashOf(token);
+  const now = Date.now();
+  const key = deps.keys.peek(hash, now) ?? (await deps.keys.get(hash));
+  if (!key) return sendError(sink, ERRORS.invalidKey);
+  if (key.expiresAtMs !== null && key.expiresAtMs <= now) return sendError(sink, ERRORS.expiredKey);
+  if (key.allowsIp && !key.allowsIp(req.clientIp)) return sendError(sink, ERRORS.ipNotAllowed);
+  const need = routeNeed(req.method, req.path);
+  if (!need) return sendError(sink, ERRORS.unknownUrl(req.method, req.path));
+  if (!endpointAllows(key, need.group, need.access)) return sendError(sink, ERRORS.endpointScope(need.group, need.access));
+  const body = parseBody(req);
+  if ("status" in body) return sendError(sink, body);
+  if (body.model !== null && !key.allowsModel(body.model)) return sendError(sink, ERRORS.modelNotAllowed(body.model));
+  const admitted = await admit(deps, key, body.model, body.json, req.body.length, now);
+  if ("status" in admitted) return sendError(sink, admitted);
+
+  let outgoing = req.body;
+  const streaming = body.json?.stream === true;
+  if (streaming && req.path === "/v1/chat/completions") {
+    // Ask for the usage chunk so streams are metered like everything else.
+    body.json!.stream_options = { ...(body.json!.stream_options as object | undefined), include_usage: true };
+    outgoing = Buffer.from(JSON.stringify(body.json));
+  }
+  await relay(deps, { req, sink, key, model: body.model, body: outgoing, streaming, extraHeaders: admitted.headers, reservation: admitted.reservation });
+}

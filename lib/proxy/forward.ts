@@ -1,0 +1,72 @@
+// The upstream side: node:http(s) with a keep-alive agent (fetch costs ~3x more per request here, see
+// ENVIRONMENT.md). Resolves on the response's headers; the body is the caller's to stream.
+import http from "node:http";
+import https from "node:https";
+
+export type UpstreamRequest = {
+  method: string;
+  /** The path after /v1, with the query string: "/chat/completions". */
+  path: string;
+  headers: http.OutgoingHttpHeaders;
+  body: Buffer | null;
+  /** Until the response headers arrive. */
+  timeoutMs: number;
+  /** Fired when our client goes away: the upstream request is aborted too. */
+  signal: AbortSignal;
+};
+
+export class UpstreamError extends Error {
+  constructor(readonly kind: "connect" | "timeout" | "aborted") {
+    super(`upstream ${kind}`);
+  }
+}
+
+/**
+ * By shape, not instanceof: the runtime (and its client) may come from another copy of this module — Next's
+ * server bundle and the fast path load separate module graphs in one process and share one runtime.
+ */
+export function upstreamErrorKind(error: unknown): UpstreamError["kind"] | null {
+  const kind = (error as { kind?: unknown } | null)?.kind;
+  return kind === "connect" || kind === "timeout" || kind === "aborted" ? kind : null;
+}
+
+export type UpstreamClient = { request(req: UpstreamRequest): Promise<http.IncomingMessage>; close(): void };
+
+export function createUpstreamClient(baseUrl: string): UpstreamClient {
+  const url = new URL(baseUrl);
+  const secure = url.protocol === "https:";
+  const agent = secure ? new https.Agent({ keepAlive: true, maxSockets: 512 }) : new http.Agent({ keepAlive: true, maxSockets: 512 });
+  const basePath = url.pathname.replace(/\/+$/, "");
+  const request = secure ? https.request : http.request;
+  return {
+    request: (req) =>
+      new Promise((resolve, reject) => {
+        if (req.signal.aborted) return reject(new UpstreamError("aborted"));
+        const outgoing = request({
+          protocol: url.protocol,
+          hostname: url.hostname,
+          port: url.port || (secure ? 443 : 80),
+          method: req.method,
+          path: basePath + req.path,
+          headers: req.headers,
+          agent,
+        });
+        const timer = setTimeout(() => outgoing.destroy(new UpstreamError("timeout")), req.timeoutMs);
+        const onAbort = () => outgoing.destroy(new UpstreamError("aborted"));
+        req.signal.addEventListener("abort", onAbort, { once: true });
+        outgoing.once("response", (response) => {
+          clearTimeout(timer);
+          // The body may still be streaming: a client abort must keep reaching upstream until it ends.
+          response.once("close", () => req.signal.removeEventListener("abort", onAbort));
+          resolve(response);
+        });
+        outgoing.once("error", (error) => {
+          clearTimeout(timer);
+          req.signal.removeEventListener("abort", onAbort);
+          reject(error instanceof UpstreamError ? error : new UpstreamError("connect"));
+        });
+        outgoing.end(req.body ?? undefined);
+      }),
+    close: () => agent.destroy(),
+  };
+}

@@ -1,0 +1,112 @@
+// The proxy's view of member keys: hash → compiled key, in memory. A miss loads one row (and caches a
+// negative answer for a while, so a flood of bad keys cannot reach the database); NOTIFYs on the
+// keyward_key_changes channel drop entries the moment a revoke, edit, removal or team deletion commits.
+import { keyScopesSchema, compileIpMatcher, compileModelMatcher, type Access, type EndpointGroup, type KeyScopes } from "@/lib/keys/scopes";
+import type { KeyChange } from "@/lib/keys/invalidation";
+
+export type CompiledKey = {
+  id: string;
+  teamId: string;
+  userId: string | null;
+  hash: string;
+  endpoints: Partial<Record<EndpointGroup, Access>>;
+  models: string[] | undefined;
+  allowsModel: (model: string) => boolean;
+  /** null: any address. */
+  allowsIp: ((ip: string) => boolean) | null;
+  rpm: number | null;
+  tpm: number | null;
+  budget: KeyScopes["budget"] | null;
+  expiresAtMs: number | null;
+};
+
+export type KeyRow = { id: string; teamId: string; userId: string | null; hash: string; scopes: unknown; expiresAt: Date | null };
+
+export function compileKey(row: KeyRow): CompiledKey {
+  const scopes = keyScopesSchema.parse(row.scopes);
+  return {
+    id: row.id,
+    teamId: row.teamId,
+    userId: row.userId,
+    hash: row.hash,
+    endpoints: scopes.endpoints,
+    models: scopes.models,
+    allowsModel: compileModelMatcher(scopes.models),
+    allowsIp: scopes.ipAllowList ? compileIpMatcher(scopes.ipAllowList) : null,
+    rpm: scopes.limits?.rpm ?? null,
+    tpm: scopes.limits?.tpm ?? null,
+    budget: scopes.budget ?? null,
+    expiresAtMs: row.expiresAt ? row.expiresAt.getTime() : null,
+  };
+}
+
+const NEGATIVE_TTL_MS = 30_000;
+const MAX_NEGATIVE = 10_000;
+
+export class KeyCache {
+  private readonly keys = new Map<string, CompiledKey>();
+  private readonly negative = new Map<string, number>();
+  private readonly loading = new Map<string, Promise<CompiledKey | null>>();
+  /** Bumped by every invalidation, so a load that raced with one is not cached. */
+  private generation = 0;
+
+  constructor(private readonly load: (hash: string) => Promise<KeyRow | null>) {}
+
+  /** The cached key, or undefined when it must be loaded (the only path that touches the database). */
+  peek(hash: string, now: number): CompiledKey | null | undefined {
+    const key = this.keys.get(hash);
+    if (key) return key;
+    const until = this.negative.get(hash);
+    if (until !== undefined) {
+      if (until > now) return null;
+      this.negative.delete(hash);
+    }
+    return undefined;
+  }
+
+  async get(hash: string): Promise<CompiledKey | null> {
+    const cached = this.peek(hash, Date.now());
+    if (cached !== undefined) return cached;
+    let pending = this.loading.get(hash);
+    if (!pending) {
+      const generation = this.generation;
+      pending = this.load(hash).then((row) => {
+        this.loading.delete(hash);
+        const compiled = row ? compileKey(row) : null;
+        if (generation === this.generation) {
+          if (compiled) this.keys.set(hash, compiled);
+          else {
+            if (this.negative.size >= MAX_NEGATIVE) this.negative.clear();
+            this.negative.set(hash, Date.now() + NEGATIVE_TTL_MS);
+          }
+        }
+        return compiled;
+      }, (error: unknown) => {
+        this.loading.delete(hash);
+        throw error;
+      });
+      this.loading.set(hash, pending);
+    }
+    return pending;
+  }
+
+  /** From the NOTIFY listener. An empty change (a lost connection) drops everything. */
+  invalidate(change: KeyChange): void {
+    if (change.upstreamTeamId && !change.hashes && !change.teamId) return;
+    this.generation++;
+    if (!change.hashes && !change.teamId) {
+      this.keys.clear();
+      this.negative.clear();
+      return;
+    }
+    for (const hash of change.hashes ?? []) {
+      this.keys.delete(hash);
+      this.negative.delete(hash);
+    }
+    if (change.teamId) for (const [hash, key] of this.keys) if (key.teamId === change.teamId) this.keys.delete(hash);
+  }
+
+  get size(): number {
+    return this.keys.size;
+  }
+}

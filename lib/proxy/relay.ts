@@ -1,0 +1,164 @@
+// Forwarding one admitted request: pick an upstream key, retry once on another when the first fails before
+// any byte reached the client, map upstream errors to OpenAI errors without our key or internals in them,
+// and stream the answer through chunk by chunk while watching for its usage.
+import type { IncomingMessage } from "node:http";
+import { redactText } from "@/lib/logger";
+import type { Reservation } from "./budget";
+import type { ProxyDeps, ProxyRequest, ProxySink } from "./core";
+import { ERRORS, openAIError } from "./errors";
+import { upstreamErrorKind } from "./forward";
+import type { CompiledKey } from "./key-cache";
+import { metrics } from "./metrics";
+import { costUsd } from "./pricing";
+import { StreamUsageScanner, usageFromJson, type Usage } from "./usage";
+import type { Upstream } from "./upstreams";
+
+export type Metered = { keyId: string; teamId: string; model: string; promptTokens: number; completionTokens: number; costUsd: number; status: number };
+
+type Job = { req: ProxyRequest; sink: ProxySink; key: CompiledKey; model: string | null; body: Buffer; streaming: boolean; extraHeaders: Record<string, string>; reservation: Reservation | null };
+
+const RETRYABLE = new Set([401, 403, 429, 500, 502, 503, 504]);
+const PASSED_HEADERS = ["content-type", "x-request-id", "openai-processing-ms", "openai-version"];
+
+function upstreamHeaders(job: Job, upstream: Upstream): Record<string, string> {
+  const h: Record<string, string> = { authorization: `Bearer ${upstream.key}`, "user-agent": "keyward" };
+  const type = job.req.headers["content-type"];
+  if (type) h["content-type"] = type;
+  if (job.body.length > 0) h["content-length"] = String(job.body.length);
+  if (upstream.organizationId) h["openai-organization"] = upstream.organizationId;
+  if (upstream.projectId) h["openai-project"] = upstream.projectId;
+  return h;
+}
+
+function drain(response: IncomingMessage): Promise<string> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    response.on("data", (c: Buffer) => chunks.push(c));
+    response.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    response.on("error", () => resolve(Buffer.concat(chunks).toString("utf8")));
+  });
+}
+
+/** The upstream's error, re-worded where it concerns our credentials, and never carrying a key. */
+function mappedError(status: number, text: string, response: IncomingMessage) {
+  const retryAfter = response.headers["retry-after"];
+  const headers = typeof retryAfter === "string" ? { "retry-after": retryAfter } : undefined;
+  if (status === 401 || status === 403) return openAIError(502, "The upstream rejected this team's OpenAI key. An admin must check the team's keys in Keyward.", "upstream_error", "upstream_auth_failed");
+  if (status >= 500) return openAIError(status, "The upstream API returned an error. Try again.", "api_error", "upstream_error", null, headers);
+  let parsed: { error?: { message?: unknown; type?: unknown; code?: unknown; param?: unknown } } = {};
+  try {
+    parsed = JSON.parse(text) as typeof parsed;
+  } catch {
+    // not JSON
+  }
+  const e = parsed.error ?? {};
+  const str = (v: unknown) => (typeof v === "string" ? redactText(v) : null);
+  return openAIError(status, str(e.message) ?? "The upstream API refused the request.", str(e.type) ?? "invalid_request_error", str(e.code), str(e.param), headers);
+}
+
+export async function relay(deps: ProxyDeps, job: Job): Promise<void> {
+  const { req, sink, key } = job;
+  const list = deps.upstreams.peek(key.teamId) ?? (await deps.upstreams.forTeam(key.teamId));
+  const settle = (usage: Usage | null, status: number) => {
+    const cost = usage ? costUsd(job.model ?? "", usage.promptTokens, usage.completionTokens) : 0;
+    if (job.reservation) deps.budgets.settle(job.reservation, cost);
+    if (usage) {
+      deps.tokens.add(key.id, usage.promptTokens + usage.completionTokens, Date.now());
+      deps.meter({ keyId: key.id, teamId: key.teamId, model: job.model ?? "", promptTokens: usage.promptTokens, completionTokens: usage.completionTokens, costUsd: cost, status });
+    }
+  };
+  const now = Date.now();
+  const first = deps.upstreams.pick(list, now);
+  if (!first) {
+    settle(null, 503);
+    return writeError(sink, ERRORS.noUpstream);
+  }
+  let upstream: Upstream = first;
+  const controller = new AbortController();
+  sink.signal.addEventListener("abort", () => controller.abort(), { once: true });
+  for (let attempt = 0; ; attempt++) {
+    let response: IncomingMessage;
+    try {
+      response = await deps.client.request({ method: req.method, path: req.path.slice(3) + req.search, headers: upstreamHeaders(job, upstream), body: job.body.length ? job.body : null, timeoutMs: deps.timeoutMs, signal: controller.signal });
+    } catch (error) {
+      const kind = upstreamErrorKind(error);
+      if (kind === "aborted") return settle(null, 499);
+      metrics().upstreamErrors.inc({ kind: kind ?? "connect" });
+      deps.upstreams.markFailure(upstream, Date.now());
+      const other: Upstream | null = attempt === 0 && kind === "connect" ? deps.upstreams.pick(list, Date.now(), upstream) : null;
+      if (other) {
+        upstream = other;
+        continue;
+      }
+      settle(null, 502);
+      return writeError(sink, kind === "timeout" ? ERRORS.upstreamTimeout : ERRORS.upstreamUnavailable);
+    }
+    const status = response.statusCode ?? 502;
+    if (status >= 400) {
+      const text = await drain(response);
+      metrics().upstreamErrors.inc({ kind: String(status) });
+      if (RETRYABLE.has(status)) deps.upstreams.markFailure(upstream, Date.now());
+      const other: Upstream | null = attempt === 0 && RETRYABLE.has(status) ? deps.upstreams.pick(list, Date.now(), upstream) : null;
+      if (other && other !== upstream) {
+        upstream = other;
+        continue;
+      }
+      settle(null, status);
+      return writeError(sink, mappedError(status, text, response));
+    }
+    deps.upstreams.markSuccess(upstream);
+    return pass(deps, job, response, status, settle);
+  }
+}
+
+function writeError(sink: ProxySink, error: ReturnType<typeof openAIError>): void {
+  sink.writeHead(error.status, { "content-type": "application/json", ...error.headers });
+  sink.end(error.body);
+}
+
+function pass(deps: ProxyDeps, job: Job, response: IncomingMessage, status: number, settle: (usage: Usage | null, status: number) => void): Promise<void> {
+  const { sink } = job;
+  const headers: Record<string, string> = { ...job.extraHeaders };
+  for (const name of PASSED_HEADERS) {
+    const value = response.headers[name];
+    if (typeof value === "string") headers[name] = value;
+  }
+  const sse = (headers["content-type"] ?? "").includes("text/event-stream");
+  const filterModels = job.req.method === "GET" && job.req.path === "/v1/models" && job.key.models !== undefined;
+  if (sse) Object.assign(headers, { "cache-control": "no-cache, no-transform", "x-accel-buffering": "no", connection: "keep-alive" });
+  return new Promise((resolve) => {
+    if (filterModels) {
+      void drain(response).then((text) => {
+        const list = JSON.parse(text) as { data?: { id: string }[] };
+        list.data = (list.data ?? []).filter((m) => job.key.allowsModel(m.id));
+        sink.writeHead(status, headers);
+        sink.end(JSON.stringify(list));
+        settle(null, status);
+        resolve();
+      });
+      return;
+    }
+    sink.writeHead(status, headers);
+    const scanner = sse ? new StreamUsageScanner() : null;
+    const collected: Buffer[] | null = sse ? null : [];
+    response.on("data", (chunk: Buffer) => {
+      sink.write(chunk);
+      if (scanner) scanner.push(chunk);
+      else collected?.push(chunk);
+    });
+    const finish = () => {
+      settle(scanner ? scanner.usage : usageFromJson(Buffer.concat(collected ?? []).toString("utf8")), status);
+      resolve();
+    };
+    response.once("end", () => {
+      sink.end();
+      finish();
+    });
+    // An upstream reset mid-stream ends the client's stream cleanly (what arrived, arrived).
+    response.once("error", () => {
+      sink.end();
+      finish();
+    });
+    response.once("aborted", () => undefined);
+  });
+}

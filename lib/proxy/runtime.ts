@@ -1,0 +1,77 @@
+// Builds the proxy's in-memory state once per process: key cache, upstream pool, limits, budgets, the
+// LISTEN subscription that invalidates them, and the metering buffer flushed in batches.
+import pg from "pg";
+import { decryptSecret } from "@/lib/crypto/cipher";
+import { onLocalKeyChange, subscribeKeyChanges, type KeyChange } from "@/lib/keys/invalidation";
+import { logger } from "@/lib/logger";
+import { BudgetLedger } from "./budget";
+import type { ProxyDeps } from "./core";
+import { createUpstreamClient } from "./forward";
+import { KeyCache, type KeyRow } from "./key-cache";
+import { SlidingWindowCounter } from "./rate-limit";
+import type { Metered } from "./relay";
+import { UpstreamPool, type UpstreamRow } from "./upstreams";
+import { UsageMeter } from "./usage-meter";
+
+export type ProxyRuntime = { deps: ProxyDeps; meter: UsageMeter; close(): Promise<void> };
+
+export async function createProxyRuntime(options: { databaseUrl: string; upstreamBaseUrl: string; timeoutMs: number }): Promise<ProxyRuntime> {
+  const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 4, idleTimeoutMillis: 30_000 });
+  pool.on("error", (error) => logger.warn({ err: error }, "proxy pool connection lost"));
+
+  const keys = new KeyCache(async (hash) => {
+    const result = await pool.query<KeyRow>(
+      `SELECT id, "teamId", "userId", hash, scopes, "expiresAt" FROM "ApiKey" WHERE hash = $1 AND kind = 'live' AND "revokedAt" IS NULL`,
+      [hash],
+    );
+    return result.rows[0] ?? null;
+  });
+  const upstreams = new UpstreamPool(async (teamId) => {
+    const result = await pool.query<{ id: string; encryptedKey: string; organizationId: string | null; projectId: string | null; weight: number }>(
+      `SELECT id, "encryptedKey", "organizationId", "projectId", weight FROM "UpstreamKey" WHERE "teamId" = $1 AND enabled ORDER BY "createdAt"`,
+      [teamId],
+    );
+    return result.rows.map((row): UpstreamRow => ({
+      id: row.id,
+      teamId,
+      key: decryptSecret(row.encryptedKey, { purpose: "upstream_key", teamId, rowId: row.id }),
+      organizationId: row.organizationId,
+      projectId: row.projectId,
+      weight: row.weight,
+    }));
+  });
+  const meter = new UsageMeter(pool);
+  const budgets = new BudgetLedger((keyId, since) => meter.spentSince(keyId, since));
+
+  const invalidate = (change: KeyChange) => {
+    keys.invalidate(change);
+    if (change.upstreamTeamId) upstreams.invalidate(change.upstreamTeamId);
+    if (change.teamId) upstreams.invalidate(change.teamId);
+    if (!change.hashes && !change.teamId && !change.upstreamTeamId) upstreams.invalidate();
+  };
+  const stopListening = await subscribeKeyChanges(options.databaseUrl, invalidate);
+  const stopLocal = onLocalKeyChange(invalidate);
+  const client = createUpstreamClient(options.upstreamBaseUrl);
+
+  const deps: ProxyDeps = {
+    keys,
+    upstreams,
+    client,
+    budgets,
+    requests: new SlidingWindowCounter(),
+    tokens: new SlidingWindowCounter(),
+    meter: (event: Metered) => meter.record(event),
+    timeoutMs: options.timeoutMs,
+  };
+  return {
+    deps,
+    meter,
+    close: async () => {
+      stopLocal();
+      await stopListening();
+      await meter.close();
+      client.close();
+      await pool.end();
+    },
+  };
+}

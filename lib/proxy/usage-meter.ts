@@ -1,0 +1,86 @@
+// Metering without a database write per request: usage is summed in memory per (key, model, UTC day) and
+// written in one statement every few seconds, and on shutdown, so nothing is lost on SIGTERM.
+import type pg from "pg";
+import { logger } from "@/lib/logger";
+import type { Metered } from "./relay";
+
+type Bucket = { keyId: string; teamId: string; day: string; model: string; requests: number; prompt: number; completion: number; costMicros: number };
+
+const FLUSH_INTERVAL_MS = 5_000;
+
+export class UsageMeter {
+  private pending = new Map<string, Bucket>();
+  private readonly timer: NodeJS.Timeout;
+  private flushing: Promise<void> = Promise.resolve();
+
+  constructor(private readonly pool: pg.Pool) {
+    this.timer = setInterval(() => void this.flush(), FLUSH_INTERVAL_MS);
+    this.timer.unref();
+  }
+
+  record(event: Metered): void {
+    const day = new Date().toISOString().slice(0, 10);
+    const id = `${event.keyId}|${day}|${event.model}`;
+    let bucket = this.pending.get(id);
+    if (!bucket) {
+      bucket = { keyId: event.keyId, teamId: event.teamId, day, model: event.model, requests: 0, prompt: 0, completion: 0, costMicros: 0 };
+      this.pending.set(id, bucket);
+    }
+    bucket.requests++;
+    bucket.prompt += event.promptTokens;
+    bucket.completion += event.completionTokens;
+    bucket.costMicros += Math.round(event.costUsd * 1_000_000);
+  }
+
+  /** Writes what accumulated; a failed write keeps the usage for the next try. */
+  flush(): Promise<void> {
+    this.flushing = this.flushing.then(async () => {
+      if (this.pending.size === 0) return;
+      const batch = [...this.pending.values()];
+      this.pending = new Map();
+      const values: unknown[] = [];
+      const rows = batch.map((b, i) => {
+        values.push(b.keyId, b.teamId, b.day, b.model, b.requests, b.prompt, b.completion, b.costMicros);
+        const n = i * 8;
+        return `($${n + 1}::uuid, $${n + 2}::uuid, $${n + 3}::date, $${n + 4}, $${n + 5}, $${n + 6}, $${n + 7}, $${n + 8})`;
+      });
+      try {
+        await this.pool.query(
+          `INSERT INTO "KeyUsage" ("keyId", "teamId", day, model, requests, "promptTokens", "completionTokens", "costMicros") VALUES ${rows.join(",")}
+           ON CONFLICT ("keyId", day, model) DO UPDATE SET requests = "KeyUsage".requests + EXCLUDED.requests,
+             "promptTokens" = "KeyUsage"."promptTokens" + EXCLUDED."promptTokens",
+             "completionTokens" = "KeyUsage"."completionTokens" + EXCLUDED."completionTokens",
+             "costMicros" = "KeyUsage"."costMicros" + EXCLUDED."costMicros"`,
+          values,
+        );
+        // Key usage doubles as "last used": one statement per flush, not per request.
+        await this.pool.query(`UPDATE "ApiKey" SET "lastUsedAt" = now() WHERE id = ANY($1::uuid[])`, [[...new Set(batch.map((b) => b.keyId))]]);
+      } catch (error) {
+        logger.warn({ err: error, buckets: batch.length }, "usage flush failed; will retry");
+        for (const b of batch) this.mergeBack(b);
+      }
+    });
+    return this.flushing;
+  }
+
+  private mergeBack(b: Bucket): void {
+    const id = `${b.keyId}|${b.day}|${b.model}`;
+    const current = this.pending.get(id);
+    if (!current) this.pending.set(id, b);
+    else Object.assign(current, { requests: current.requests + b.requests, prompt: current.prompt + b.prompt, completion: current.completion + b.completion, costMicros: current.costMicros + b.costMicros });
+  }
+
+  /** Stored spend since `since` plus what this process has not written yet. */
+  async spentSince(keyId: string, since: number): Promise<number> {
+    const day = new Date(since).toISOString().slice(0, 10);
+    const result = await this.pool.query<{ micros: string | null }>(`SELECT sum("costMicros") AS micros FROM "KeyUsage" WHERE "keyId" = $1 AND day >= $2::date`, [keyId, day]);
+    let micros = Number(result.rows[0]?.micros ?? 0);
+    for (const b of this.pending.values()) if (b.keyId === keyId && b.day >= day) micros += b.costMicros;
+    return micros / 1_000_000;
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.timer);
+    await this.flush();
+  }
+}

@@ -1,0 +1,49 @@
+// Token usage out of upstream answers, without buffering streams: JSON bodies carry `usage`; SSE streams
+// carry it in their last data event (chat: with stream_options.include_usage; responses: response.completed).
+export type Usage = { promptTokens: number; completionTokens: number };
+
+type RawUsage = { prompt_tokens?: unknown; completion_tokens?: unknown; input_tokens?: unknown; output_tokens?: unknown };
+
+function fromRaw(raw: RawUsage | undefined | null): Usage | null {
+  if (!raw || typeof raw !== "object") return null;
+  const prompt = Number(raw.prompt_tokens ?? raw.input_tokens ?? 0);
+  const completion = Number(raw.completion_tokens ?? raw.output_tokens ?? 0);
+  return Number.isFinite(prompt) && Number.isFinite(completion) ? { promptTokens: prompt, completionTokens: completion } : null;
+}
+
+export function usageFromJson(body: string): Usage | null {
+  try {
+    return fromRaw((JSON.parse(body) as { usage?: RawUsage }).usage);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Watches SSE chunks as they pass and remembers the last usage it saw. Only lines that mention "usage" are
+ * parsed; a line split across chunks is joined with the tail of the previous chunk.
+ */
+export class StreamUsageScanner {
+  private tail = "";
+  usage: Usage | null = null;
+
+  push(chunk: Buffer): void {
+    const text = this.tail + chunk.toString("utf8");
+    const lastNewline = text.lastIndexOf("\n");
+    if (lastNewline === -1) {
+      this.tail = text.length > 65_536 ? "" : text;
+      return;
+    }
+    this.tail = text.slice(lastNewline + 1);
+    if (!text.includes("usage")) return;
+    for (const line of text.slice(0, lastNewline).split("\n")) {
+      if (!line.startsWith("data: {") || !line.includes('"usage"')) continue;
+      try {
+        const event = JSON.parse(line.slice(6)) as { usage?: RawUsage; response?: { usage?: RawUsage } };
+        this.usage = fromRaw(event.usage ?? event.response?.usage) ?? this.usage;
+      } catch {
+        // not JSON after all: ignore
+      }
+    }
+  }
+}
