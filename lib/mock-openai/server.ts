@@ -1,79 +1,195 @@
 // A stand-in for the OpenAI API, speaking its wire format, for tests and benchmarks (never for users).
 // Keys: any "sk-…" key is accepted unless it contains "invalid" or "revoked" (answered 401 as OpenAI does).
+// Per request: `x-mock-latency-ms` delays the response, `x-mock-chunk-delay-ms` paces SSE chunks and
+// `x-mock-fault` injects a failure (faults.ts); POST /__mock/faults { fault, times } fails the next N requests.
+// Fast on purpose (a benchmark drives it): no logging, no per-request heavy work, bodies prebuilt where possible.
+import { randomBytes } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
+import { z } from "zod";
+import { delayFromHeader, faultControlSchema, faultFromHeader, FaultQueue, sendFaultError, SLOW_START_MS } from "./faults";
+import { bearer, invalidRequest, readBody, sendError, sendJson, later } from "./http";
+import { makeReply } from "./reply";
+import { chatCompletions } from "./routes/chat";
+import { createEmbeddings } from "./routes/embeddings";
+import { createBatch, listBatches, listFiles, retrieveBatch, retrieveFile, uploadFile } from "./routes/files";
+import { createSpeech, generateImages } from "./routes/media";
+import { listModels, retrieveModel } from "./routes/models";
+import { createModeration } from "./routes/moderations";
+import { createResponse } from "./routes/responses";
+import { INVALID_JSON, type MockContext, type MockFault, type MockState, type RecordedRequest, type Route } from "./types";
 
-export const MOCK_MODELS = ["gpt-4o", "gpt-4o-mini", "gpt-4.1-mini", "o3-mini", "text-embedding-3-small", "text-embedding-3-large", "omni-moderation-latest"];
+export { MOCK_FAULTS, MOCK_MODELS, type MockFault, type RecordedRequest } from "./types";
 
-export type RecordedRequest = { method: string; path: string; keyHint: string | null; organization: string | null; project: string | null };
+export const mockOptionsSchema = z.object({
+  port: z.number().int().min(0).max(65535).default(0),
+  host: z.string().min(1).default("127.0.0.1"),
+  latencyMs: z.number().min(0).default(0),
+  chunkDelayMs: z.number().min(0).default(0),
+  replyWords: z.number().int().min(1).max(10_000).default(8),
+  // Past this many records the oldest half is dropped, so a long benchmark cannot exhaust memory.
+  maxRecorded: z.number().int().min(1).default(10_000),
+});
 
-export type MockOpenAI = { baseUrl: string; requests: RecordedRequest[]; close(): Promise<void> };
+export type MockOpenAIOptions = z.input<typeof mockOptionsSchema>;
 
-type OpenAIError = { message: string; type: string; param: string | null; code: string | null };
+export type MockOpenAI = {
+  baseUrl: string;
+  requests: RecordedRequest[];
+  // The canned reply every completion answers with.
+  replyText: string;
+  resetRequests(): void;
+  setFault(fault: MockFault | null, times?: number): void;
+  close(): Promise<void>;
+};
 
-function sendJson(res: http.ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(text) });
-  res.end(text);
+const ROUTES: Record<string, Route> = {
+  "GET /v1/models": listModels,
+  "POST /v1/chat/completions": chatCompletions,
+  "POST /v1/responses": createResponse,
+  "POST /v1/embeddings": createEmbeddings,
+  "POST /v1/moderations": createModeration,
+  "POST /v1/images/generations": generateImages,
+  "POST /v1/audio/speech": createSpeech,
+  "GET /v1/files": listFiles,
+  "POST /v1/files": uploadFile,
+  "GET /v1/batches": listBatches,
+  "POST /v1/batches": createBatch,
+};
+
+const ROUTES_WITH_ID: Record<string, Route> = {
+  "GET /v1/models/": retrieveModel,
+  "GET /v1/files/": retrieveFile,
+  "GET /v1/batches/": retrieveBatch,
+};
+
+function findRoute(method: string, path: string): { route: Route; param?: string } | null {
+  const exact = ROUTES[`${method} ${path}`];
+  if (exact) return { route: exact };
+  const slash = path.lastIndexOf("/");
+  const route = ROUTES_WITH_ID[`${method} ${path.slice(0, slash + 1)}`];
+  return route && slash < path.length - 1 ? { route, param: path.slice(slash + 1) } : null;
 }
 
-function sendError(res: http.ServerResponse, status: number, error: OpenAIError): void {
-  sendJson(res, status, { error });
-}
-
-function bearer(req: http.IncomingMessage): string | null {
-  const match = /^Bearer (.+)$/.exec(req.headers.authorization ?? "");
-  return match?.[1] ?? null;
+function unknownUrl(ctx: MockContext): void {
+  sendError(ctx.res, 404, invalidRequest(`Unknown request URL: ${ctx.record.method} ${ctx.record.path}.`, null, "unknown_url"));
 }
 
 function authorize(req: http.IncomingMessage, res: http.ServerResponse): boolean {
   const key = bearer(req);
   if (!key) {
-    sendError(res, 401, { message: "You didn't provide an API key.", type: "invalid_request_error", param: null, code: null });
+    sendError(res, 401, invalidRequest("You didn't provide an API key."));
     return false;
   }
   if (!key.startsWith("sk-") || /invalid|revoked/.test(key)) {
     // OpenAI echoes a masked key in this message; the gateway in front must never pass it on as is.
-    sendError(res, 401, { message: `Incorrect API key provided: ${key.slice(0, 3)}*****${key.slice(-4)}.`, type: "invalid_request_error", param: null, code: "invalid_api_key" });
+    sendError(res, 401, invalidRequest(`Incorrect API key provided: ${key.slice(0, 3)}*****${key.slice(-4)}.`, null, "invalid_api_key"));
     return false;
   }
   return true;
 }
 
-function listModels(res: http.ServerResponse): void {
-  const created = 1_700_000_000;
-  sendJson(res, 200, { object: "list", data: MOCK_MODELS.map((id) => ({ id, object: "model", created, owned_by: "openai" })) });
+function parseJson(raw: Buffer | null): unknown {
+  if (!raw || raw.length === 0) return undefined;
+  try {
+    return JSON.parse(raw.toString("utf8"));
+  } catch {
+    return INVALID_JSON;
+  }
 }
 
-export async function startMockOpenAI(options: { port?: number; host?: string } = {}): Promise<MockOpenAI> {
+type Settings = z.output<typeof mockOptionsSchema> & { faults: FaultQueue; state: MockState; reply: ReturnType<typeof makeReply> };
+
+// Body read, request recorded, then: fault, delay, route. Faults come after the key check, as upstream.
+function respond(ctx: MockContext, settings: Settings, route: Route): void {
+  const { req, res, record } = ctx;
+  const json = ctx.raw && !req.headers["content-type"]?.startsWith("multipart/") ? parseJson(ctx.raw) : undefined;
+  ctx.json = json;
+  if (typeof json === "object" && json !== null) {
+    if ("model" in json && typeof json.model === "string") record.model = json.model;
+    record.stream = "stream" in json && json.stream === true;
+  }
+  const headerFault = faultFromHeader(req.headers["x-mock-fault"]);
+  const latency = delayFromHeader(req.headers["x-mock-latency-ms"]);
+  const chunkDelay = delayFromHeader(req.headers["x-mock-chunk-delay-ms"]);
+  if (headerFault === "invalid" || latency === "invalid" || chunkDelay === "invalid") {
+    return sendError(res, 400, invalidRequest("Invalid x-mock-* header: see lib/mock-openai/faults.ts for the accepted values."));
+  }
+  const fault = headerFault ?? settings.faults.take();
+  record.fault = fault;
+  ctx.chunkDelayMs = chunkDelay ?? settings.chunkDelayMs;
+  // hang: the request is accepted and never answered; only the client going away ends it.
+  if (fault === "hang") return;
+  const delay = fault === "slow-start" ? (latency ?? SLOW_START_MS) : (latency ?? settings.latencyMs);
+  later(res, delay, () => {
+    if (fault && sendFaultError(res, fault)) return;
+    if (fault === "reset" && !record.stream) return void req.socket.resetAndDestroy();
+    ctx.reset = fault === "reset";
+    route(ctx);
+  });
+}
+
+function control(req: http.IncomingMessage, res: http.ServerResponse, faults: FaultQueue): void {
+  readBody(req, (raw) => {
+    const parsed = faultControlSchema.safeParse(parseJson(raw));
+    if (req.method !== "POST" || !parsed.success) return sendError(res, 400, invalidRequest("POST { fault, times } to /__mock/faults."));
+    faults.set(parsed.data.fault, parsed.data.times);
+    sendJson(res, 200, parsed.data);
+  });
+}
+
+export async function startMockOpenAI(options: MockOpenAIOptions = {}): Promise<MockOpenAI> {
+  const parsed = mockOptionsSchema.parse(options);
+  const settings: Settings = {
+    ...parsed,
+    faults: new FaultQueue(),
+    state: { prefix: randomBytes(4).toString("hex"), seq: 0, files: [], batches: [] },
+    reply: makeReply(parsed.replyWords),
+  };
   const requests: RecordedRequest[] = [];
-  const server = http.createServer((req, res) => {
-    const url = new URL(req.url ?? "/", "http://mock");
+  // noDelay: paced SSE chunks must leave one by one, not wait for Nagle to batch them.
+  const server = http.createServer({ noDelay: true }, (req, res) => {
+    const url = req.url ?? "/";
+    const query = url.indexOf("?");
+    const path = query === -1 ? url : url.slice(0, query);
+    const method = req.method ?? "GET";
+    if (path === "/__mock/faults") return control(req, res, settings.faults);
     const key = bearer(req);
-    requests.push({
-      method: req.method ?? "GET",
-      path: url.pathname,
+    const record: RecordedRequest = {
+      method,
+      path,
       keyHint: key ? key.slice(-4) : null,
       organization: (req.headers["openai-organization"] as string | undefined) ?? null,
       project: (req.headers["openai-project"] as string | undefined) ?? null,
+      model: null,
+      stream: false,
+      fault: null,
+      aborted: false,
+    };
+    if (requests.length >= settings.maxRecorded) requests.splice(0, Math.ceil(settings.maxRecorded / 2));
+    requests.push(record);
+    res.once("close", () => {
+      if (!res.writableFinished && record.fault !== "reset") record.aborted = true;
     });
     if (!authorize(req, res)) return;
-    if (req.method === "GET" && url.pathname === "/v1/models") return listModels(res);
-    const model = /^\/v1\/models\/([^/]+)$/.exec(url.pathname)?.[1];
-    if (req.method === "GET" && model) {
-      if (!MOCK_MODELS.includes(model)) {
-        return sendError(res, 404, { message: `The model '${model}' does not exist`, type: "invalid_request_error", param: "model", code: "model_not_found" });
-      }
-      return sendJson(res, 200, { id: model, object: "model", created: 1_700_000_000, owned_by: "openai" });
-    }
-    sendError(res, 404, { message: `Unknown request URL: ${req.method} ${url.pathname}.`, type: "invalid_request_error", param: null, code: "unknown_url" });
+    const found = findRoute(method, path);
+    const ctx: MockContext = { req, res, record, json: undefined, raw: null, param: found?.param, reply: settings.reply, chunkDelayMs: 0, reset: false, state: settings.state };
+    const route = found?.route ?? unknownUrl;
+    if (method === "GET" || method === "HEAD") return respond(ctx, settings, route);
+    readBody(req, (raw) => {
+      ctx.raw = raw;
+      respond(ctx, settings, route);
+    });
   });
   server.keepAliveTimeout = 65_000;
-  await new Promise<void>((resolve) => server.listen(options.port ?? 0, options.host ?? "127.0.0.1", resolve));
+  await new Promise<void>((resolve) => server.listen(settings.port, settings.host, resolve));
   const { port } = server.address() as AddressInfo;
   return {
-    baseUrl: `http://${options.host ?? "127.0.0.1"}:${port}/v1`,
+    baseUrl: `http://${settings.host}:${port}/v1`,
     requests,
+    replyText: settings.reply.text,
+    resetRequests: () => void (requests.length = 0),
+    setFault: (fault, times = 1) => settings.faults.set(fault, times),
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

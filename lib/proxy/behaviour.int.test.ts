@@ -115,8 +115,11 @@ describe("upstream behaviour", () => {
     mock.setFault("reset", 1);
     let text = "";
     const stream = await sdk(seeded.full).chat.completions.create({ model: "gpt-4o-mini", messages: [{ role: "user", content: "hi" }], stream: true });
+    // Ends cleanly (the loop does not throw) with the part that arrived before the reset — not the whole reply.
     for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? "";
-    expect(text.length).toBeGreaterThanOrEqual(0); // the stream ended cleanly, with what arrived
+    const whole = (await chat(seeded.full)).choices[0]?.message.content ?? "";
+    expect(text.length).toBeGreaterThan(0);
+    expect(text.length).toBeLessThan(whole.length);
   });
 
   it("retries once on another upstream key and benches the failing one", async () => {
@@ -130,14 +133,16 @@ describe("upstream behaviour", () => {
     expect(completion.choices.length).toBe(1);
   });
 
-  it("the team's upstream key never appears in a log line or an error body", async () => {
+  it("the team's upstream key never appears in a log line, an error body or a metrics label", async () => {
     const bodies: string[] = [];
-    for (const fault of ["401", "429", "500"]) {
+    for (const fault of ["401", "429", "500"] as const) {
       mock.setFault(fault, 2);
       const response = await fetch(`${app.url}/v1/chat/completions`, { method: "POST", headers: { authorization: `Bearer ${seeded.full}`, "content-type": "application/json" }, body: JSON.stringify({ model: "gpt-4o-mini", messages: [] }) });
       bodies.push(await response.text());
     }
-    const haystack = bodies.join("\n") + app.output();
+    const metricsText = await (await fetch(`${app.url}/metrics`)).text();
+    expect(metricsText).toContain("keyward_proxy_upstream_errors_total");
+    const haystack = bodies.join("\n") + app.output() + metricsText;
     expect(app.output().length).toBeGreaterThan(100);
     for (const needle of [seeded.upstreamSecret, seeded.upstreamSecret.slice(8, 30), seeded.upstreamSecret.slice(-12)]) expect(haystack).not.toContain(needle);
   });

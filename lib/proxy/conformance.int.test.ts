@@ -1,6 +1,6 @@
 // Conformance: the official openai SDK against Keyward — the fast path (/v1) and the route handlers
 // (/api/v1), the same suite for both — with a member key, and every refusal with OpenAI's status and shape.
-import { randomBytes, randomUUID } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { rm } from "node:fs/promises";
 import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -100,13 +100,13 @@ describe.each([
     const model = await refusal(chat(keys.full, "gpt-4o"));
     expect([model.status, model.code, model.param]).toEqual([404, "model_not_found", "model"]);
 
-    await chat(keys.rpm2);
-    await chat(keys.rpm2);
-    const limited = await refusal(chat(keys.rpm2));
+    // A fresh key per path: both paths share one rate limiter, so they must not share the key.
+    const rpm2 = await keys.issue({ endpoints: { chat: "write" }, limits: { rpm: 2 } });
+    await chat(rpm2);
+    await chat(rpm2);
+    const limited = await refusal(chat(rpm2));
     expect([limited.status, limited.code]).toEqual([429, "rate_limit_exceeded"]);
     expect(Number(limited.headers?.get("retry-after"))).toBeGreaterThan(0);
     expect(limited.headers?.get("x-ratelimit-limit-requests")).toBe("2");
   });
 });
-
-it("seeds unique data per run", () => expect(randomUUID()).not.toBe(randomUUID()));

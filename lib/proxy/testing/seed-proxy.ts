@@ -27,5 +27,5 @@ export async function seedProxyTeam() {
   await db().apiKey.updateMany({ where: { teamId: team.id, prefix: expired.slice(0, 12) }, data: { expiresAt: new Date(Date.now() - 1000) } });
   const unknown = generateKey("live").key;
   const tampered = `${full.slice(0, 20)}${full[20] === "a" ? "b" : "a"}${full.slice(21)}`;
-  return { team, user, upstreamSecret, full, rpm2, otherIp, revoked, expired, unknown, tampered };
+  return { team, user, upstreamSecret, full, rpm2, otherIp, revoked, expired, unknown, tampered, issue };
 }
