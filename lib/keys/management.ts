@@ -4,10 +4,9 @@ import { z } from "zod";
 import { AppError } from "@/lib/api/errors";
 import { recordAudit, type RequestContext } from "@/lib/audit/record";
 import { ROLE_PERMISSIONS, type Permission } from "@/lib/auth/permissions";
-import { transaction } from "@/lib/db/transaction";
 import { db } from "@/lib/db/client";
 import { generateKey, hashKey, parseKey } from "@/lib/keys/format";
-import { notifyKeyChange } from "@/lib/keys/invalidation";
+import { revokeApiKey } from "@/lib/keys/store";
 import type { TeamContext } from "@/lib/teams/context";
 
 /** What a management key can be granted, and what each grant implies. */
@@ -62,21 +61,8 @@ export async function listManagementKeys(ctx: Pick<TeamContext, "team">) {
   return rows.map((row) => ({ ...row, scopes: managementScopesSchema.parse(row.scopes) }));
 }
 
-export async function revokeManagementKey(ctx: TeamContext, id: string) {
-  await transaction(async (tx) => {
-    const row = await tx.apiKey.findFirst({ where: { id, teamId: ctx.team.id, kind: "mgmt", revokedAt: null }, select: { name: true, prefix: true, hash: true } });
-    if (!row) throw new AppError("not_found");
-    await tx.apiKey.update({ where: { id, teamId: ctx.team.id }, data: { revokedAt: new Date(), revokedById: ctx.user.id, revokedReason: "revoked" } });
-    await recordAudit(tx, {
-      teamId: ctx.team.id,
-      actor: ctx.actor,
-      action: "api_key.revoke",
-      targets: [{ type: "api_key", id, label: `${row.name} (${row.prefix}…)` }],
-      metadata: { kind: "management" },
-      context: ctx.request,
-    });
-    await notifyKeyChange(tx, { hashes: [row.hash] });
-  });
+export function revokeManagementKey(ctx: TeamContext, id: string) {
+  return revokeApiKey(ctx, { id, kind: "mgmt" }, () => ({ kind: "management" }));
 }
 
 /**

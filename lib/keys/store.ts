@@ -140,21 +140,29 @@ export async function updateKey(ctx: TeamContext, id: string, input: { name?: st
   });
 }
 
-export async function revokeKey(ctx: TeamContext, id: string) {
+/**
+ * Revokes the one live key matching `where` within the actor's team (404 otherwise): audited, and the
+ * proxy's cache hears of it on commit. Shared by member keys and management keys.
+ */
+export async function revokeApiKey(ctx: TeamContext, where: Prisma.ApiKeyWhereInput, metadata: (row: { userId: string | null }) => Prisma.InputJsonObject) {
   await transaction(async (tx) => {
-    const row = await tx.apiKey.findFirst({ where: { id, ...visibleKeys(ctx), revokedAt: null }, select: { id: true, name: true, prefix: true, hash: true, userId: true } });
+    const row = await tx.apiKey.findFirst({ where: { ...where, teamId: ctx.team.id, revokedAt: null }, select: { id: true, name: true, prefix: true, hash: true, userId: true } });
     if (!row) throw new AppError("not_found");
-    await tx.apiKey.update({ where: { id, teamId: ctx.team.id }, data: { revokedAt: new Date(), revokedById: ctx.user.id, revokedReason: "revoked" } });
+    await tx.apiKey.update({ where: { id: row.id, teamId: ctx.team.id }, data: { revokedAt: new Date(), revokedById: ctx.user.id, revokedReason: "revoked" } });
     await recordAudit(tx, {
       teamId: ctx.team.id,
       actor: ctx.actor,
       action: "api_key.revoke",
-      targets: [{ type: "api_key", id, label: keyLabel(row.name, row.prefix) }],
-      metadata: { reason: row.userId === ctx.user.id ? "revoked by its holder" : "revoked by an admin" },
+      targets: [{ type: "api_key", id: row.id, label: keyLabel(row.name, row.prefix) }],
+      metadata: metadata(row),
       context: ctx.request,
     });
     await notifyKeyChange(tx, { hashes: [row.hash] });
   });
+}
+
+export function revokeKey(ctx: TeamContext, id: string) {
+  return revokeApiKey(ctx, { id, ...visibleKeys(ctx) }, (row) => ({ reason: row.userId === ctx.user.id ? "revoked by its holder" : "revoked by an admin" }));
 }
 
 /** In the same transaction as a member's removal: every key they hold in the team stops working at once. */

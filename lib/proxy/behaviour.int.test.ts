@@ -2,83 +2,61 @@
 // request, budgets under 200 parallel callers, client aborts, upstream faults, retries, and a canary upstream
 // key that must never show.
 import { randomBytes, randomUUID } from "node:crypto";
-import { rm } from "node:fs/promises";
 import OpenAI from "openai";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startMockOpenAI, type MockOpenAI } from "@/lib/mock-openai/server";
+import { describe, expect, it } from "vitest";
 
 process.env.ENCRYPTION_KEY = randomBytes(32).toString("base64");
 process.env.AUTH_SECRET = randomBytes(32).toString("base64");
 
 const { db } = await import("@/lib/db/client");
 const { encryptSecret } = await import("@/lib/crypto/cipher");
-const { findFreePort, makeEmbeddedTempDir } = await import("@/lib/db/scratch-server");
 const { createManagementKey } = await import("@/lib/keys/management");
 const { issueKey } = await import("@/lib/keys/store");
 const { addMember } = await import("@/lib/testing/seed");
-const { startApp } = await import("@/lib/testing/app-process");
 const { resolveTeamContext } = await import("@/lib/teams/context");
 const { createSession } = await import("@/lib/auth/sessions");
-const { seedProxyTeam } = await import("./testing/seed-proxy");
+const { proxyHarness } = await import("./testing/proxy-harness");
 
-let mock: MockOpenAI;
-let app: Awaited<ReturnType<typeof startApp>>;
-let dataDir = "";
-let seeded: Awaited<ReturnType<typeof seedProxyTeam>>;
-
-beforeAll(async () => {
-  mock = await startMockOpenAI({ chunkDelayMs: 30 });
-  dataDir = await makeEmbeddedTempDir("keyward-behaviour-");
-  seeded = await seedProxyTeam();
-  const port = await findFreePort();
-  app = await startApp({ ...process.env, DATA_DIR: dataDir, OPENAI_BASE_URL: mock.baseUrl, APP_URL: `http://127.0.0.1:${port}`, LOG_LEVEL: "debug", UPSTREAM_TIMEOUT_MS: "1500" }, port);
-}, 120_000);
-
-afterAll(async () => {
-  await app?.stop();
-  await mock?.close();
-  await rm(dataDir, { recursive: true, force: true });
-});
-
-const sdk = (apiKey: string) => new OpenAI({ baseURL: `${app.url}/v1`, apiKey, maxRetries: 0, timeout: 10_000 });
+const harness = proxyHarness({ chunkDelayMs: 30, logLevel: "debug" });
+const sdk = (apiKey: string) => new OpenAI({ baseURL: `${harness.app.url}/v1`, apiKey, maxRetries: 0, timeout: 10_000 });
 const chat = (apiKey: string, extra: Record<string, unknown> = {}) => sdk(apiKey).chat.completions.create({ model: "gpt-4o-mini", messages: [{ role: "user", content: "hi" }], ...extra } as OpenAI.ChatCompletionCreateParamsNonStreaming);
 const errorOf = (promise: Promise<unknown>) => promise.then(() => null, (e: unknown) => e as InstanceType<typeof OpenAI.APIError>);
 const issue = (userId: string, scopes: Parameters<typeof issueKey>[1]["scopes"]) =>
-  issueKey({ teamId: seeded.team.id, holderId: userId, createdById: null, actor: { type: "system", label: "test" }, request: { ip: null, userAgent: "test" } }, { name: "k", scopes });
+  issueKey({ teamId: harness.seeded.team.id, holderId: userId, createdById: null, actor: { type: "system", label: "test" }, request: { ip: null, userAgent: "test" } }, { name: "k", scopes });
 const CHAT = { endpoints: { chat: "write" as const } };
 
 async function managementKey(): Promise<string> {
-  const session = await createSession(seeded.user.id, { ip: null, userAgent: "test" });
-  const ctx = await resolveTeamContext({ sessionId: session.id, user: { ...seeded.user } }, seeded.team.slug, "management_keys.write", { ip: null, userAgent: "test" });
+  const session = await createSession(harness.seeded.user.id, { ip: null, userAgent: "test" });
+  const ctx = await resolveTeamContext({ sessionId: session.id, user: { ...harness.seeded.user } }, harness.seeded.team.slug, "management_keys.write", { ip: null, userAgent: "test" });
   return (await createManagementKey(ctx, { name: "ops", scopes: ["api_keys.manage", "members.remove"] })).key;
 }
 
 describe("revocation", () => {
   it("a revoked key fails on the very next request", async () => {
-    const { id, key } = await issue(seeded.user.id, CHAT);
+    const { id, key } = await issue(harness.seeded.user.id, CHAT);
     const mgmt = await managementKey();
     expect((await chat(key)).choices.length).toBe(1); // cached now
-    const revoke = await fetch(`${app.url}/api/teams/${seeded.team.slug}/keys/${id}`, { method: "DELETE", headers: { authorization: `Bearer ${mgmt}` } });
+    const revoke = await fetch(`${harness.app.url}/api/teams/${harness.seeded.team.slug}/keys/${id}`, { method: "DELETE", headers: { authorization: `Bearer ${mgmt}` } });
     expect(revoke.status).toBe(204);
     expect((await errorOf(chat(key)))?.status).toBe(401);
   });
 
   it("removing the key's member takes effect on the very next request", async () => {
     const member = await db().user.create({ data: { email: `m-${randomUUID()}@example.test`, name: "m", passwordHash: "x" } });
-    const membershipId = await addMember(seeded.team, member, "member");
+    const membershipId = await addMember(harness.seeded.team, member, "member");
     const { key } = await issue(member.id, CHAT);
     const mgmt = await managementKey();
     expect((await chat(key)).choices.length).toBe(1);
-    expect((await fetch(`${app.url}/api/teams/${seeded.team.slug}/members/${membershipId}`, { method: "DELETE", headers: { authorization: `Bearer ${mgmt}` } })).status).toBe(204);
+    expect((await fetch(`${harness.app.url}/api/teams/${harness.seeded.team.slug}/members/${membershipId}`, { method: "DELETE", headers: { authorization: `Bearer ${mgmt}` } })).status).toBe(204);
     expect((await errorOf(chat(key)))?.status).toBe(401);
   });
 });
 
 describe("budgets", () => {
   it("200 parallel callers on a nearly spent key overshoot by at most one request", async () => {
-    const { id, key } = await issue(seeded.user.id, { ...CHAT, budget: { amountUsd: 0.01, period: "month" } });
+    const { id, key } = await issue(harness.seeded.user.id, { ...CHAT, budget: { amountUsd: 0.01, period: "month" } });
     // Spent: all but $0.00005 of the month's cent (a handful of small requests).
-    await db().keyUsage.create({ data: { keyId: id, teamId: seeded.team.id, day: new Date(), model: "gpt-4o-mini", requests: 1, costMicros: 9_950n } });
+    await db().keyUsage.create({ data: { keyId: id, teamId: harness.seeded.team.id, day: new Date(), model: "gpt-4o-mini", requests: 1, costMicros: 9_950n } });
     const results = await Promise.all(Array.from({ length: 200 }, () => chat(key, { max_tokens: 10 }).then((r) => r.usage, (e: unknown) => e as InstanceType<typeof OpenAI.APIError>)));
     const ok = results.filter((r): r is OpenAI.CompletionUsage => !!r && "total_tokens" in r);
     const refused = results.filter((r) => r instanceof OpenAI.APIError);
@@ -94,56 +72,56 @@ describe("budgets", () => {
 describe("upstream behaviour", () => {
   it("a client abort reaches the upstream", async () => {
     const controller = new AbortController();
-    const stream = await sdk(seeded.full).chat.completions.create({ model: "gpt-4o-mini", messages: [{ role: "user", content: "a long story please" }], stream: true }, { signal: controller.signal });
+    const stream = await sdk(harness.seeded.full).chat.completions.create({ model: "gpt-4o-mini", messages: [{ role: "user", content: "a long story please" }], stream: true }, { signal: controller.signal });
     const reading = (async () => {
       for await (const _ of stream) controller.abort();
     })().catch(() => undefined);
     await reading;
-    await expect.poll(() => mock.requests.some((r) => r.path === "/v1/chat/completions" && r.aborted), { timeout: 5000 }).toBe(true);
+    await expect.poll(() => harness.mock.requests.some((r) => r.path === "/v1/chat/completions" && r.aborted), { timeout: 5000 }).toBe(true);
   });
 
   it("maps upstream faults to documented client-visible errors", async () => {
-    mock.setFault("429", 2); // the one upstream key is tried, fails, and there is no other
-    const limited = await errorOf(chat(seeded.full));
+    harness.mock.setFault("429", 2); // the one upstream key is tried, fails, and there is no other
+    const limited = await errorOf(chat(harness.seeded.full));
     expect([limited?.status, limited?.headers?.get("retry-after")]).toEqual([429, "2"]);
-    mock.setFault("500", 2);
-    const failed = await errorOf(chat(seeded.full));
+    harness.mock.setFault("500", 2);
+    const failed = await errorOf(chat(harness.seeded.full));
     expect([failed?.status, failed?.code]).toEqual([500, "upstream_error"]);
-    mock.setFault("hang", 1);
-    const hung = await errorOf(chat(seeded.full));
+    harness.mock.setFault("hang", 1);
+    const hung = await errorOf(chat(harness.seeded.full));
     expect([hung?.status, hung?.code]).toEqual([504, "upstream_timeout"]);
-    mock.setFault("reset", 1);
+    harness.mock.setFault("reset", 1);
     let text = "";
-    const stream = await sdk(seeded.full).chat.completions.create({ model: "gpt-4o-mini", messages: [{ role: "user", content: "hi" }], stream: true });
+    const stream = await sdk(harness.seeded.full).chat.completions.create({ model: "gpt-4o-mini", messages: [{ role: "user", content: "hi" }], stream: true });
     // Ends cleanly (the loop does not throw) with the part that arrived before the reset — not the whole reply.
     for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? "";
-    const whole = (await chat(seeded.full)).choices[0]?.message.content ?? "";
+    const whole = (await chat(harness.seeded.full)).choices[0]?.message.content ?? "";
     expect(text.length).toBeGreaterThan(0);
     expect(text.length).toBeLessThan(whole.length);
   });
 
   it("retries once on another upstream key and benches the failing one", async () => {
     const second = randomUUID();
-    await db().upstreamKey.create({ data: { id: second, teamId: seeded.team.id, name: "second", keyHint: "abcd", encryptedKey: encryptSecret(`sk-proj-${randomBytes(20).toString("hex")}`, { purpose: "upstream_key", teamId: seeded.team.id, rowId: second }) } });
+    await db().upstreamKey.create({ data: { id: second, teamId: harness.seeded.team.id, name: "second", keyHint: "abcd", encryptedKey: encryptSecret(`sk-proj-${randomBytes(20).toString("hex")}`, { purpose: "upstream_key", teamId: harness.seeded.team.id, rowId: second }) } });
     // New upstream keys reach the proxy through the team's change notification.
-    await db().$executeRaw`SELECT pg_notify('keyward_key_changes', ${JSON.stringify({ upstreamTeamId: seeded.team.id })})`;
+    await db().$executeRaw`SELECT pg_notify('keyward_key_changes', ${JSON.stringify({ upstreamTeamId: harness.seeded.team.id })})`;
     await new Promise((r) => setTimeout(r, 200));
-    mock.setFault("401", 1);
-    const completion = await chat(seeded.full);
+    harness.mock.setFault("401", 1);
+    const completion = await chat(harness.seeded.full);
     expect(completion.choices.length).toBe(1);
   });
 
   it("the team's upstream key never appears in a log line, an error body or a metrics label", async () => {
     const bodies: string[] = [];
     for (const fault of ["401", "429", "500"] as const) {
-      mock.setFault(fault, 2);
-      const response = await fetch(`${app.url}/v1/chat/completions`, { method: "POST", headers: { authorization: `Bearer ${seeded.full}`, "content-type": "application/json" }, body: JSON.stringify({ model: "gpt-4o-mini", messages: [] }) });
+      harness.mock.setFault(fault, 2);
+      const response = await fetch(`${harness.app.url}/v1/chat/completions`, { method: "POST", headers: { authorization: `Bearer ${harness.seeded.full}`, "content-type": "application/json" }, body: JSON.stringify({ model: "gpt-4o-mini", messages: [] }) });
       bodies.push(await response.text());
     }
-    const metricsText = await (await fetch(`${app.url}/metrics`)).text();
+    const metricsText = await (await fetch(`${harness.app.url}/metrics`)).text();
     expect(metricsText).toContain("keyward_proxy_upstream_errors_total");
-    const haystack = bodies.join("\n") + app.output() + metricsText;
-    expect(app.output().length).toBeGreaterThan(100);
-    for (const needle of [seeded.upstreamSecret, seeded.upstreamSecret.slice(8, 30), seeded.upstreamSecret.slice(-12)]) expect(haystack).not.toContain(needle);
+    const haystack = bodies.join("\n") + harness.app.output() + metricsText;
+    expect(harness.app.output().length).toBeGreaterThan(100);
+    for (const needle of [harness.seeded.upstreamSecret, harness.seeded.upstreamSecret.slice(8, 30), harness.seeded.upstreamSecret.slice(-12)]) expect(haystack).not.toContain(needle);
   });
 });

@@ -1,52 +1,31 @@
 // Conformance: the official openai SDK against Keyward — the fast path (/v1) and the route handlers
 // (/api/v1), the same suite for both — with a member key, and every refusal with OpenAI's status and shape.
 import { randomBytes } from "node:crypto";
-import { rm } from "node:fs/promises";
 import OpenAI from "openai";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startMockOpenAI, type MockOpenAI } from "@/lib/mock-openai/server";
+import { describe, expect, it } from "vitest";
 
 process.env.ENCRYPTION_KEY = randomBytes(32).toString("base64");
 process.env.AUTH_SECRET = randomBytes(32).toString("base64");
 
-const { findFreePort, makeEmbeddedTempDir } = await import("@/lib/db/scratch-server");
-const { startApp } = await import("@/lib/testing/app-process");
-const { seedProxyTeam } = await import("./testing/seed-proxy");
+const { proxyHarness } = await import("./testing/proxy-harness");
 
-let mock: MockOpenAI;
-let app: Awaited<ReturnType<typeof startApp>>;
-let dataDir = "";
-let keys: Awaited<ReturnType<typeof seedProxyTeam>>;
+const harness = proxyHarness({ chunkDelayMs: 40, logLevel: "warn" });
 
-beforeAll(async () => {
-  mock = await startMockOpenAI({ chunkDelayMs: 40 });
-  dataDir = await makeEmbeddedTempDir("keyward-conformance-");
-  keys = await seedProxyTeam();
-  const port = await findFreePort();
-  app = await startApp({ ...process.env, DATA_DIR: dataDir, OPENAI_BASE_URL: mock.baseUrl, APP_URL: `http://127.0.0.1:${port}`, LOG_LEVEL: "warn", UPSTREAM_TIMEOUT_MS: "1500" }, port);
-}, 120_000);
-
-afterAll(async () => {
-  await app?.stop();
-  await mock?.close();
-  await rm(dataDir, { recursive: true, force: true });
-});
-
-const client = (prefix: string, apiKey: string) => new OpenAI({ baseURL: `${app.url}${prefix}`, apiKey, maxRetries: 0, timeout: 10_000 });
+const client = (prefix: string, apiKey: string) => new OpenAI({ baseURL: `${harness.app.url}${prefix}`, apiKey, maxRetries: 0, timeout: 10_000 });
 
 describe.each([
   ["fast path", "/v1"],
   ["route handler", "/api/v1"],
 ])("the openai SDK through the %s", (_name, prefix) => {
   it("chat completion", async () => {
-    const completion = await client(prefix, keys.full).chat.completions.create({ model: "gpt-4o-mini", messages: [{ role: "user", content: "Say hello" }] });
+    const completion = await client(prefix, harness.seeded.full).chat.completions.create({ model: "gpt-4o-mini", messages: [{ role: "user", content: "Say hello" }] });
     expect(completion.object).toBe("chat.completion");
     expect(completion.choices[0]?.message.content).toBeTruthy();
     expect(completion.usage?.total_tokens).toBeGreaterThan(0);
   });
 
   it("streaming chat: chunks arrive one by one while the mock paces them", async () => {
-    const stream = await client(prefix, keys.full).chat.completions.create({ model: "gpt-4o-mini", messages: [{ role: "user", content: "Say hello" }], stream: true });
+    const stream = await client(prefix, harness.seeded.full).chat.completions.create({ model: "gpt-4o-mini", messages: [{ role: "user", content: "Say hello" }], stream: true });
     const arrivals: number[] = [];
     let text = "";
     for await (const chunk of stream) {
@@ -60,23 +39,23 @@ describe.each([
   });
 
   it("responses, JSON and streaming", async () => {
-    const response = await client(prefix, keys.full).responses.create({ model: "gpt-4o-mini", input: "Say hello" });
+    const response = await client(prefix, harness.seeded.full).responses.create({ model: "gpt-4o-mini", input: "Say hello" });
     expect(response.output_text).toBeTruthy();
     const events: string[] = [];
-    const stream = await client(prefix, keys.full).responses.create({ model: "gpt-4o-mini", input: "Say hello", stream: true });
+    const stream = await client(prefix, harness.seeded.full).responses.create({ model: "gpt-4o-mini", input: "Say hello", stream: true });
     for await (const event of stream) events.push(event.type);
     expect(events).toContain("response.output_text.delta");
     expect(events.at(-1)).toBe("response.completed");
   });
 
   it("embeddings", async () => {
-    const result = await client(prefix, keys.full).embeddings.create({ model: "text-embedding-3-small", input: ["a", "b"] });
+    const result = await client(prefix, harness.seeded.full).embeddings.create({ model: "text-embedding-3-small", input: ["a", "b"] });
     expect(result.data).toHaveLength(2);
   });
 
   it("models, filtered to the key's allow-list", async () => {
     const ids: string[] = [];
-    for await (const model of client(prefix, keys.full).models.list()) ids.push(model.id);
+    for await (const model of client(prefix, harness.seeded.full).models.list()) ids.push(model.id);
     expect(ids.sort()).toEqual(["gpt-4o-mini", "text-embedding-3-large", "text-embedding-3-small"]);
   });
 
@@ -88,20 +67,20 @@ describe.each([
     };
     const chat = (apiKey: string, model = "gpt-4o-mini") => client(prefix, apiKey).chat.completions.create({ model, messages: [{ role: "user", content: "hi" }] });
 
-    const unknown = await refusal(chat(keys.unknown));
+    const unknown = await refusal(chat(harness.seeded.unknown));
     expect([unknown.status, unknown.code, unknown.type]).toEqual([401, "invalid_api_key", "invalid_request_error"]);
-    expect((await refusal(chat(keys.tampered))).status).toBe(401);
-    expect((await refusal(chat(keys.revoked))).status).toBe(401);
-    expect((await refusal(chat(keys.expired))).status).toBe(401);
-    const ip = await refusal(chat(keys.otherIp));
+    expect((await refusal(chat(harness.seeded.tampered))).status).toBe(401);
+    expect((await refusal(chat(harness.seeded.revoked))).status).toBe(401);
+    expect((await refusal(chat(harness.seeded.expired))).status).toBe(401);
+    const ip = await refusal(chat(harness.seeded.otherIp));
     expect([ip.status, ip.code]).toEqual([403, "ip_not_allowed"]);
-    const scope = await refusal(client(prefix, keys.full).images.generate({ model: "gpt-image-1", prompt: "a cat" }));
+    const scope = await refusal(client(prefix, harness.seeded.full).images.generate({ model: "gpt-image-1", prompt: "a cat" }));
     expect([scope.status, scope.code]).toEqual([403, "insufficient_permissions"]);
-    const model = await refusal(chat(keys.full, "gpt-4o"));
+    const model = await refusal(chat(harness.seeded.full, "gpt-4o"));
     expect([model.status, model.code, model.param]).toEqual([404, "model_not_found", "model"]);
 
     // A fresh key per path: both paths share one rate limiter, so they must not share the key.
-    const rpm2 = await keys.issue({ endpoints: { chat: "write" }, limits: { rpm: 2 } });
+    const rpm2 = await harness.seeded.issue({ endpoints: { chat: "write" }, limits: { rpm: 2 } });
     await chat(rpm2);
     await chat(rpm2);
     const limited = await refusal(chat(rpm2));
