@@ -4,6 +4,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { env } from "@/lib/env";
 import { logger } from "@/lib/logger";
+import { Aborter } from "./aborter";
 import { handleProxy, sendError, type ProxyRequest, type ProxySink } from "./core";
 import { ERRORS } from "./errors";
 import { metrics } from "./metrics";
@@ -32,17 +33,17 @@ function split(url: string): { path: string; search: string } {
 
 /** node:http → core. `clientIp` was decided by the edge (socket, or trusted X-Forwarded-For). */
 export function handleNode(runtime: ProxyRuntime, req: IncomingMessage, res: ServerResponse, clientIp: string): void {
-  const abort = new AbortController();
+  const aborter = new Aborter();
   const started = performance.now();
   res.once("close", () => {
-    if (!res.writableFinished) abort.abort();
+    if (!res.writableFinished) aborter.abort();
     observe(req.method ?? "GET", req.url ?? "/", res.statusCode, started);
   });
   const sink: ProxySink = {
     writeHead: (status, headers) => void res.writeHead(status, headers),
     write: (chunk) => void res.write(chunk),
     end: (chunk) => void (chunk === undefined ? res.end() : res.end(chunk)),
-    signal: abort.signal,
+    aborter,
   };
   const chunks: Buffer[] = [];
   let size = 0;
@@ -57,11 +58,20 @@ export function handleNode(runtime: ProxyRuntime, req: IncomingMessage, res: Ser
   });
 }
 
+// prom-client resolves label objects on every call; its bound children are reused instead.
+const children = new Map<string, { count: { inc(): void }; time: { observe(v: number): void } }>();
+
 function observe(method: string, url: string, status: number, started: number): void {
   const group = routeNeed(method, split(url).path)?.group ?? "unknown";
-  const m = metrics();
-  m.requests.inc({ group, status: String(status) });
-  m.latency.observe({ group }, (performance.now() - started) / 1000);
+  const id = `${group}|${status}`;
+  let child = children.get(id);
+  if (!child) {
+    const m = metrics();
+    child = { count: m.requests.labels(group, String(status)), time: m.latency.labels(group) };
+    children.set(id, child);
+  }
+  child.count.inc();
+  child.time.observe((performance.now() - started) / 1000);
 }
 
 function fail(error: unknown, sink: ProxySink, started: boolean, destroy: () => void): void {
@@ -78,12 +88,12 @@ export async function handleWeb(request: Request, pathPrefix: string, clientIp: 
   const body = Buffer.from(await request.arrayBuffer());
   const url = new URL(request.url);
   const headers = Object.fromEntries(request.headers.entries());
-  const abort = new AbortController();
-  request.signal.addEventListener("abort", () => abort.abort(), { once: true });
+  const aborter = new Aborter();
+  request.signal.addEventListener("abort", () => aborter.abort(), { once: true });
   return new Promise<Response>((resolve) => {
     let controller: ReadableStreamDefaultController<Uint8Array> | null = null;
     let started = false;
-    const stream = new ReadableStream<Uint8Array>({ start: (c) => void (controller = c), cancel: () => abort.abort() });
+    const stream = new ReadableStream<Uint8Array>({ start: (c) => void (controller = c), cancel: () => aborter.abort() });
     const sink: ProxySink = {
       writeHead: (status, responseHeaders) => {
         started = true;
@@ -94,7 +104,7 @@ export async function handleWeb(request: Request, pathPrefix: string, clientIp: 
         if (chunk !== undefined) sink.write(chunk);
         controller?.close();
       },
-      signal: abort.signal,
+      aborter,
     };
     const proxyRequest: ProxyRequest = { method: request.method, path: url.pathname.replace(pathPrefix, "/v1"), search: url.search, headers, clientIp, body };
     const startedAt = performance.now();

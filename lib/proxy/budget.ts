@@ -36,6 +36,10 @@ export class BudgetLedger {
     if (!current || current.periodStart !== start) this.ledgers.set(keyId, { periodStart: start, spent, reserved: 0 });
   }
 
+  isPrepared(keyId: string, budget: Budget, now: Date): boolean {
+    return this.ledgers.get(keyId)?.periodStart === periodStart(budget.period, now);
+  }
+
   /** Synchronous check-and-reserve. Null when the reservation would exceed the budget. */
   reserve(keyId: string, budget: Budget, amount: number, now: Date): Reservation | null {
     const ledger = this.ledgers.get(keyId);

@@ -5,7 +5,8 @@ import { createHash } from "node:crypto";
 import type { IncomingHttpHeaders } from "node:http";
 import { parseKey } from "@/lib/keys/format";
 import { endpointAllows } from "@/lib/keys/scopes";
-import type { BudgetLedger } from "./budget";
+import type { Aborter } from "./aborter";
+import type { BudgetLedger, Reservation } from "./budget";
 import { ERRORS, openAIError, type ProxyError } from "./errors";
 import type { UpstreamClient } from "./forward";
 import type { CompiledKey, KeyCache } from "./key-cache";
@@ -23,8 +24,8 @@ export interface ProxySink {
   writeHead(status: number, headers: Record<string, string>): void;
   write(chunk: Buffer | string): void;
   end(chunk?: Buffer | string): void;
-  /** Aborted when the client goes away. */
-  readonly signal: AbortSignal;
+  /** Fires when the client goes away. */
+  readonly aborter: Aborter;
 }
 
 export type ProxyDeps = {
@@ -73,8 +74,13 @@ function parseBody(req: ProxyRequest): Parsed | ProxyError {
   return { json: null, model: modelInPath ? decodeURIComponent(modelInPath) : null };
 }
 
-/** rpm, tpm and budget; returns the budget reservation to settle, or a refusal. */
-async function admit(deps: ProxyDeps, key: CompiledKey, model: string | null, json: Record<string, unknown> | null, bodyBytes: number, now: number) {
+type Admitted = { headers: Record<string, string>; reservation: Reservation | null };
+
+/**
+ * rpm, tpm and budget; returns the budget reservation to settle, or a refusal. Synchronous unless a budget's
+ * ledger must first be loaded (once per key and period): every promise on the hot path costs throughput.
+ */
+function admit(deps: ProxyDeps, key: CompiledKey, model: string | null, json: Record<string, unknown> | null, bodyBytes: number, now: number): Admitted | ProxyError | Promise<Admitted | ProxyError> {
   const headers: Record<string, string> = {};
   if (key.rpm !== null) {
     const verdict = deps.requests.take(key.id, 1, key.rpm, now);
@@ -86,14 +92,15 @@ async function admit(deps: ProxyDeps, key: CompiledKey, model: string | null, js
   if (key.tpm !== null && deps.tokens.used(key.id, now) + promptEstimate > key.tpm) {
     return openAIError(429, `Rate limit reached for this key: ${key.tpm} tokens per minute.`, "tokens", "rate_limit_exceeded", null, { "retry-after": String(Math.max(1, Math.ceil(60 - (now % 60_000) / 1000))) });
   }
-  let reservation = null;
-  if (key.budget) {
-    const date = new Date(now);
-    await deps.budgets.prepare(key.id, key.budget, date);
-    reservation = deps.budgets.reserve(key.id, key.budget, costUsd(model ?? "", promptEstimate, maxOutput), date);
-    if (!reservation) return openAIError(429, "This key's budget for the period is spent.", "insufficient_quota", "insufficient_quota");
-  }
-  return { headers, reservation };
+  if (!key.budget) return { headers, reservation: null };
+  const budget = key.budget;
+  const date = new Date(now);
+  const reserve = (): Admitted | ProxyError => {
+    const reservation = deps.budgets.reserve(key.id, budget, costUsd(model ?? "", promptEstimate, maxOutput), date);
+    return reservation ? { headers, reservation } : openAIError(429, "This key's budget for the period is spent.", "insufficient_quota", "insufficient_quota");
+  };
+  // The check and the reservation stay synchronous together: nothing can interleave between them.
+  return deps.budgets.isPrepared(key.id, budget, date) ? reserve() : deps.budgets.prepare(key.id, budget, date).then(reserve);
 }
 
 function rateHeaders(limit: number, remaining: number, retryAfter: number): Record<string, string> {
@@ -118,7 +125,8 @@ export async function handleProxy(deps: ProxyDeps, req: ProxyRequest, sink: Prox
   const body = parseBody(req);
   if ("status" in body) return sendError(sink, body);
   if (body.model !== null && !key.allowsModel(body.model)) return sendError(sink, ERRORS.modelNotAllowed(body.model));
-  const admitted = await admit(deps, key, body.model, body.json, req.body.length, now);
+  const pending = admit(deps, key, body.model, body.json, req.body.length, now);
+  const admitted = pending instanceof Promise ? await pending : pending;
   if ("status" in admitted) return sendError(sink, admitted);
 
   let outgoing = req.body;

@@ -2,6 +2,7 @@
 // ENVIRONMENT.md). Resolves on the response's headers; the body is the caller's to stream.
 import http from "node:http";
 import https from "node:https";
+import type { Aborter } from "./aborter";
 
 export type UpstreamRequest = {
   method: string;
@@ -11,8 +12,8 @@ export type UpstreamRequest = {
   body: Buffer | null;
   /** Until the response headers arrive. */
   timeoutMs: number;
-  /** Fired when our client goes away: the upstream request is aborted too. */
-  signal: AbortSignal;
+  /** Fires when our client goes away: the upstream request is aborted too. */
+  aborter: Aborter;
 };
 
 export class UpstreamError extends Error {
@@ -35,13 +36,15 @@ export type UpstreamClient = { request(req: UpstreamRequest): Promise<http.Incom
 export function createUpstreamClient(baseUrl: string): UpstreamClient {
   const url = new URL(baseUrl);
   const secure = url.protocol === "https:";
-  const agent = secure ? new https.Agent({ keepAlive: true, maxSockets: 512 }) : new http.Agent({ keepAlive: true, maxSockets: 512 });
+  // No cap on concurrent sockets: a cap would queue streams beyond it (1,000 open streams must all flow).
+  const agentOptions = { keepAlive: true, maxSockets: Infinity, maxFreeSockets: 512 };
+  const agent = secure ? new https.Agent(agentOptions) : new http.Agent(agentOptions);
   const basePath = url.pathname.replace(/\/+$/, "");
   const request = secure ? https.request : http.request;
   return {
     request: (req) =>
       new Promise((resolve, reject) => {
-        if (req.signal.aborted) return reject(new UpstreamError("aborted"));
+        if (req.aborter.aborted) return reject(new UpstreamError("aborted"));
         const outgoing = request({
           protocol: url.protocol,
           hostname: url.hostname,
@@ -53,16 +56,16 @@ export function createUpstreamClient(baseUrl: string): UpstreamClient {
         });
         const timer = setTimeout(() => outgoing.destroy(new UpstreamError("timeout")), req.timeoutMs);
         const onAbort = () => outgoing.destroy(new UpstreamError("aborted"));
-        req.signal.addEventListener("abort", onAbort, { once: true });
+        req.aborter.on(onAbort);
         outgoing.once("response", (response) => {
           clearTimeout(timer);
           // The body may still be streaming: a client abort must keep reaching upstream until it ends.
-          response.once("close", () => req.signal.removeEventListener("abort", onAbort));
+          response.once("close", () => req.aborter.off(onAbort));
           resolve(response);
         });
         outgoing.once("error", (error) => {
           clearTimeout(timer);
-          req.signal.removeEventListener("abort", onAbort);
+          req.aborter.off(onAbort);
           reject(error instanceof UpstreamError ? error : new UpstreamError("connect"));
         });
         outgoing.end(req.body ?? undefined);

@@ -74,12 +74,10 @@ export async function relay(deps: ProxyDeps, job: Job): Promise<void> {
     return writeError(sink, ERRORS.noUpstream);
   }
   let upstream: Upstream = first;
-  const controller = new AbortController();
-  sink.signal.addEventListener("abort", () => controller.abort(), { once: true });
   for (let attempt = 0; ; attempt++) {
     let response: IncomingMessage;
     try {
-      response = await deps.client.request({ method: req.method, path: req.path.slice(3) + req.search, headers: upstreamHeaders(job, upstream), body: job.body.length ? job.body : null, timeoutMs: deps.timeoutMs, signal: controller.signal });
+      response = await deps.client.request({ method: req.method, path: req.path.slice(3) + req.search, headers: upstreamHeaders(job, upstream), body: job.body.length ? job.body : null, timeoutMs: deps.timeoutMs, aborter: sink.aborter });
     } catch (error) {
       const kind = upstreamErrorKind(error);
       if (kind === "aborted") return settle(null, 499);
@@ -138,16 +136,28 @@ function pass(deps: ProxyDeps, job: Job, response: IncomingMessage, status: numb
       });
       return;
     }
+    if (!sse && (headers["content-type"] ?? "").includes("json")) {
+      // JSON answers are small and read for their usage anyway: one write with a content-length, instead of
+      // headers, body and a chunked-encoding terminator as separate socket writes.
+      void drain(response).then((text) => {
+        const body = Buffer.from(text);
+        sink.writeHead(status, { ...headers, "content-length": String(body.length) });
+        sink.end(body);
+        settle(usageFromJson(text), status);
+        resolve();
+      });
+      return;
+    }
+    const length = response.headers["content-length"];
+    if (!sse && typeof length === "string") headers["content-length"] = length;
     sink.writeHead(status, headers);
     const scanner = sse ? new StreamUsageScanner() : null;
-    const collected: Buffer[] | null = sse ? null : [];
     response.on("data", (chunk: Buffer) => {
       sink.write(chunk);
-      if (scanner) scanner.push(chunk);
-      else collected?.push(chunk);
+      scanner?.push(chunk);
     });
     const finish = () => {
-      settle(scanner ? scanner.usage : usageFromJson(Buffer.concat(collected ?? []).toString("utf8")), status);
+      settle(scanner?.usage ?? null, status);
       resolve();
     };
     response.once("end", () => {

@@ -18,8 +18,20 @@ export class UsageMeter {
     this.timer.unref();
   }
 
+  private day = "";
+  private dayEndsAt = 0;
+
+  /** The UTC day, recomputed once a day rather than formatted on every request. */
+  private today(now: number): string {
+    if (now >= this.dayEndsAt) {
+      this.day = new Date(now).toISOString().slice(0, 10);
+      this.dayEndsAt = Date.parse(`${this.day}T00:00:00.000Z`) + 86_400_000;
+    }
+    return this.day;
+  }
+
   record(event: Metered): void {
-    const day = new Date().toISOString().slice(0, 10);
+    const day = this.today(Date.now());
     const id = `${event.keyId}|${day}|${event.model}`;
     let bucket = this.pending.get(id);
     if (!bucket) {
