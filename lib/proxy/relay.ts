@@ -30,14 +30,17 @@ function upstreamHeaders(job: Job, upstream: Upstream): Record<string, string> {
   return h;
 }
 
-function drain(response: IncomingMessage): Promise<string> {
+function drainBuffer(response: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
+    const done = () => resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks));
     response.on("data", (c: Buffer) => chunks.push(c));
-    response.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
-    response.on("error", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    response.on("end", done);
+    response.on("error", done);
   });
 }
+
+const drain = (response: IncomingMessage): Promise<string> => drainBuffer(response).then((b) => b.toString("utf8"));
 
 /** The upstream's error, re-worded where it concerns our credentials, and never carrying a key. */
 function mappedError(status: number, text: string, response: IncomingMessage) {
@@ -139,11 +142,10 @@ function pass(deps: ProxyDeps, job: Job, response: IncomingMessage, status: numb
     if (!sse && (headers["content-type"] ?? "").includes("json")) {
       // JSON answers are small and read for their usage anyway: one write with a content-length, instead of
       // headers, body and a chunked-encoding terminator as separate socket writes.
-      void drain(response).then((text) => {
-        const body = Buffer.from(text);
+      void drainBuffer(response).then((body) => {
         sink.writeHead(status, { ...headers, "content-length": String(body.length) });
         sink.end(body);
-        settle(usageFromJson(text), status);
+        settle(usageFromJson(body.toString("latin1")), status);
         resolve();
       });
       return;

@@ -11,12 +11,21 @@ function fromRaw(raw: RawUsage | undefined | null): Usage | null {
   return Number.isFinite(prompt) && Number.isFinite(completion) ? { promptTokens: prompt, completionTokens: completion } : null;
 }
 
+const PROMPT = /"(?:prompt_tokens|input_tokens)":\s*(\d+)/;
+const COMPLETION = /"(?:completion_tokens|output_tokens)":\s*(\d+)/;
+
+/**
+ * The usage of a JSON answer, read from its top-level "usage" object without parsing the whole body (this
+ * runs on every answer). OpenAI puts `usage` last, after the content, so the last occurrence is the one.
+ */
 export function usageFromJson(body: string): Usage | null {
-  try {
-    return fromRaw((JSON.parse(body) as { usage?: RawUsage }).usage);
-  } catch {
-    return null;
-  }
+  const at = body.lastIndexOf('"usage"');
+  if (at === -1) return null;
+  const rest = body.slice(at);
+  const prompt = PROMPT.exec(rest);
+  const completion = COMPLETION.exec(rest);
+  if (!prompt && !completion) return null;
+  return { promptTokens: Number(prompt?.[1] ?? 0), completionTokens: Number(completion?.[1] ?? 0) };
 }
 
 /**
