@@ -1,0 +1,110 @@
+// The sections beside the main table, each for one proxy: (a) time to the first SSE chunk, (b) RSS with many
+// open streams, (c) RSS over many requests, (d) latency at a fixed rate. Every loop is bounded.
+import http from "node:http";
+import { setTimeout as sleep } from "node:timers/promises";
+import { openStreams, timeToFirstChunk, type Endpoint } from "./http";
+import { runLoad, type LoadResult } from "./load";
+import { treeRssMb } from "./processes";
+import { pacedLoad, type PacedResult } from "./paced";
+import type { Server } from "./servers";
+import { percentile } from "./stats";
+
+export type FirstChunkSection = {
+  requests: number;
+  mock_p50_ms: number; mock_p99_ms: number;
+  proxy_p50_ms: number; proxy_p99_ms: number;
+  added_p50_ms: number; added_p99_ms: number;
+  errors: Record<string, number>;
+};
+
+const FIRST_CHUNK_TIMEOUT_MS = 10_000;
+
+/** Sequential streaming requests, alternating mock-direct and through-proxy so drift hits both alike. */
+export async function firstChunk(proxy: Endpoint, mock: Endpoint, count: number, maxSeconds: number): Promise<FirstChunkSection> {
+  const agents = { proxy: new http.Agent({ keepAlive: true, maxSockets: 1 }), mock: new http.Agent({ keepAlive: true, maxSockets: 1 }) };
+  const times = { proxy: [] as number[], mock: [] as number[] };
+  const errors: Record<string, number> = {};
+  const deadline = Date.now() + maxSeconds * 1000;
+  try {
+    for (let i = 0; i < count && Date.now() < deadline; i++) {
+      for (const side of ["mock", "proxy"] as const) {
+        const result = await timeToFirstChunk(side === "mock" ? mock : proxy, agents[side], FIRST_CHUNK_TIMEOUT_MS);
+        if ("ms" in result) times[side].push(result.ms);
+        else errors[`${side}: ${result.error}`] = (errors[`${side}: ${result.error}`] ?? 0) + 1;
+      }
+    }
+  } finally {
+    agents.proxy.destroy();
+    agents.mock.destroy();
+  }
+  const m50 = percentile(times.mock, 50), m99 = percentile(times.mock, 99);
+  const p50 = percentile(times.proxy, 50), p99 = percentile(times.proxy, 99);
+  return { requests: times.proxy.length, mock_p50_ms: m50, mock_p99_ms: m99, proxy_p50_ms: p50, proxy_p99_ms: p99, added_p50_ms: p50 - m50, added_p99_ms: p99 - m99, errors };
+}
+
+export type OpenStreamsSection = { requested: number; open: number; idle_rss_mb: number; rss_mb: number; per_stream_kb: number | null; failures: Record<string, number> };
+
+const IDLE_WARM_REQUESTS = 200;
+
+/**
+ * A fresh proxy in front of a slow upstream: its RSS idle, then with `count` streams held open. The idle
+ * figure is taken after a few sequential JSON requests (answered at once: the mock paces SSE only), so code
+ * loaded on first use lands in it; a heavy load first would grow the heap and hide what streams cost.
+ */
+export async function openStreamsRss(proxy: Server, count: number, opts: { timeoutSeconds: number }): Promise<OpenStreamsSection> {
+  await runLoad(proxy.endpoint, { connections: 1, amount: IDLE_WARM_REQUESTS, duration: 10 });
+  await sleep(1_000);
+  const idle = treeRssMb(proxy.child.pid);
+  const streams = await openStreams(proxy.endpoint, count, opts.timeoutSeconds * 1000);
+  try {
+    // A moment for buffers and timers of the last wave to settle before sampling.
+    await sleep(1_000);
+    const open = streams.open();
+    const rss = treeRssMb(proxy.child.pid);
+    return { requested: count, open, idle_rss_mb: idle, rss_mb: rss, per_stream_kb: open > 0 ? ((rss - idle) * 1024) / open : null, failures: { ...streams.failures } };
+  } finally {
+    streams.close();
+  }
+}
+
+export type RssFlatSection = {
+  target_requests: number; requests: number; every: number; samples_mb: number[]; before_mb: number;
+  min_mb: number; max_mb: number; spread_pct: number; capped: boolean;
+  errors: number; non2xx: number; status_codes: Record<string, number>; seconds: number;
+};
+
+/** `total` requests in runs of `every`, sampling the proxy's RSS after each; stops early at `maxSeconds`. */
+export async function rssFlat(proxy: Server, opts: { total: number; every: number; maxSeconds: number; connections: number }): Promise<RssFlatSection> {
+  const started = Date.now();
+  const deadline = started + opts.maxSeconds * 1000;
+  const before = treeRssMb(proxy.child.pid);
+  const samples: number[] = [];
+  const codes: Record<string, number> = {};
+  let requests = 0, errors = 0, non2xx = 0;
+  for (let run = 0; run < Math.ceil(opts.total / opts.every) && Date.now() < deadline - 1_000; run++) {
+    const left = Math.max(1, Math.floor((deadline - Date.now()) / 1000));
+    const result: LoadResult = await runLoad(proxy.endpoint, { connections: opts.connections, duration: left, amount: Math.min(opts.every, opts.total - requests) });
+    requests += result.requests;
+    errors += result.errors;
+    non2xx += result.non2xx;
+    for (const [code, n] of Object.entries(result.status_codes)) codes[code] = (codes[code] ?? 0) + n;
+    samples.push(treeRssMb(proxy.child.pid));
+  }
+  const min = samples.length ? Math.min(...samples) : Number.NaN, max = samples.length ? Math.max(...samples) : Number.NaN;
+  return {
+    target_requests: opts.total, requests, every: opts.every, samples_mb: samples, before_mb: before,
+    min_mb: min, max_mb: max, spread_pct: ((max - min) / (max + min)) * 100, capped: requests < opts.total,
+    errors, non2xx, status_codes: codes, seconds: (Date.now() - started) / 1000,
+  };
+}
+
+export type FixedRateSection = { rate: number; autocannon: LoadResult; paced: PacedResult };
+
+/** autocannon's overallRate (a burst each second), then the same rate evenly paced (bench/paced.ts). */
+export async function fixedRate(endpoint: Endpoint, opts: { rate: number; duration: number; warmup: number; connections: number }): Promise<FixedRateSection> {
+  const load = { connections: opts.connections, overallRate: opts.rate, ignoreCoordinatedOmission: true };
+  if (opts.warmup > 0) await runLoad(endpoint, { ...load, duration: opts.warmup });
+  const autocannon = await runLoad(endpoint, { ...load, duration: opts.duration });
+  const paced = await pacedLoad(endpoint, { rate: opts.rate, duration: opts.duration, sockets: opts.connections });
+  return { rate: opts.rate, autocannon, paced };
+}
