@@ -104,30 +104,36 @@ function answers(url: string): Promise<boolean> {
   });
 }
 
-/** Resident memory of a process and all its descendants, in MB (VmRSS from /proc). */
-export function treeRssMb(rootPid: number): number {
+/** Fields of /proc/<pid>/stat after the command name (which may hold spaces and parentheses). */
+export function statFields(pid: number | "self"): string[] {
+  const stat = readOr(`/proc/${pid}/stat`);
+  return stat ? stat.slice(stat.lastIndexOf(")") + 2).split(" ") : [];
+}
+
+/** A process and all its descendants, from the parent links in /proc. */
+export function processTree(rootPid: number): number[] {
   const children = new Map<number, number[]>();
   for (const entry of readdirSync("/proc")) {
     if (!/^\d+$/.test(entry)) continue;
-    const stat = readOr(`/proc/${entry}/stat`);
-    // The command name may hold spaces and parentheses: the fields after the last ")" are reliable.
-    const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-    const list = children.get(ppid) ?? [];
-    list.push(Number(entry));
-    children.set(ppid, list);
+    const ppid = Number(statFields(Number(entry))[1]);
+    children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
   }
+  const tree = [rootPid];
+  for (let i = 0; i < tree.length && i < 10_000; i++) tree.push(...(children.get(tree[i] as number) ?? []));
+  return tree;
+}
+
+/** Resident memory of a process and all its descendants, in MB (VmRSS from /proc). */
+export function treeRssMb(rootPid: number): number {
   let kb = 0;
-  const queue = [rootPid];
-  for (let i = 0; i < queue.length && i < 10_000; i++) {
-    const pid = queue[i] as number;
+  for (const pid of processTree(rootPid)) {
     const match = /VmRSS:\s+(\d+) kB/.exec(readOr(`/proc/${pid}/status`));
     kb += match ? Number(match[1]) : 0;
-    queue.push(...(children.get(pid) ?? []));
   }
   return kb / 1024;
 }
 
-function readOr(file: string): string {
+export function readOr(file: string): string {
   try {
     return readFileSync(file, "utf8");
   } catch {

@@ -27,7 +27,7 @@ export type Row = {
   fixed_rate: Outcome<FixedRateSection>;
 };
 
-export type RunInfo = { timestamp: string; options: BenchOptions; keyward: string | null; seconds: number; loadBefore: string };
+export type RunInfo = { timestamp: string; options: BenchOptions; keyward: string | null; seconds: number; loadBefore: string; otherCpuPercent: number };
 
 export function emptyRow(name: RowName, status: Row["status"] = "ok", reason: string | null = null): Row {
   return { name, status, reason, rps: null, p50_ms: null, p99_ms: null, rss_mb: null, load: null, bind: null, first_chunk: null, open_streams: null, rss_flat: null, fixed_rate: null };
@@ -56,7 +56,7 @@ export function renderMarkdown(rows: Row[], info: RunInfo): string {
   const lines = [
     `# Keyward benchmark, ${info.timestamp} (${o.mode} mode, ${info.seconds.toFixed(0)} s)`,
     "",
-    `One run on this machine: Node ${process.version}, ${process.platform}/${process.arch}, ${availableParallelism()} cores (load average before the run: ${info.loadBefore}; other work on the machine skews every row). Load from autocannon in the harness process, every server in its own process on 127.0.0.1.`,
+    `One run on this machine: Node ${process.version}, ${process.platform}/${process.arch}, ${availableParallelism()} cores; other processes used ${num(info.otherCpuPercent)}% of the CPU during the run (load average before it: ${info.loadBefore}), which skews every row. Load from autocannon in the harness process, every server in its own process on 127.0.0.1.`,
     `Upstream: lib/mock-openai (a fresh one per row). Body \`{"model":"gpt-4o-mini","messages":[...]}\`, ${o.connections} connections, warm-up ${o.warmup} s, measured ${o.duration} s. RSS: the server process and its children (VmRSS) after the run.`,
     ...(info.keyward ? [`Keyward: ${info.keyward}.`] : []),
     "",
@@ -119,7 +119,7 @@ export async function saveResults(rows: Row[], info: RunInfo, markdown: string):
   const json = rows.map((row) => ({
     ...row,
     error_summary: row.load ? describeErrors(row.load) : row.status,
-    timestamp: info.timestamp, mode: info.options.mode, connections: info.options.connections, duration_s: info.options.duration, load_before: info.loadBefore,
+    timestamp: info.timestamp, mode: info.options.mode, connections: info.options.connections, duration_s: info.options.duration, load_before: info.loadBefore, other_cpu_pct: info.otherCpuPercent,
   }));
   // Three decimals are more than the measurements can tell apart.
   const rounded = (_key: string, value: unknown) => (typeof value === "number" && !Number.isInteger(value) ? Math.round(value * 1000) / 1000 : value);

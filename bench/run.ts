@@ -4,6 +4,7 @@
 import { readFileSync } from "node:fs";
 import { buildProblem, KEYWARD_PATHS, runBuild, setUpKeyward, startKeyward, type KeywardRow, type KeywardSetup } from "./keyward";
 import { runLoad } from "./load";
+import { cpuSnapshot, otherCpuPercent } from "./machine";
 import { parseOptions, type RowName } from "./options";
 import { stopAllChildren, treeRssMb } from "./processes";
 import { emptyRow, renderMarkdown, saveResults, type Outcome, type Row } from "./report";
@@ -144,6 +145,7 @@ async function main(): Promise<void> {
   const started = Date.now();
   const timestamp = new Date().toISOString();
   const loadBefore = readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ");
+  const cpuBefore = cpuSnapshot();
   const rows: Row[] = [];
   const all = { a: true, b: true, c: true, d: true };
   rows.push(await benchTarget({ name: "mock", start: async (upstream) => upstream, sections: { d: true }, onStartError: "failed" }));
@@ -164,6 +166,7 @@ async function main(): Promise<void> {
     keyward: typeof setup === "string" ? null : `${setup.database}, .next ${setup.buildAge}`,
     seconds: (Date.now() - started) / 1000,
     loadBefore,
+    otherCpuPercent: otherCpuPercent(cpuBefore, cpuSnapshot()),
   };
   const markdown = renderMarkdown(rows, info);
   process.stdout.write(`\n${markdown}`);
