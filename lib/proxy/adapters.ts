@@ -8,7 +8,7 @@ import { Aborter } from "./aborter";
 import { handleProxy, sendError, type ProxyRequest, type ProxySink } from "./core";
 import { ERRORS } from "./errors";
 import { metrics } from "./metrics";
-import { routeNeed } from "./routes";
+import { routeNeed, type RouteNeed } from "./routes";
 import { createProxyRuntime, type ProxyRuntime } from "./runtime";
 
 const MAX_BODY_BYTES = 32 * 1024 * 1024; // audio uploads are the largest (25 MB at OpenAI)
@@ -35,9 +35,12 @@ function split(url: string): { path: string; search: string } {
 export function handleNode(runtime: ProxyRuntime, req: IncomingMessage, res: ServerResponse, clientIp: string): void {
   const aborter = new Aborter();
   const started = performance.now();
+  const method = req.method ?? "GET";
+  const { path, search } = split(req.url ?? "/");
+  const need = routeNeed(method, path);
   res.once("close", () => {
     if (!res.writableFinished) aborter.abort();
-    observe(req.method ?? "GET", req.url ?? "/", res.statusCode, started);
+    observe(need, res.statusCode, started);
   });
   const sink: ProxySink = {
     writeHead: (status, headers) => void res.writeHead(status, headers),
@@ -53,7 +56,7 @@ export function handleNode(runtime: ProxyRuntime, req: IncomingMessage, res: Ser
   });
   req.once("end", () => {
     if (size > MAX_BODY_BYTES) return sendError(sink, ERRORS.bodyTooLarge);
-    const request: ProxyRequest = { method: req.method ?? "GET", ...split(req.url ?? "/"), headers: req.headers, clientIp, body: chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks) };
+    const request: ProxyRequest = { method, path, search, need, headers: req.headers, clientIp, body: chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks) };
     handleProxy(runtime.deps, request, sink).catch((error: unknown) => fail(error, sink, res.headersSent, () => res.destroy()));
   });
 }
@@ -61,8 +64,8 @@ export function handleNode(runtime: ProxyRuntime, req: IncomingMessage, res: Ser
 // prom-client resolves label objects on every call; its bound children are reused instead.
 const children = new Map<string, { count: { inc(): void }; time: { observe(v: number): void } }>();
 
-function observe(method: string, url: string, status: number, started: number): void {
-  const group = routeNeed(method, split(url).path)?.group ?? "unknown";
+function observe(need: RouteNeed | null, status: number, started: number): void {
+  const group = need?.group ?? "unknown";
   const id = `${group}|${status}`;
   let child = children.get(id);
   if (!child) {
@@ -106,11 +109,12 @@ export async function handleWeb(request: Request, pathPrefix: string, clientIp: 
       },
       aborter,
     };
-    const proxyRequest: ProxyRequest = { method: request.method, path: url.pathname.replace(pathPrefix, "/v1"), search: url.search, headers, clientIp, body };
+    const path = url.pathname.replace(pathPrefix, "/v1");
+    const proxyRequest: ProxyRequest = { method: request.method, path, search: url.search, need: routeNeed(request.method, path), headers, clientIp, body };
     const startedAt = performance.now();
     const writeHead = sink.writeHead;
     sink.writeHead = (status, responseHeaders) => {
-      observe(request.method, proxyRequest.path, status, startedAt);
+      observe(proxyRequest.need, status, startedAt);
       writeHead(status, responseHeaders);
     };
     handleProxy(runtime.deps, proxyRequest, sink).catch((error: unknown) => fail(error, sink, started, () => controller?.error(error)));

@@ -13,11 +13,12 @@ import type { CompiledKey, KeyCache } from "./key-cache";
 import { costUsd } from "./pricing";
 import type { SlidingWindowCounter } from "./rate-limit";
 import { metrics } from "./metrics";
-import { routeNeed } from "./routes";
+import type { RouteNeed } from "./routes";
 import { relay, type Metered } from "./relay";
 import type { UpstreamPool } from "./upstreams";
 
-export type ProxyRequest = { method: string; path: string; search: string; headers: IncomingHttpHeaders; clientIp: string; body: Buffer };
+/** `need` is the route's scope, worked out once by the adapter (which also labels its metrics with it). */
+export type ProxyRequest = { method: string; path: string; search: string; need: RouteNeed | null; headers: IncomingHttpHeaders; clientIp: string; body: Buffer };
 
 /** Where the answer goes: a node:http response, or a web Response being built. */
 export interface ProxySink {
@@ -119,7 +120,7 @@ export async function handleProxy(deps: ProxyDeps, req: ProxyRequest, sink: Prox
   if (!key) return sendError(sink, ERRORS.invalidKey);
   if (key.expiresAtMs !== null && key.expiresAtMs <= now) return sendError(sink, ERRORS.expiredKey);
   if (key.allowsIp && !key.allowsIp(req.clientIp)) return sendError(sink, ERRORS.ipNotAllowed);
-  const need = routeNeed(req.method, req.path);
+  const need = req.need;
   if (!need) return sendError(sink, ERRORS.unknownUrl(req.method, req.path));
   if (!endpointAllows(key, need.group, need.access)) return sendError(sink, ERRORS.endpointScope(need.group, need.access));
   const body = parseBody(req);

@@ -171,6 +171,5 @@ function pass(deps: ProxyDeps, job: Job, response: IncomingMessage, status: numb
       sink.end();
       finish();
     });
-    response.once("aborted", () => undefined);
   });
 }

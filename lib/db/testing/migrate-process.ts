@@ -8,4 +8,5 @@ import { applyMigrations } from "../migrate";
 const [url, startAt] = z.tuple([z.url(), z.coerce.number().int()]).parse(process.argv.slice(2));
 await sleep(Math.max(0, startAt - Date.now()));
 const { applied } = await applyMigrations(url);
-console.log(JSON.stringify(applied));
+// The parent test reads this line from stdout.
+process.stdout.write(`${JSON.stringify(applied)}\n`);
