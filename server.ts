@@ -1,60 +1,100 @@
-// The production server: one node:http server in front of Next.js. It prepares the runtime (secrets,
-// database, migrations), stamps the client IP from the socket, and shuts everything down cleanly.
+// The production server's edge process. It prepares the runtime (secrets, database, migrations), starts the
+// web process (Next.js, lib/server/web-process.ts) on an internal port, and listens on PORT itself:
+// - /v1/* and /api/v1/* go straight to the proxy core (the fast path), in this process, which loads neither
+//   Next.js nor Prisma: no async-hook cost on every promise, no framework heap (see ENVIRONMENT.md);
+// - everything else is relayed to the web process, with the client's address stamped from the socket.
+// With PROXY_FAST_PATH=off the proxy paths are relayed too, and Next's route handlers answer them.
+import { fork, type ChildProcess } from "node:child_process";
 import http from "node:http";
-import next from "next";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { CLIENT_IP_HEADER } from "@/lib/auth/client-ip";
 import { KeyringError } from "@/lib/crypto/keyring";
 import { EnvError } from "@/lib/env";
+import { publishCommittedKeyChange } from "@/lib/keys/key-changes";
 import { logger } from "@/lib/logger";
-import { prepareRuntime } from "@/lib/server/runtime";
 import { closeProxyRuntime, handleNode, proxyRuntime } from "@/lib/proxy/adapters";
-import { clientIpResolver, EDGE_TOKEN_HEADER, edgeToken } from "@/lib/proxy/client-ip";
+import { clientIpResolver, EDGE_TOKEN_HEADER } from "@/lib/proxy/client-ip";
 import { serveMetrics } from "@/lib/proxy/metrics-endpoint";
-import { resumeReencryptionJobs } from "@/lib/vault/reencryption-job";
+import { webMessageSchema, type EdgeMessage } from "@/lib/server/ipc";
+import { prepareRuntime } from "@/lib/server/runtime";
+import { webForwarder } from "@/lib/server/web-forward";
 
 const dev = process.argv.includes("--dev");
 const SHUTDOWN_DEADLINE_MS = 10_000;
+const WEB_READY_TIMEOUT_MS = 180_000;
+const WEB_EXIT_GRACE_MS = 5_000;
+const WEB_PROCESS = path.join(path.dirname(fileURLToPath(import.meta.url)), "lib", "server", "web-process.ts");
+
+type Web = { child: ChildProcess; port: number; edgeToken: string; exited: Promise<number | null> };
+
+/** Starts the web process and waits for its "ready"; key changes it commits are applied here first. */
+function startWeb(): Promise<Web> {
+  const child = fork(WEB_PROCESS, dev ? ["--dev"] : [], { execArgv: ["--import", "tsx"], env: process.env, stdio: "inherit" });
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code, signal) => resolve(code ?? (signal ? 128 : null))));
+  const tell = (message: EdgeMessage) => void (child.connected && child.send(message));
+  return new Promise<Web>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`the web process was not ready after ${WEB_READY_TIMEOUT_MS / 1000} s`)), WEB_READY_TIMEOUT_MS);
+    void exited.then((code) => reject(new Error(`the web process exited (${code}) before it was ready`)));
+    child.on("message", (raw) => {
+      const message = webMessageSchema.safeParse(raw);
+      if (!message.success) return logger.warn("ignored a malformed message from the web process");
+      if (message.data.type === "ready") {
+        clearTimeout(timer);
+        resolve({ child, port: message.data.port, edgeToken: message.data.edgeToken, exited });
+      } else {
+        const { id, change } = message.data;
+        void publishCommittedKeyChange(change).finally(() => tell({ type: "key-change-applied", id }));
+      }
+    });
+  });
+}
 
 async function main(): Promise<void> {
   const runtime = await prepareRuntime({ log: (message) => logger.info(message), notice: (message) => logger.warn(message), debug: (message) => logger.debug(message) });
   const { HOST, PORT, APP_URL } = runtime.env;
   process.env.NEXTAUTH_URL ??= APP_URL;
 
-  const app = next({ dev, dir: process.cwd(), hostname: HOST, port: PORT });
-  await app.prepare();
-  const handle = app.getRequestHandler();
-  const resumed = await resumeReencryptionJobs();
-  if (resumed > 0) logger.info({ jobs: resumed }, "resumed re-encryption jobs");
-
-  const clientIp = clientIpResolver(runtime.env.TRUSTED_PROXIES);
-  const token = edgeToken();
-  const proxy = await proxyRuntime();
   const fastPath = runtime.env.PROXY_FAST_PATH === "on";
+  const [web, proxy] = await Promise.all([startWeb(), fastPath ? proxyRuntime() : null]).catch(async (error: unknown) => {
+    await runtime.stop().catch(() => undefined);
+    throw error;
+  });
+  const forwarder = webForwarder(web.port);
+  const clientIp = clientIpResolver(runtime.env.TRUSTED_PROXIES);
+  const accessLog = logger.isLevelEnabled("debug");
 
   const server = http.createServer((req, res) => {
+    const url = req.url ?? "/";
     const ip = clientIp(req.socket.remoteAddress ?? "", req.headers["x-forwarded-for"]);
-    // The hot path: /v1/* straight to the proxy core, around Next's router (see ENVIRONMENT.md for why).
-    if (fastPath && req.url?.startsWith("/v1/")) return handleNode(proxy, req, res, ip);
-    if (req.url === "/metrics") return serveMetrics(req, res, runtime.env.METRICS_TOKEN);
-    // Only this server may say where a request came from: these overwrite anything the client sent.
-    req.headers[CLIENT_IP_HEADER] = ip;
-    req.headers[EDGE_TOKEN_HEADER] = token;
-    if (logger.isLevelEnabled("debug")) {
+    // The hot path (see ENVIRONMENT.md for why it stays out of Next's router). /api/v1 is the same API.
+    if (proxy && url.startsWith("/v1/")) return handleNode(proxy, req, res, ip);
+    if (proxy && url.startsWith("/api/v1/")) {
+      req.url = url.slice(4);
+      return handleNode(proxy, req, res, ip);
+    }
+    if (proxy && url === "/metrics") return serveMetrics(req, res, runtime.env.METRICS_TOKEN);
+    if (accessLog) {
       const started = performance.now();
       // The path only: query strings are not logged, in case a client ever puts something secret there.
-      const path = (req.url ?? "/").split("?")[0];
-      res.once("finish", () => logger.debug({ method: req.method, path, status: res.statusCode, ms: Math.round(performance.now() - started) }, "request"));
+      const pathOnly = url.split("?")[0];
+      res.once("finish", () => logger.debug({ method: req.method, path: pathOnly, status: res.statusCode, ms: Math.round(performance.now() - started) }, "request"));
     }
-    void handle(req, res);
+    // Only the edge may say where a request came from: these overwrite anything the client sent.
+    forwarder.forward(req, res, { [CLIENT_IP_HEADER]: ip, [EDGE_TOKEN_HEADER]: web.edgeToken });
+  });
+  server.on("upgrade", (req, socket, head) => {
+    const ip = clientIp(req.socket.remoteAddress ?? "", req.headers["x-forwarded-for"]);
+    forwarder.upgrade(req, socket, head, { [CLIENT_IP_HEADER]: ip, [EDGE_TOKEN_HEADER]: web.edgeToken });
   });
   server.keepAliveTimeout = 65_000;
 
   let stopping = false;
-  const shutdown = async (signal: string) => {
+  const shutdown = async (reason: string, code: number) => {
     if (stopping) return;
     stopping = true;
-    logger.info({ signal }, "shutting down");
-    const forced = setTimeout(() => process.exit(1), SHUTDOWN_DEADLINE_MS + 5_000);
+    logger.info({ reason }, "shutting down");
+    const forced = setTimeout(() => process.exit(1), SHUTDOWN_DEADLINE_MS + WEB_EXIT_GRACE_MS + 5_000);
     forced.unref();
     // Stop accepting; let open requests (streams included) finish until the deadline, then cut them.
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
@@ -63,13 +103,24 @@ async function main(): Promise<void> {
     await closed;
     clearTimeout(deadline);
     await closeProxyRuntime(); // flushes metered usage
-    await app.close().catch(() => undefined);
+    forwarder.close();
+    if (web.child.exitCode === null && web.child.connected) {
+      web.child.send({ type: "shutdown" } satisfies EdgeMessage);
+      const killer = setTimeout(() => web.child.kill("SIGKILL"), WEB_EXIT_GRACE_MS);
+      await web.exited;
+      clearTimeout(killer);
+    }
     await runtime.stop();
     logger.info("stopped");
-    process.exit(0);
+    process.exit(code);
   };
-  process.on("SIGINT", () => void shutdown("SIGINT"));
-  process.on("SIGTERM", () => void shutdown("SIGTERM"));
+  process.on("SIGINT", () => void shutdown("SIGINT", 0));
+  process.on("SIGTERM", () => void shutdown("SIGTERM", 0));
+  void web.exited.then((exitCode) => {
+    if (stopping) return;
+    logger.fatal({ exitCode }, "the web process exited; stopping");
+    void shutdown("web process exited", 1);
+  });
 
   await new Promise<void>((resolve) => server.listen(PORT, HOST, resolve));
   const address = server.address();

@@ -1,5 +1,6 @@
-// Conformance: the official openai SDK against Keyward — the fast path (/v1) and the route handlers
-// (/api/v1), the same suite for both — with a member key, and every refusal with OpenAI's status and shape.
+// Conformance: the official openai SDK against Keyward — the fast path (the edge process, /v1 and /api/v1)
+// and Next's route handlers (a server with PROXY_FAST_PATH=off), the same suite for each — with a member
+// key, and every refusal with OpenAI's status and shape.
 import { randomBytes } from "node:crypto";
 import OpenAI from "openai";
 import { describe, expect, it } from "vitest";
@@ -9,23 +10,22 @@ process.env.AUTH_SECRET = randomBytes(32).toString("base64");
 
 const { proxyHarness } = await import("./testing/proxy-harness");
 
-const harness = proxyHarness({ chunkDelayMs: 40, logLevel: "warn" });
+const harness = proxyHarness({ chunkDelayMs: 40, logLevel: "warn", routeHandlers: true });
 
-const client = (prefix: string, apiKey: string) => new OpenAI({ baseURL: `${harness.app.url}${prefix}`, apiKey, maxRetries: 0, timeout: 10_000 });
+type Path = "fast path /v1" | "fast path /api/v1" | "route handlers /v1" | "route handlers /api/v1";
+const baseUrl = (path: Path) => `${path.startsWith("fast") ? harness.app.url : harness.handlers.url}${path.split(" ").at(-1) ?? ""}`;
+const client = (path: Path, apiKey: string) => new OpenAI({ baseURL: baseUrl(path), apiKey, maxRetries: 0, timeout: 10_000 });
 
-describe.each([
-  ["fast path", "/v1"],
-  ["route handler", "/api/v1"],
-])("the openai SDK through the %s", (_name, prefix) => {
+describe.each<Path>(["fast path /v1", "fast path /api/v1", "route handlers /v1", "route handlers /api/v1"])("the openai SDK through the %s", (path) => {
   it("chat completion", async () => {
-    const completion = await client(prefix, harness.seeded.full).chat.completions.create({ model: "gpt-4o-mini", messages: [{ role: "user", content: "Say hello" }] });
+    const completion = await client(path, harness.seeded.full).chat.completions.create({ model: "gpt-4o-mini", messages: [{ role: "user", content: "Say hello" }] });
     expect(completion.object).toBe("chat.completion");
     expect(completion.choices[0]?.message.content).toBeTruthy();
     expect(completion.usage?.total_tokens).toBeGreaterThan(0);
   });
 
   it("streaming chat: chunks arrive one by one while the mock paces them", async () => {
-    const stream = await client(prefix, harness.seeded.full).chat.completions.create({ model: "gpt-4o-mini", messages: [{ role: "user", content: "Say hello" }], stream: true });
+    const stream = await client(path, harness.seeded.full).chat.completions.create({ model: "gpt-4o-mini", messages: [{ role: "user", content: "Say hello" }], stream: true });
     const arrivals: number[] = [];
     let text = "";
     for await (const chunk of stream) {
@@ -39,23 +39,23 @@ describe.each([
   });
 
   it("responses, JSON and streaming", async () => {
-    const response = await client(prefix, harness.seeded.full).responses.create({ model: "gpt-4o-mini", input: "Say hello" });
+    const response = await client(path, harness.seeded.full).responses.create({ model: "gpt-4o-mini", input: "Say hello" });
     expect(response.output_text).toBeTruthy();
     const events: string[] = [];
-    const stream = await client(prefix, harness.seeded.full).responses.create({ model: "gpt-4o-mini", input: "Say hello", stream: true });
+    const stream = await client(path, harness.seeded.full).responses.create({ model: "gpt-4o-mini", input: "Say hello", stream: true });
     for await (const event of stream) events.push(event.type);
     expect(events).toContain("response.output_text.delta");
     expect(events.at(-1)).toBe("response.completed");
   });
 
   it("embeddings", async () => {
-    const result = await client(prefix, harness.seeded.full).embeddings.create({ model: "text-embedding-3-small", input: ["a", "b"] });
+    const result = await client(path, harness.seeded.full).embeddings.create({ model: "text-embedding-3-small", input: ["a", "b"] });
     expect(result.data).toHaveLength(2);
   });
 
   it("models, filtered to the key's allow-list", async () => {
     const ids: string[] = [];
-    for await (const model of client(prefix, harness.seeded.full).models.list()) ids.push(model.id);
+    for await (const model of client(path, harness.seeded.full).models.list()) ids.push(model.id);
     expect(ids.sort()).toEqual(["gpt-4o-mini", "text-embedding-3-large", "text-embedding-3-small"]);
   });
 
@@ -65,7 +65,7 @@ describe.each([
       expect(error).toBeInstanceOf(OpenAI.APIError);
       return error as InstanceType<typeof OpenAI.APIError>;
     };
-    const chat = (apiKey: string, model = "gpt-4o-mini") => client(prefix, apiKey).chat.completions.create({ model, messages: [{ role: "user", content: "hi" }] });
+    const chat = (apiKey: string, model = "gpt-4o-mini") => client(path, apiKey).chat.completions.create({ model, messages: [{ role: "user", content: "hi" }] });
 
     const unknown = await refusal(chat(harness.seeded.unknown));
     expect([unknown.status, unknown.code, unknown.type]).toEqual([401, "invalid_api_key", "invalid_request_error"]);
@@ -74,12 +74,12 @@ describe.each([
     expect((await refusal(chat(harness.seeded.expired))).status).toBe(401);
     const ip = await refusal(chat(harness.seeded.otherIp));
     expect([ip.status, ip.code]).toEqual([403, "ip_not_allowed"]);
-    const scope = await refusal(client(prefix, harness.seeded.full).images.generate({ model: "gpt-image-1", prompt: "a cat" }));
+    const scope = await refusal(client(path, harness.seeded.full).images.generate({ model: "gpt-image-1", prompt: "a cat" }));
     expect([scope.status, scope.code]).toEqual([403, "insufficient_permissions"]);
     const model = await refusal(chat(harness.seeded.full, "gpt-4o"));
     expect([model.status, model.code, model.param]).toEqual([404, "model_not_found", "model"]);
 
-    // A fresh key per path: both paths share one rate limiter, so they must not share the key.
+    // A fresh key per path: two paths of one server share one rate limiter, so they must not share the key.
     const rpm2 = await harness.seeded.issue({ endpoints: { chat: "write" }, limits: { rpm: 2 } });
     await chat(rpm2);
     await chat(rpm2);
@@ -87,5 +87,23 @@ describe.each([
     expect([limited.status, limited.code]).toEqual([429, "rate_limit_exceeded"]);
     expect(Number(limited.headers?.get("retry-after"))).toBeGreaterThan(0);
     expect(limited.headers?.get("x-ratelimit-limit-requests")).toBe("2");
+  });
+});
+
+describe("which process answers", () => {
+  const chatOk = async (url: string) => {
+    const text = await (await fetch(`${url}/metrics`)).text();
+    return Number(/keyward_proxy_requests_total\{group="chat",status="200"\} (\d+)/.exec(text)?.[1] ?? 0);
+  };
+
+  it("the fast path is served by the edge process; PROXY_FAST_PATH=off by Next's route handlers", async () => {
+    // With the fast path on, /metrics is the edge's own registry: requests relayed to Next would not count.
+    const edgeBefore = await chatOk(harness.app.url);
+    const handlersBefore = await chatOk(harness.handlers.url);
+    for (const path of ["fast path /v1", "fast path /api/v1", "route handlers /v1", "route handlers /api/v1"] as const) {
+      await client(path, harness.seeded.full).chat.completions.create({ model: "gpt-4o-mini", messages: [{ role: "user", content: "hi" }] });
+    }
+    expect(await chatOk(harness.app.url)).toBe(edgeBefore + 2);
+    expect(await chatOk(harness.handlers.url)).toBe(handlersBefore + 2);
   });
 });

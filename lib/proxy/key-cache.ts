@@ -2,7 +2,7 @@
 // negative answer for a while, so a flood of bad keys cannot reach the database); NOTIFYs on the
 // keyward_key_changes channel drop entries the moment a revoke, edit, removal or team deletion commits.
 import { keyScopesSchema, compileIpMatcher, compileModelMatcher, type Access, type EndpointGroup, type KeyScopes } from "@/lib/keys/scopes";
-import type { KeyChange } from "@/lib/keys/invalidation";
+import type { KeyChange } from "@/lib/keys/key-changes";
 
 export type CompiledKey = {
   id: string;

@@ -2,7 +2,7 @@
 // LISTEN subscription that invalidates them, and the metering buffer flushed in batches.
 import pg from "pg";
 import { decryptSecret } from "@/lib/crypto/cipher";
-import { onLocalKeyChange, subscribeKeyChanges, type KeyChange } from "@/lib/keys/invalidation";
+import { onLocalKeyChange, subscribeKeyChanges, type KeyChange } from "@/lib/keys/key-changes";
 import { logger } from "@/lib/logger";
 import { BudgetLedger } from "./budget";
 import type { ProxyDeps } from "./core";

@@ -1,0 +1,72 @@
+// The edge's way to the web process: every request the edge does not answer itself (pages, server actions,
+// the management API, assets) is relayed to Next on 127.0.0.1 over kept-alive connections, streamed both
+// ways, with the client's address stamped by the edge. WebSocket upgrades (Next's dev reload) are spliced.
+import http, { type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from "node:http";
+import net from "node:net";
+import type { Duplex } from "node:stream";
+import { logger } from "@/lib/logger";
+
+// Connection-level headers belong to one hop: they are not forwarded (RFC 9110 §7.6.1).
+const HOP_BY_HOP = ["connection", "keep-alive", "proxy-connection", "upgrade", "te", "trailer"];
+
+export type WebForwarder = {
+  forward(req: IncomingMessage, res: ServerResponse, stamp: Record<string, string>): void;
+  upgrade(req: IncomingMessage, socket: Duplex, head: Buffer, stamp: Record<string, string>): void;
+  close(): void;
+};
+
+function withoutHopHeaders(headers: IncomingHttpHeaders, extra: readonly string[] = []): IncomingHttpHeaders {
+  const copy = { ...headers };
+  for (const name of HOP_BY_HOP) delete copy[name];
+  for (const name of extra) delete copy[name];
+  return copy;
+}
+
+export function webForwarder(port: number): WebForwarder {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 256, maxFreeSockets: 32 });
+  return {
+    forward(req, res, stamp) {
+      const upstream = http.request(
+        { host: "127.0.0.1", port, method: req.method, path: req.url, headers: { ...withoutHopHeaders(req.headers), ...stamp }, agent },
+        (answer) => {
+          // Transfer framing is this hop's business: Node frames the body again for the client.
+          res.writeHead(answer.statusCode ?? 502, withoutHopHeaders(answer.headers, ["transfer-encoding"]));
+          answer.pipe(res);
+        },
+      );
+      upstream.on("error", (error) => {
+        if (res.headersSent) return void res.destroy();
+        logger.error({ err: error }, "the web process did not answer");
+        res.writeHead(502, { "content-type": "text/plain; charset=utf-8" }).end("Keyward's dashboard is not answering. Try again in a moment.\n");
+      });
+      res.once("close", () => {
+        if (!res.writableFinished) upstream.destroy();
+      });
+      req.pipe(upstream);
+    },
+    upgrade(req, socket, head, stamp) {
+      const upstream = net.connect(port, "127.0.0.1", () => {
+        const lines = [`${req.method ?? "GET"} ${req.url ?? "/"} HTTP/1.1`];
+        for (let i = 0; i + 1 < req.rawHeaders.length; i += 2) {
+          const name = req.rawHeaders[i] ?? "";
+          if (!(name.toLowerCase() in stamp)) lines.push(`${name}: ${req.rawHeaders[i + 1] ?? ""}`);
+        }
+        for (const [name, value] of Object.entries(stamp)) lines.push(`${name}: ${value}`);
+        upstream.write(`${lines.join("\r\n")}\r\n\r\n`);
+        if (head.length > 0) upstream.write(head);
+        upstream.pipe(socket).pipe(upstream);
+      });
+      const end = () => {
+        upstream.destroy();
+        socket.destroy();
+      };
+      upstream.on("error", end);
+      socket.on("error", end);
+      upstream.on("close", end);
+      socket.on("close", end);
+    },
+    close() {
+      agent.destroy();
+    },
+  };
+}

@@ -1,0 +1,84 @@
+// The web process: Next.js (pages, server actions, the management API, the route-handler proxy path),
+// started by the edge (server.ts) with an IPC channel and listening on 127.0.0.1 only. The edge has already
+// prepared the database and migrations; this process never starts or migrates anything itself.
+//
+// It takes orders from the edge alone: SIGINT/SIGTERM sent to the whole process group are ignored (the edge
+// drains first and then says "shutdown"), and it exits when the edge goes away.
+import http from "node:http";
+import next from "next";
+import { setKeyChangeRelay, type KeyChange } from "@/lib/keys/key-changes";
+import { env } from "@/lib/env";
+import { logger } from "@/lib/logger";
+import { edgeToken } from "@/lib/proxy/client-ip";
+import { serveMetrics } from "@/lib/proxy/metrics-endpoint";
+import { edgeMessageSchema, type WebMessage } from "@/lib/server/ipc";
+import { resumeReencryptionJobs } from "@/lib/vault/reencryption-job";
+
+const RELAY_TIMEOUT_MS = 5_000;
+const dev = process.argv.includes("--dev");
+
+function send(message: WebMessage): void {
+  process.send?.(message);
+}
+
+/** Key changes committed here reach the edge's proxy caches before the change's request is answered. */
+function relayKeyChanges(): (id: number) => void {
+  const waiting = new Map<number, () => void>();
+  let nextId = 0;
+  setKeyChangeRelay((change: KeyChange) => new Promise<void>((resolve) => {
+    const id = ++nextId;
+    const timer = setTimeout(() => {
+      // The NOTIFY sent with the commit still reaches the edge; only the "before the answer" promise is lost.
+      waiting.delete(id);
+      logger.warn("the edge did not confirm a key change in time");
+      resolve();
+    }, RELAY_TIMEOUT_MS);
+    waiting.set(id, () => {
+      clearTimeout(timer);
+      waiting.delete(id);
+      resolve();
+    });
+    send({ type: "key-change", id, change });
+  }));
+  return (id) => waiting.get(id)?.();
+}
+
+async function main(): Promise<void> {
+  if (!process.send) throw new Error("the web process is started by server.ts, with an IPC channel");
+  process.on("SIGINT", () => undefined);
+  process.on("SIGTERM", () => undefined);
+  process.once("disconnect", () => process.exit(0));
+
+  const config = env();
+  const applied = relayKeyChanges();
+  const app = next({ dev, dir: process.cwd(), hostname: "127.0.0.1", port: config.PORT });
+  await app.prepare();
+  const handle = app.getRequestHandler();
+  const resumed = await resumeReencryptionJobs();
+  if (resumed > 0) logger.info({ jobs: resumed }, "resumed re-encryption jobs");
+
+  const server = http.createServer((req, res) => {
+    // Reached only with PROXY_FAST_PATH=off: then the proxy (and its metrics) live in this process.
+    if (req.url === "/metrics") return serveMetrics(req, res, config.METRICS_TOKEN);
+    void handle(req, res);
+  });
+  server.keepAliveTimeout = 65_000;
+
+  process.on("message", (raw) => {
+    const message = edgeMessageSchema.safeParse(raw);
+    if (!message.success) return;
+    if (message.data.type === "key-change-applied") return applied(message.data.id);
+    server.close(() => void app.close().catch(() => undefined).finally(() => process.exit(0)));
+    server.closeIdleConnections();
+  });
+
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const address = server.address();
+  if (typeof address !== "object" || !address) throw new Error("the web process has no address");
+  send({ type: "ready", port: address.port, edgeToken: edgeToken() });
+}
+
+main().catch((error: unknown) => {
+  logger.fatal({ err: error }, "the web process failed to start");
+  process.exit(1);
+});
