@@ -7,7 +7,6 @@
 import { fork, type ChildProcess } from "node:child_process";
 import http from "node:http";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { CLIENT_IP_HEADER } from "@/lib/auth/client-ip";
 import { KeyringError } from "@/lib/crypto/keyring";
 import { EnvError } from "@/lib/env";
@@ -24,7 +23,7 @@ const dev = process.argv.includes("--dev");
 const SHUTDOWN_DEADLINE_MS = 10_000;
 const WEB_READY_TIMEOUT_MS = 180_000;
 const WEB_EXIT_GRACE_MS = 5_000;
-const WEB_PROCESS = path.join(path.dirname(fileURLToPath(import.meta.url)), "lib", "server", "web-process.ts");
+const WEB_PROCESS = path.join(process.cwd(), "lib", "server", "web-process.ts"); // the app runs from its root, as Next does
 
 type Web = { child: ChildProcess; port: number; edgeToken: string; exited: Promise<number | null> };
 

@@ -1,5 +1,6 @@
 // Keyward under test: a fresh database seeded with the real CLI, then the production server
-// (`node --import tsx server.ts` on the `next build` output) with auth, scopes, limits and metering on.
+// (dist/server.mjs, the edge bundle, on the `next build` output) with auth, scopes, limits and metering on:
+// its edge process answers the fast path; with PROXY_FAST_PATH=off, Next's route handlers do.
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, statSync } from "node:fs";
@@ -8,6 +9,8 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { createDatabase, databaseUrl, dropDatabase, scratchDatabaseName } from "@/lib/db/admin";
 import { findFreePort, startScratchServer, type ScratchServer } from "@/lib/db/scratch-server";
+import { SERVER } from "@/lib/testing/app-process";
+import { buildEdge } from "../scripts/build-edge.mjs";
 import { chatProblem } from "./http";
 import { ROOT, spawnChild, waitForHttp } from "./processes";
 import { BENCH_UPSTREAM_KEY, listenAddresses, type Server, type Upstream } from "./servers";
@@ -35,6 +38,7 @@ export async function runBuild(): Promise<void> {
 }
 
 export async function setUpKeyward(): Promise<KeywardSetup> {
+  await buildEdge(); // the servers run dist/server.mjs: built from the current sources
   const scratch: ScratchServer = await startScratchServer();
   const name = scratchDatabaseName("keyward_bench");
   const dataDir = await mkdtemp(path.join(tmpdir(), "keyward-bench-"));
@@ -75,17 +79,20 @@ export async function setUpKeyward(): Promise<KeywardSetup> {
 }
 
 /** One Keyward server pointed at `upstream`; rejects with the reason when `row`'s path does not answer. */
-export async function startKeyward(setup: KeywardSetup, upstream: Upstream, row: KeywardRow): Promise<Server> {
+/** `nodeArgs`: extra flags for the edge process (bench/profile.ts passes --cpu-prof). */
+export async function startKeyward(setup: KeywardSetup, upstream: Upstream, row: KeywardRow, nodeArgs: string[] = []): Promise<Server> {
   const port = await findFreePort();
-  const env = { ...setup.env, PORT: String(port), OPENAI_BASE_URL: upstream.baseUrl };
-  const child = spawnChild(row, process.execPath, ["--import", "tsx", "server.ts"], env);
+  // The route-handler row is the same server with the fast path off: Next's route handlers answer.
+  const env = { ...setup.env, PORT: String(port), OPENAI_BASE_URL: upstream.baseUrl, PROXY_FAST_PATH: row === "keyward-fast-path" ? "on" : "off" };
+  const child = spawnChild(row, process.execPath, [...nodeArgs, ...SERVER.slice(1)], env);
   try {
     await waitForHttp(`http://127.0.0.1:${port}/api/health`, child, READY_TIMEOUT_MS);
     const endpoint = { url: `http://127.0.0.1:${port}${KEYWARD_PATHS[row]}`, headers: { authorization: `Bearer ${setup.memberKey}` } };
     // The probe reads whole answers: in front of a slow (streams-held-open) upstream it would only time out.
     const problem = upstream.chunkDelayMs === 0 ? await chatProblem(endpoint) : null;
     if (problem) throw new Error(problem);
-    return { name: row, child, port, bind: listenAddresses(port), endpoint };
+    // The fast path runs in the edge process; its child (Next.js) serves only the dashboard.
+    return { name: row, child, port, bind: listenAddresses(port), endpoint, rssScope: row === "keyward-fast-path" ? "process" : "tree" };
   } catch (error) {
     await child.stop();
     throw error;

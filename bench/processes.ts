@@ -123,14 +123,15 @@ export function processTree(rootPid: number): number[] {
   return tree;
 }
 
-/** Resident memory of a process and all its descendants, in MB (VmRSS from /proc). */
+/** Resident memory of one process, in MB (VmRSS from /proc); 0 once it has gone. */
+export function processRssMb(pid: number): number {
+  const match = /VmRSS:\s+(\d+) kB/.exec(readOr(`/proc/${pid}/status`));
+  return match ? Number(match[1]) / 1024 : 0;
+}
+
+/** Resident memory of a process and all its descendants, in MB. */
 export function treeRssMb(rootPid: number): number {
-  let kb = 0;
-  for (const pid of processTree(rootPid)) {
-    const match = /VmRSS:\s+(\d+) kB/.exec(readOr(`/proc/${pid}/status`));
-    kb += match ? Number(match[1]) : 0;
-  }
-  return kb / 1024;
+  return processTree(rootPid).reduce((sum, pid) => sum + processRssMb(pid), 0);
 }
 
 export function readOr(file: string): string {

@@ -19,6 +19,8 @@ export type Row = {
   p50_ms: number | null;
   p99_ms: number | null;
   rss_mb: number | null;
+  /** Every process the server started (for Keyward's fast path: the edge and the web process). */
+  rss_tree_mb: number | null;
   load: LoadResult | null;
   bind: string | null;
   first_chunk: Outcome<FirstChunkSection>;
@@ -30,7 +32,7 @@ export type Row = {
 export type RunInfo = { timestamp: string; options: BenchOptions; keyward: string | null; seconds: number; loadBefore: string; otherCpuPercent: number };
 
 export function emptyRow(name: RowName, status: Row["status"] = "ok", reason: string | null = null): Row {
-  return { name, status, reason, rps: null, p50_ms: null, p99_ms: null, rss_mb: null, load: null, bind: null, first_chunk: null, open_streams: null, rss_flat: null, fixed_rate: null };
+  return { name, status, reason, rps: null, p50_ms: null, p99_ms: null, rss_mb: null, rss_tree_mb: null, load: null, bind: null, first_chunk: null, open_streams: null, rss_flat: null, fixed_rate: null };
 }
 
 const num = (value: number | null | undefined, digits = 1): string => (value === null || value === undefined || Number.isNaN(value) ? "n/a" : value.toFixed(digits));
@@ -57,15 +59,15 @@ export function renderMarkdown(rows: Row[], info: RunInfo): string {
     `# Keyward benchmark, ${info.timestamp} (${o.mode} mode, ${info.seconds.toFixed(0)} s)`,
     "",
     `One run on this machine: Node ${process.version}, ${process.platform}/${process.arch}, ${availableParallelism()} cores; other processes used ${num(info.otherCpuPercent)}% of the CPU during the run (load average before it: ${info.loadBefore}), which skews every row. Load from autocannon in the harness process, every server in its own process on 127.0.0.1.`,
-    `Upstream: lib/mock-openai (a fresh one per row). Body \`{"model":"gpt-4o-mini","messages":[...]}\`, ${o.connections} connections, warm-up ${o.warmup} s, measured ${o.duration} s. RSS: the server process and its children (VmRSS) after the run.`,
+    `Upstream: lib/mock-openai (a fresh one per row). Body \`{"model":"gpt-4o-mini","messages":[...]}\`, ${o.connections} connections, warm-up ${o.warmup} s, measured ${o.duration} s. RSS (VmRSS, after the run): the processes that proxy — for keyward-fast-path the edge process alone; "all processes" adds what they started (Keyward's web process with Next.js, serving the dashboard).`,
     ...(info.keyward ? [`Keyward: ${info.keyward}.`] : []),
     "",
-    "| row | req/s | p50 ms | p99 ms | RSS MB | requests | errors | bind |",
-    "| --- | ---: | ---: | ---: | ---: | ---: | --- | --- |",
+    "| row | req/s | p50 ms | p99 ms | RSS MB | all processes MB | requests | errors | bind |",
+    "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |",
     ...rows.map((row) =>
       row.status !== "ok" || !row.load
-        ? `| ${row.name} | ${row.status}: ${cell(row.reason ?? "no result")} | | | | | | |`
-        : `| ${row.name} | ${num(row.rps, 0)} | ${num(row.p50_ms)} | ${num(row.p99_ms)} | ${num(row.rss_mb)} | ${row.load.requests} | ${describeErrors(row.load)} | ${row.bind ?? "?"} |`,
+        ? `| ${row.name} | ${row.status}: ${cell(row.reason ?? "no result")} | | | | | | | |`
+        : `| ${row.name} | ${num(row.rps, 0)} | ${num(row.p50_ms)} | ${num(row.p99_ms)} | ${num(row.rss_mb)} | ${num(row.rss_tree_mb)} | ${row.load.requests} | ${describeErrors(row.load)} | ${row.bind ?? "?"} |`,
     ),
     "",
     `### (a) Streaming: time to first SSE chunk, ${o["first-chunk-requests"]} sequential requests alternating with the mock directly`,
@@ -76,9 +78,9 @@ export function renderMarkdown(rows: Row[], info: RunInfo): string {
     "",
     `### (b) RSS with ${o["open-streams"]} concurrent open streams (fresh proxy, mock pacing chunks ${o["stream-delay-ms"] / 1000} s apart)`,
     "",
-    "| proxy | streams open | RSS idle MB (after 200 requests) | RSS with streams MB | Δ KB per stream | failures |",
-    "| --- | ---: | ---: | ---: | ---: | --- |",
-    ...sectionRows(rows, (row) => row.open_streams, (row, v) => [row.name, `${v.open} / ${v.requested}`, num(v.idle_rss_mb), num(v.rss_mb), num(v.per_stream_kb), failures(v.failures)], 6),
+    "| proxy | streams open | RSS idle MB (after 200 requests) | RSS with streams MB | all processes MB | Δ KB per stream | failures |",
+    "| --- | ---: | ---: | ---: | ---: | ---: | --- |",
+    ...sectionRows(rows, (row) => row.open_streams, (row, v) => [row.name, `${v.open} / ${v.requested}`, num(v.idle_rss_mb), num(v.rss_mb), num(v.tree_rss_mb), num(v.per_stream_kb), failures(v.failures)], 7),
     "",
     `### (c) RSS over ${o["rss-requests"].toLocaleString("en-US")} requests, sampled every ${o["rss-every"].toLocaleString("en-US")} (at most ${o["rss-max-seconds"]} s per proxy)`,
     "",

@@ -6,10 +6,10 @@ import { buildProblem, KEYWARD_PATHS, runBuild, setUpKeyward, startKeyward, type
 import { runLoad } from "./load";
 import { cpuSnapshot, otherCpuPercent } from "./machine";
 import { parseOptions, type RowName } from "./options";
-import { stopAllChildren, treeRssMb } from "./processes";
+import { stopAllChildren } from "./processes";
 import { emptyRow, renderMarkdown, saveResults, type Outcome, type Row } from "./report";
 import { firstChunk, fixedRate, openStreamsRss, rssFlat } from "./sections";
-import { startPlainProxy, startPortkey, startUpstream, type Server, type Upstream } from "./servers";
+import { serverRss, startPlainProxy, startPortkey, startUpstream, type Server, type Upstream } from "./servers";
 
 const options = parseOptions(process.argv.slice(2));
 const log = (message: string) => void process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
@@ -79,7 +79,7 @@ async function benchTarget(target: Target): Promise<Row> {
     log(`${name}: warm-up ${options.warmup} s, then ${options.duration} s at ${options.connections} connections`);
     if (options.warmup > 0) await runLoad(server.endpoint, { connections: options.connections, duration: options.warmup });
     const load = await runLoad(server.endpoint, { connections: options.connections, duration: options.duration });
-    Object.assign(row, { load, rps: load.rps, p50_ms: load.p50_ms, p99_ms: load.p99_ms, rss_mb: treeRssMb(server.child.pid) });
+    Object.assign(row, { load, rps: load.rps, p50_ms: load.p50_ms, p99_ms: load.p99_ms, rss_mb: serverRss(server).mb, rss_tree_mb: serverRss(server).treeMb });
     log(`${name}: ${load.rps.toFixed(0)} req/s, p99 ${load.p99_ms} ms`);
     if (target.sections.a) {
       log(`${name}: (a) time to first chunk`);

@@ -4,9 +4,8 @@ import http from "node:http";
 import { setTimeout as sleep } from "node:timers/promises";
 import { openStreams, timeToFirstChunk, type Endpoint } from "./http";
 import { runLoad, type LoadResult } from "./load";
-import { treeRssMb } from "./processes";
 import { pacedLoad, type PacedResult } from "./paced";
-import type { Server } from "./servers";
+import { serverRss, type Server } from "./servers";
 import { percentile } from "./stats";
 
 export type FirstChunkSection = {
@@ -42,7 +41,7 @@ export async function firstChunk(proxy: Endpoint, mock: Endpoint, count: number,
   return { requests: times.proxy.length, mock_p50_ms: m50, mock_p99_ms: m99, proxy_p50_ms: p50, proxy_p99_ms: p99, added_p50_ms: p50 - m50, added_p99_ms: p99 - m99, errors };
 }
 
-export type OpenStreamsSection = { requested: number; open: number; idle_rss_mb: number; rss_mb: number; per_stream_kb: number | null; failures: Record<string, number> };
+export type OpenStreamsSection = { requested: number; open: number; idle_rss_mb: number; rss_mb: number; tree_rss_mb: number; per_stream_kb: number | null; failures: Record<string, number> };
 
 const IDLE_WARM_REQUESTS = 200;
 
@@ -54,14 +53,14 @@ const IDLE_WARM_REQUESTS = 200;
 export async function openStreamsRss(proxy: Server, count: number, opts: { timeoutSeconds: number }): Promise<OpenStreamsSection> {
   await runLoad(proxy.endpoint, { connections: 1, amount: IDLE_WARM_REQUESTS, duration: 10 });
   await sleep(1_000);
-  const idle = treeRssMb(proxy.child.pid);
+  const idle = serverRss(proxy).mb;
   const streams = await openStreams(proxy.endpoint, count, opts.timeoutSeconds * 1000);
   try {
     // A moment for buffers and timers of the last wave to settle before sampling.
     await sleep(1_000);
     const open = streams.open();
-    const rss = treeRssMb(proxy.child.pid);
-    return { requested: count, open, idle_rss_mb: idle, rss_mb: rss, per_stream_kb: open > 0 ? ((rss - idle) * 1024) / open : null, failures: { ...streams.failures } };
+    const { mb: rss, treeMb } = serverRss(proxy);
+    return { requested: count, open, idle_rss_mb: idle, rss_mb: rss, tree_rss_mb: treeMb, per_stream_kb: open > 0 ? ((rss - idle) * 1024) / open : null, failures: { ...streams.failures } };
   } finally {
     streams.close();
   }
@@ -77,7 +76,7 @@ export type RssFlatSection = {
 export async function rssFlat(proxy: Server, opts: { total: number; every: number; maxSeconds: number; connections: number }): Promise<RssFlatSection> {
   const started = Date.now();
   const deadline = started + opts.maxSeconds * 1000;
-  const before = treeRssMb(proxy.child.pid);
+  const before = serverRss(proxy).mb;
   const samples: number[] = [];
   const codes: Record<string, number> = {};
   let requests = 0, errors = 0, non2xx = 0;
@@ -88,7 +87,7 @@ export async function rssFlat(proxy: Server, opts: { total: number; every: numbe
     errors += result.errors;
     non2xx += result.non2xx;
     for (const [code, n] of Object.entries(result.status_codes)) codes[code] = (codes[code] ?? 0) + n;
-    samples.push(treeRssMb(proxy.child.pid));
+    samples.push(serverRss(proxy).mb);
   }
   const min = samples.length ? Math.min(...samples) : Number.NaN, max = samples.length ? Math.max(...samples) : Number.NaN;
   return {

@@ -5,9 +5,20 @@ import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { findFreePort } from "@/lib/db/scratch-server";
 import { chatProblem, openStreams, type Endpoint } from "./http";
-import { ROOT, spawnChild, waitForHttp, type Child } from "./processes";
+import { processRssMb, ROOT, spawnChild, treeRssMb, waitForHttp, type Child } from "./processes";
 
-export type Server = { name: string; child: Child; endpoint: Endpoint; port: number; bind: string };
+/**
+ * `rssScope`: which processes the proxy's memory is measured on. "tree" (the default): the process and
+ * everything it started. "process": the process alone, for Keyward's edge, whose child (the web process
+ * with Next.js, serving the dashboard) takes no part in proxying; its memory is reported separately.
+ */
+export type Server = { name: string; child: Child; endpoint: Endpoint; port: number; bind: string; rssScope?: "tree" | "process" };
+
+/** The proxy's RSS in MB (see `rssScope`), and that of the whole process tree. */
+export function serverRss(server: Server): { mb: number; treeMb: number } {
+  const treeMb = treeRssMb(server.child.pid);
+  return { mb: server.rssScope === "process" ? processRssMb(server.child.pid) : treeMb, treeMb };
+}
 
 /** The upstream every proxy forwards to: lib/mock-openai, in its own process. */
 export type Upstream = Server & { baseUrl: string; chunkDelayMs: number };

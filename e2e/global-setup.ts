@@ -1,4 +1,4 @@
-// One app for the whole e2e run: a fresh database, a real SMTP server, and the production server (server.ts)
+// One app for the whole e2e run: a fresh database, a real SMTP server, and the production server (dist/server.mjs)
 // on the built app. Workers find it through the environment variables set here.
 import { randomBytes } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
@@ -9,8 +9,10 @@ import { findFreePort, startScratchServer } from "../lib/db/scratch-server";
 import { startApp } from "../lib/testing/app-process";
 import { startMockOpenAI } from "../lib/mock-openai/server";
 import { startMailbox } from "./support/mailbox";
+import { buildEdge } from "../scripts/build-edge.mjs";
 
 export default async function globalSetup() {
+  await buildEdge();
   const server = await startScratchServer();
   const database = scratchDatabaseName("keyward_e2e");
   await createDatabase(server.adminUrl, database);

@@ -1,10 +1,12 @@
-// `npm start` on a fresh clone: generate the Prisma client and build the app when the sources changed since
-// the last build (or there is none), so one command takes a newcomer from `npm ci` to a running app.
+// `npm start` on a fresh clone: generate the Prisma client, build the app when the sources changed since
+// the last build (or there is none), and bundle the edge process (dist/server.mjs), so one command takes a
+// newcomer from `npm ci` to a running app.
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { buildEdge } from "./build-edge.mjs";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const SOURCES = ["app", "components", "lib", "public", "prisma/schema.prisma", "package-lock.json", "next.config.ts", "postcss.config.mjs", "tsconfig.json"];
@@ -44,3 +46,5 @@ if (!built) {
   run(["node_modules/next/dist/bin/next", "build"], "Building the app (first start or changed sources; takes a minute or two)…");
   writeFileSync(stampFile, current);
 }
+// The edge process's bundle: cheap enough to rebuild on every start, so it always matches server.ts and lib/.
+await buildEdge();

@@ -6,7 +6,7 @@ import { rm } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { findFreePort, makeEmbeddedTempDir } from "@/lib/db/scratch-server";
-import { runToExit, startApp, type AppProcess } from "@/lib/testing/app-process";
+import { runToExit, SERVER, startApp, type AppProcess } from "@/lib/testing/app-process";
 import { signInOverHttp } from "@/lib/testing/http-session";
 
 const SECRET_VARS = ["DATABASE_URL", "AUTH_SECRET", "ENCRYPTION_KEY", "SMTP_URL", "APP_URL", "PORT", "DATA_DIR"];
@@ -27,7 +27,7 @@ describe("start-up", () => {
     const dataDir = await makeEmbeddedTempDir("keyward-refuse-");
     cleanup.push(() => rm(dataDir, { recursive: true, force: true }));
     const env = cleanEnv({ DATABASE_URL: process.env.DATABASE_URL ?? "", AUTH_SECRET: "x".repeat(44), DATA_DIR: dataDir, PORT: String(await findFreePort()) });
-    const { code, output } = await runToExit(process.execPath, ["--import", "tsx", "server.ts"], env);
+    const { code, output } = await runToExit(SERVER[0], SERVER.slice(1), env);
     expect(code).not.toBe(0);
     expect(output).toContain("ENCRYPTION_KEY is missing");
     expect(output).not.toContain("AUTH_SECRET is missing");

@@ -8,7 +8,8 @@ export type AppProcess = { url: string; child: ChildProcess; output: () => strin
 
 export type StartOptions = { command?: readonly [string, ...string[]]; timeoutMs?: number; logFile?: string };
 
-const SERVER = [process.execPath, "--import", "tsx", "server.ts"] as const;
+/** The production server as `npm start` runs it: the edge bundle (fresh: the global set-ups rebuild it). */
+export const SERVER = [process.execPath, "--enable-source-maps", "dist/server.mjs"] as const;
 
 function groupAlive(pid: number | undefined): boolean {
   if (!pid) return false;

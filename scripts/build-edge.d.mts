@@ -1,0 +1,2 @@
+export const EDGE_BUNDLE: string;
+export function buildEdge(): Promise<string>;
