@@ -9,15 +9,15 @@ export type RowName = (typeof ROW_NAMES)[number];
 const PRESETS = {
   normal: {
     duration: 10, warmup: 3, connections: 50,
-    "first-chunk-requests": 200, "open-streams": 1_000, "stream-delay-ms": 120_000,
+    "first-chunk-requests": 1_000, "open-streams": 1_000, "stream-delay-ms": 120_000,
     "rss-requests": 200_000, "rss-every": 20_000, "rss-max-seconds": 100,
-    rate: 1_000, "rate-duration": 10,
+    rate: 1_000, "rate-duration": 10, "interleave-rounds": 20,
   },
   quick: {
     duration: 3, warmup: 1, connections: 50,
     "first-chunk-requests": 50, "open-streams": 200, "stream-delay-ms": 60_000,
     "rss-requests": 20_000, "rss-every": 5_000, "rss-max-seconds": 20,
-    rate: 1_000, "rate-duration": 3,
+    rate: 1_000, "rate-duration": 3, "interleave-rounds": 5,
   },
 } as const;
 
@@ -38,6 +38,7 @@ const optionsSchema = z.object({
   "rss-max-seconds": positive.max(1_800),
   rate: z.coerce.number().int().min(1).max(100_000),
   "rate-duration": positive.max(600),
+  "interleave-rounds": z.coerce.number().int().min(0).max(600),
   only: z.array(z.enum(ROW_NAMES)).min(1),
   build: z.boolean(),
   save: z.boolean(),
@@ -46,7 +47,7 @@ export type BenchOptions = z.infer<typeof optionsSchema>;
 
 export const USAGE = `npm run bench -- [--quick] [--duration S] [--warmup S] [--connections N] [--only row,row]
   [--first-chunk-requests N] [--open-streams N] [--stream-delay-ms MS] [--rss-requests N] [--rss-every N]
-  [--rss-max-seconds S] [--rate RPS] [--rate-duration S] [--build] [--no-save]
+  [--rss-max-seconds S] [--rate RPS] [--rate-duration S] [--interleave-rounds N (0: off)] [--build] [--no-save]
 rows: ${ROW_NAMES.join(", ")}`;
 
 export function parseOptions(argv: string[]): BenchOptions {

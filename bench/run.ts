@@ -8,7 +8,7 @@ import { cpuSnapshot, otherCpuPercent } from "./machine";
 import { parseOptions, type RowName } from "./options";
 import { stopAllChildren } from "./processes";
 import { emptyRow, renderMarkdown, saveResults, type Outcome, type Row } from "./report";
-import { firstChunk, fixedRate, openStreamsRss, rssFlat } from "./sections";
+import { firstChunk, fixedRate, interleaved, openStreamsRss, rssFlat } from "./sections";
 import { serverRss, startPlainProxy, startPortkey, startUpstream, type Server, type Upstream } from "./servers";
 
 const options = parseOptions(process.argv.slice(2));
@@ -141,6 +141,32 @@ async function keywardSetup(): Promise<KeywardSetup | string> {
   }
 }
 
+const INTERLEAVED: RowName[] = ["plain-proxy", "portkey", "keyward-fast-path"];
+
+/** (e): the ratio rows again, all running at once and loaded in turn (see sections.ts for why). */
+async function interleavedSection(rows: Row[], setup: KeywardSetup | string): Promise<void> {
+  const names = INTERLEAVED.filter((name) => rows.find((row) => row.name === name)?.status === "ok" && (name !== "keyward-fast-path" || typeof setup !== "string"));
+  if (names.length < 2) return;
+  log(`(e) interleaved: ${names.join(", ")}, ${options["interleave-rounds"]} rounds of 1 s each`);
+  const servers: Server[] = [];
+  const result = await attempt("(e) interleaved", async () => {
+    for (const name of names) {
+      const upstream = await freshUpstream(false);
+      servers.push(upstream);
+      if (name === "plain-proxy") servers.push(await startPlainProxy(upstream));
+      else if (name === "portkey") servers.push(await startPortkey(upstream));
+      else if (typeof setup !== "string") servers.push(await startKeyward(setup, upstream, "keyward-fast-path"));
+    }
+    const targets = servers.filter((server) => server.name !== "mock");
+    return interleaved(targets, { rounds: options["interleave-rounds"], sliceSeconds: 1, connections: options.connections, warmupSeconds: options.warmup });
+  });
+  for (const server of servers.reverse()) await server.child.stop();
+  for (const row of rows) {
+    if (!names.includes(row.name)) continue;
+    row.interleaved = result === null ? null : "failed" in result ? result : (result.get(row.name) ?? null);
+  }
+}
+
 async function main(): Promise<void> {
   const started = Date.now();
   const timestamp = new Date().toISOString();
@@ -160,6 +186,7 @@ async function main(): Promise<void> {
     }
     rows.push(await benchTarget({ name, start: (upstream) => startKeyward(setup, upstream, name), sections: all, onStartError: "skipped" }));
   }
+  if (options["interleave-rounds"] > 0) await interleavedSection(rows, setup);
   const info = {
     timestamp,
     options,

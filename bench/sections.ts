@@ -107,3 +107,30 @@ export async function fixedRate(endpoint: Endpoint, opts: { rate: number; durati
   const paced = await pacedLoad(endpoint, { rate: opts.rate, duration: opts.duration, sockets: opts.connections });
   return { rate: opts.rate, autocannon, paced };
 }
+
+export type InterleavedSection = { rounds: number; slice_s: number; requests: number; seconds: number; rps: number; errors: number; non2xx: number };
+
+/**
+ * (e) Throughput with the machine's drift taken out: every target is running at once (each with its own
+ * mock), and the load visits them in turn, one `sliceSeconds` slice each, `rounds` times. Sequential rows
+ * are minutes apart, and this machine's speed wanders by up to 2× over minutes; here every target sees the
+ * same conditions, so their ratios are comparable. Only one target is loaded at any moment.
+ */
+export async function interleaved(targets: Server[], opts: { rounds: number; sliceSeconds: number; connections: number; warmupSeconds: number }): Promise<Map<string, InterleavedSection>> {
+  const totals = new Map(targets.map((t) => [t.name, { rounds: 0, slice_s: opts.sliceSeconds, requests: 0, seconds: 0, rps: 0, errors: 0, non2xx: 0 }]));
+  for (const target of targets) if (opts.warmupSeconds > 0) await runLoad(target.endpoint, { connections: opts.connections, duration: opts.warmupSeconds });
+  for (let round = 0; round < opts.rounds; round++) {
+    for (const target of targets) {
+      const started = performance.now();
+      const result = await runLoad(target.endpoint, { connections: opts.connections, duration: opts.sliceSeconds });
+      const total = totals.get(target.name)!;
+      total.rounds++;
+      total.requests += result.requests;
+      total.seconds += (performance.now() - started) / 1000;
+      total.errors += result.errors + result.timeouts;
+      total.non2xx += result.non2xx;
+    }
+  }
+  for (const total of totals.values()) total.rps = total.seconds > 0 ? total.requests / total.seconds : 0;
+  return totals;
+}

@@ -1,6 +1,7 @@
 // Keyward API key format: `kw_<kind>_<32 random base62><6 base62 CRC32>`, e.g. kw_live_…(46 characters).
 // The checksum lets the proxy turn away typos and scanner noise offline, before any database lookup;
 // the random part (32 × log2(62) ≈ 190 bits) is what makes a key unguessable.
+import * as nodeCrypto from "node:crypto";
 import { createHash, randomBytes } from "node:crypto";
 import { crc32 } from "node:zlib";
 
@@ -63,8 +64,9 @@ function base62Digit(code: number): number {
   return code - 61; // a-z (the regex has already ruled out anything else)
 }
 
+/** SHA-256, hex. The proxy runs this on every request: the one-shot crypto.hash (Node ≥ 20.12) skips the Hash object. */
 export function hashKey(key: string): string {
-  return createHash("sha256").update(key, "utf8").digest("hex");
+  return typeof nodeCrypto.hash === "function" ? nodeCrypto.hash("sha256", key, "hex") : createHash("sha256").update(key, "utf8").digest("hex");
 }
 
 export function generateKey(kind: KeyKind): { key: string; hash: string; prefix: string } {

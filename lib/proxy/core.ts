@@ -1,9 +1,8 @@
 // The proxy's one core, behind both entry points (the fast path in server.ts and the route handlers in
 // app/): checks in order, all in memory in steady state — key format and checksum → key (cache) → expiry →
 // IP → endpoint scope → model → rpm/tpm → budget — then the upstream, with one retry on another key.
-import { createHash } from "node:crypto";
 import type { IncomingHttpHeaders } from "node:http";
-import { parseKey } from "@/lib/keys/format";
+import { hashKey, parseKey } from "@/lib/keys/format";
 import { endpointAllows } from "@/lib/keys/scopes";
 import type { Aborter } from "./aborter";
 import type { BudgetLedger, Reservation } from "./budget";
@@ -47,10 +46,6 @@ export function sendError(sink: ProxySink, error: ProxyError): void {
   metrics().refusals.inc({ reason: error.code ?? "other" });
   sink.writeHead(error.status, { "content-type": "application/json", ...error.headers });
   sink.end(error.body);
-}
-
-function hashOf(key: string): string {
-  return createHash("sha256").update(key).digest("hex");
 }
 
 type Parsed = { json: Record<string, unknown> | null; model: string | null };
@@ -114,7 +109,7 @@ export async function handleProxy(deps: ProxyDeps, req: ProxyRequest, sink: Prox
   const token = auth.slice(7).trim();
   const parsedKey = parseKey(token);
   if (!parsedKey.ok || parsedKey.kind !== "live") return sendError(sink, ERRORS.invalidKey);
-  const hash = hashOf(token);
+  const hash = hashKey(token);
   const now = Date.now();
   const key = deps.keys.peek(hash, now) ?? (await deps.keys.get(hash));
   if (!key) return sendError(sink, ERRORS.invalidKey);

@@ -31,6 +31,45 @@ export function upstreamErrorKind(error: unknown): UpstreamError["kind"] | null 
   return kind === "connect" || kind === "timeout" || kind === "aborted" ? kind : null;
 }
 
+const SWEEP_MS = 100;
+
+/**
+ * Header deadlines for every request in flight, checked by one timer every 100 ms instead of a timer per
+ * request (arming and clearing one costs more than the rest of the bookkeeping). A deadline fires at most
+ * 100 ms late; the timer runs only while requests wait and never keeps the process alive.
+ */
+export class Deadlines {
+  private readonly pending = new Set<{ at: number; fire: () => void }>();
+  private timer: NodeJS.Timeout | null = null;
+
+  add(ms: number, fire: () => void): { at: number; fire: () => void } {
+    const entry = { at: Date.now() + ms, fire };
+    this.pending.add(entry);
+    if (!this.timer) this.timer = setInterval(() => this.sweep(Date.now()), SWEEP_MS).unref();
+    return entry;
+  }
+
+  remove(entry: { at: number; fire: () => void }): void {
+    this.pending.delete(entry);
+  }
+
+  sweep(now: number): void {
+    for (const entry of this.pending) {
+      if (entry.at > now) continue;
+      this.pending.delete(entry);
+      entry.fire();
+    }
+    if (this.pending.size === 0 && this.timer) {
+      clearInterval(this.timer);
+      this.timer = null;
+    }
+  }
+
+  get size(): number {
+    return this.pending.size;
+  }
+}
+
 export type UpstreamClient = { request(req: UpstreamRequest): Promise<http.IncomingMessage>; close(): void };
 
 export function createUpstreamClient(baseUrl: string): UpstreamClient {
@@ -41,6 +80,7 @@ export function createUpstreamClient(baseUrl: string): UpstreamClient {
   const agent = secure ? new https.Agent(agentOptions) : new http.Agent(agentOptions);
   const basePath = url.pathname.replace(/\/+$/, "");
   const request = secure ? https.request : http.request;
+  const deadlines = new Deadlines();
   return {
     request: (req) =>
       new Promise((resolve, reject) => {
@@ -54,17 +94,17 @@ export function createUpstreamClient(baseUrl: string): UpstreamClient {
           headers: req.headers,
           agent,
         });
-        const timer = setTimeout(() => outgoing.destroy(new UpstreamError("timeout")), req.timeoutMs);
+        const deadline = deadlines.add(req.timeoutMs, () => outgoing.destroy(new UpstreamError("timeout")));
         const onAbort = () => outgoing.destroy(new UpstreamError("aborted"));
         req.aborter.on(onAbort);
         outgoing.once("response", (response) => {
-          clearTimeout(timer);
+          deadlines.remove(deadline);
           // The body may still be streaming: a client abort must keep reaching upstream until it ends.
           response.once("close", () => req.aborter.off(onAbort));
           resolve(response);
         });
         outgoing.once("error", (error) => {
-          clearTimeout(timer);
+          deadlines.remove(deadline);
           req.aborter.off(onAbort);
           reject(error instanceof UpstreamError ? error : new UpstreamError("connect"));
         });

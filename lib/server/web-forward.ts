@@ -23,7 +23,8 @@ function withoutHopHeaders(headers: IncomingHttpHeaders, extra: readonly string[
 }
 
 export function webForwarder(port: number): WebForwarder {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 256, maxFreeSockets: 32 });
+  // No cap on sockets: a cap would queue long-lived responses (streams through the route handlers) behind it.
+  const agent = new http.Agent({ keepAlive: true, maxSockets: Infinity, maxFreeSockets: 64 });
   return {
     forward(req, res, stamp) {
       const upstream = http.request(

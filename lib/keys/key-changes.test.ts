@@ -1,0 +1,34 @@
+// The in-process side of key-change delivery: this process's listeners hear a committed change at once, and
+// publishing resolves only after the relay to the edge process has confirmed it.
+import { afterEach, describe, expect, it } from "vitest";
+import { onLocalKeyChange, publishCommittedKeyChange, setKeyChangeRelay, type KeyChange } from "./key-changes";
+
+afterEach(() => setKeyChangeRelay(undefined));
+
+describe("publishCommittedKeyChange", () => {
+  it("tells local listeners synchronously and waits for the relay before resolving", async () => {
+    const events: string[] = [];
+    const stop = onLocalKeyChange((change) => events.push(`local ${change.hashes?.join(",")}`));
+    let confirm: () => void = () => undefined;
+    setKeyChangeRelay((change: KeyChange) => {
+      events.push(`relayed ${change.hashes?.join(",")}`);
+      return new Promise<void>((resolve) => (confirm = resolve));
+    });
+    const published = publishCommittedKeyChange({ hashes: ["h1"] }).then(() => events.push("resolved"));
+    expect(events).toEqual(["local h1", "relayed h1"]);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(events).not.toContain("resolved");
+    confirm();
+    await published;
+    expect(events.at(-1)).toBe("resolved");
+    stop();
+  });
+
+  it("resolves at once without a relay (a single process, or the edge itself)", async () => {
+    const heard: KeyChange[] = [];
+    const stop = onLocalKeyChange((change) => heard.push(change));
+    await publishCommittedKeyChange({ teamId: "t1" });
+    expect(heard).toEqual([{ teamId: "t1" }]);
+    stop();
+  });
+});
