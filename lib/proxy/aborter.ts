@@ -20,4 +20,16 @@ export class Aborter {
     this.listeners = null;
     for (const listener of listeners ?? []) listener();
   }
+
+  // The two EventEmitter methods undici calls on a request's `signal` (after checking `aborted` and that
+  // `on` is a function), so the Aborter itself can be the signal: no AbortController per request.
+  once(_event: "abort", listener: () => void): this {
+    this.on(listener);
+    return this;
+  }
+
+  removeListener(_event: "abort", listener: () => void): this {
+    this.off(listener);
+    return this;
+  }
 }

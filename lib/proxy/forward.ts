@@ -1,19 +1,29 @@
-// The upstream side: node:http(s) with a keep-alive agent (fetch costs ~3x more per request here, see
-// ENVIRONMENT.md). Resolves on the response's headers; the body is the caller's to stream.
-import http from "node:http";
-import https from "node:https";
+// The upstream side: an undici Pool per upstream origin, kept-alive connections without a cap (a cap would
+// queue streams). undici's request() skips most of node:http's per-request machinery (ClientRequest, the
+// agent's socket bookkeeping): measured here, ~8 µs less CPU per proxied request, about 18% of a minimal
+// proxy's. Resolves on the response's headers; the body is the caller's to stream.
+import type { EventEmitter } from "node:events";
+import type { Readable } from "node:stream";
+import { Pool } from "undici";
 import type { Aborter } from "./aborter";
 
 export type UpstreamRequest = {
   method: string;
   /** The path after /v1, with the query string: "/chat/completions". */
   path: string;
-  headers: http.OutgoingHttpHeaders;
+  headers: Record<string, string>;
   body: Buffer | null;
   /** Until the response headers arrive. */
   timeoutMs: number;
   /** Fires when our client goes away: the upstream request is aborted too. */
   aborter: Aborter;
+};
+
+export type UpstreamResponse = {
+  statusCode: number;
+  headers: Record<string, string | string[] | undefined>;
+  /** Destroying it aborts the upstream request. */
+  body: Readable;
 };
 
 export class UpstreamError extends Error {
@@ -23,93 +33,53 @@ export class UpstreamError extends Error {
 }
 
 /**
- * By shape, not instanceof: the runtime (and its client) may come from another copy of this module — Next's
- * server bundle and the fast path load separate module graphs in one process and share one runtime.
+ * By shape, not instanceof: the runtime (and its client) may come from another copy of this module (Next's
+ * server bundle and code run from source are separate module graphs).
  */
 export function upstreamErrorKind(error: unknown): UpstreamError["kind"] | null {
   const kind = (error as { kind?: unknown } | null)?.kind;
   return kind === "connect" || kind === "timeout" || kind === "aborted" ? kind : null;
 }
 
-const SWEEP_MS = 100;
-
-/**
- * Header deadlines for every request in flight, checked by one timer every 100 ms instead of a timer per
- * request (arming and clearing one costs more than the rest of the bookkeeping). A deadline fires at most
- * 100 ms late; the timer runs only while requests wait and never keeps the process alive.
- */
-export class Deadlines {
-  private readonly pending = new Set<{ at: number; fire: () => void }>();
-  private timer: NodeJS.Timeout | null = null;
-
-  add(ms: number, fire: () => void): { at: number; fire: () => void } {
-    const entry = { at: Date.now() + ms, fire };
-    this.pending.add(entry);
-    if (!this.timer) this.timer = setInterval(() => this.sweep(Date.now()), SWEEP_MS).unref();
-    return entry;
-  }
-
-  remove(entry: { at: number; fire: () => void }): void {
-    this.pending.delete(entry);
-  }
-
-  sweep(now: number): void {
-    for (const entry of this.pending) {
-      if (entry.at > now) continue;
-      this.pending.delete(entry);
-      entry.fire();
-    }
-    if (this.pending.size === 0 && this.timer) {
-      clearInterval(this.timer);
-      this.timer = null;
-    }
-  }
-
-  get size(): number {
-    return this.pending.size;
-  }
+/** undici's errors by code: anything before the headers that is not a timeout or our abort is "connect". */
+function classify(error: unknown): UpstreamError {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (code === "UND_ERR_HEADERS_TIMEOUT") return new UpstreamError("timeout");
+  if (code === "UND_ERR_ABORTED") return new UpstreamError("aborted");
+  return new UpstreamError("connect");
 }
 
-export type UpstreamClient = { request(req: UpstreamRequest): Promise<http.IncomingMessage>; close(): void };
+export type UpstreamClient = { request(req: UpstreamRequest): Promise<UpstreamResponse>; close(): Promise<void> };
 
 export function createUpstreamClient(baseUrl: string): UpstreamClient {
   const url = new URL(baseUrl);
-  const secure = url.protocol === "https:";
-  // No cap on concurrent sockets: a cap would queue streams beyond it (1,000 open streams must all flow).
-  const agentOptions = { keepAlive: true, maxSockets: Infinity, maxFreeSockets: 512 };
-  const agent = secure ? new https.Agent(agentOptions) : new http.Agent(agentOptions);
+  const pool = new Pool(url.origin, {
+    connections: null, // no cap: 1,000 open streams must all flow
+    pipelining: 1,
+    keepAliveTimeout: 30_000,
+    bodyTimeout: 0, // streams may pause for as long as the model thinks
+    connect: { timeout: 10_000 },
+  });
   const basePath = url.pathname.replace(/\/+$/, "");
-  const request = secure ? https.request : http.request;
-  const deadlines = new Deadlines();
   return {
-    request: (req) =>
-      new Promise((resolve, reject) => {
-        if (req.aborter.aborted) return reject(new UpstreamError("aborted"));
-        const outgoing = request({
-          protocol: url.protocol,
-          hostname: url.hostname,
-          port: url.port || (secure ? 443 : 80),
-          method: req.method,
+    request: async (req) => {
+      if (req.aborter.aborted) throw new UpstreamError("aborted");
+      try {
+        const { statusCode, headers, body } = await pool.request({
+          method: req.method as "GET",
           path: basePath + req.path,
           headers: req.headers,
-          agent,
+          body: req.body,
+          headersTimeout: req.timeoutMs,
+          signal: req.aborter as unknown as EventEmitter, // see Aborter.once
+
         });
-        const deadline = deadlines.add(req.timeoutMs, () => outgoing.destroy(new UpstreamError("timeout")));
-        const onAbort = () => outgoing.destroy(new UpstreamError("aborted"));
-        req.aborter.on(onAbort);
-        outgoing.once("response", (response) => {
-          deadlines.remove(deadline);
-          // The body may still be streaming: a client abort must keep reaching upstream until it ends.
-          response.once("close", () => req.aborter.off(onAbort));
-          resolve(response);
-        });
-        outgoing.once("error", (error) => {
-          deadlines.remove(deadline);
-          req.aborter.off(onAbort);
-          reject(error instanceof UpstreamError ? error : new UpstreamError("connect"));
-        });
-        outgoing.end(req.body ?? undefined);
-      }),
-    close: () => agent.destroy(),
+        return { statusCode, headers, body };
+      } catch (error) {
+        throw classify(error);
+      }
+    },
+    // At shutdown open requests have finished or been cut already: nothing left to wait for.
+    close: () => pool.destroy(),
   };
 }

@@ -1,12 +1,12 @@
 // Forwarding one admitted request: pick an upstream key, retry once on another when the first fails before
 // any byte reached the client, map upstream errors to OpenAI errors without our key or internals in them,
 // and stream the answer through chunk by chunk while watching for its usage.
-import type { IncomingMessage } from "node:http";
+import type { Readable } from "node:stream";
 import { redactText } from "@/lib/logger";
 import type { Reservation } from "./budget";
 import type { ProxyDeps, ProxyRequest, ProxySink } from "./core";
 import { ERRORS, openAIError } from "./errors";
-import { upstreamErrorKind } from "./forward";
+import { upstreamErrorKind, type UpstreamResponse } from "./forward";
 import type { CompiledKey } from "./key-cache";
 import { metrics } from "./metrics";
 import { costUsd } from "./pricing";
@@ -30,20 +30,20 @@ function upstreamHeaders(job: Job, upstream: Upstream): Record<string, string> {
   return h;
 }
 
-function drainBuffer(response: IncomingMessage): Promise<Buffer> {
+function drainBuffer(body: Readable): Promise<Buffer> {
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     const done = () => resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks));
-    response.on("data", (c: Buffer) => chunks.push(c));
-    response.on("end", done);
-    response.on("error", done);
+    body.on("data", (c: Buffer) => chunks.push(c));
+    body.on("end", done);
+    body.on("error", done);
   });
 }
 
-const drain = (response: IncomingMessage): Promise<string> => drainBuffer(response).then((b) => b.toString("utf8"));
+const drain = (body: Readable): Promise<string> => drainBuffer(body).then((b) => b.toString("utf8"));
 
 /** The upstream's error, re-worded where it concerns our credentials, and never carrying a key. */
-function mappedError(status: number, text: string, response: IncomingMessage) {
+function mappedError(status: number, text: string, response: UpstreamResponse) {
   const retryAfter = response.headers["retry-after"];
   const headers = typeof retryAfter === "string" ? { "retry-after": retryAfter } : undefined;
   if (status === 401 || status === 403) return openAIError(502, "The upstream rejected this team's OpenAI key. An admin must check the team's keys in Keyward.", "upstream_error", "upstream_auth_failed");
@@ -78,7 +78,7 @@ export async function relay(deps: ProxyDeps, job: Job): Promise<void> {
   }
   let upstream: Upstream = first;
   for (let attempt = 0; ; attempt++) {
-    let response: IncomingMessage;
+    let response: UpstreamResponse;
     try {
       response = await deps.client.request({ method: req.method, path: req.path.slice(3) + req.search, headers: upstreamHeaders(job, upstream), body: job.body.length ? job.body : null, timeoutMs: deps.timeoutMs, aborter: sink.aborter });
     } catch (error) {
@@ -94,9 +94,9 @@ export async function relay(deps: ProxyDeps, job: Job): Promise<void> {
       settle(null, 502);
       return writeError(sink, kind === "timeout" ? ERRORS.upstreamTimeout : ERRORS.upstreamUnavailable);
     }
-    const status = response.statusCode ?? 502;
+    const status = response.statusCode;
     if (status >= 400) {
-      const text = await drain(response);
+      const text = await drain(response.body);
       metrics().upstreamErrors.inc({ kind: String(status) });
       if (RETRYABLE.has(status)) deps.upstreams.markFailure(upstream, Date.now());
       const other: Upstream | null = attempt === 0 && RETRYABLE.has(status) ? deps.upstreams.pick(list, Date.now(), upstream) : null;
@@ -117,7 +117,7 @@ function writeError(sink: ProxySink, error: ReturnType<typeof openAIError>): voi
   sink.end(error.body);
 }
 
-function pass(deps: ProxyDeps, job: Job, response: IncomingMessage, status: number, settle: (usage: Usage | null, status: number) => void): Promise<void> {
+function pass(deps: ProxyDeps, job: Job, response: UpstreamResponse, status: number, settle: (usage: Usage | null, status: number) => void): Promise<void> {
   const { sink } = job;
   const headers: Record<string, string> = { ...job.extraHeaders };
   for (const name of PASSED_HEADERS) {
@@ -129,7 +129,7 @@ function pass(deps: ProxyDeps, job: Job, response: IncomingMessage, status: numb
   if (sse) Object.assign(headers, { "cache-control": "no-cache, no-transform", "x-accel-buffering": "no", connection: "keep-alive" });
   return new Promise((resolve) => {
     if (filterModels) {
-      void drain(response).then((text) => {
+      void drain(response.body).then((text) => {
         const list = JSON.parse(text) as { data?: { id: string }[] };
         list.data = (list.data ?? []).filter((m) => job.key.allowsModel(m.id));
         sink.writeHead(status, headers);
@@ -142,10 +142,11 @@ function pass(deps: ProxyDeps, job: Job, response: IncomingMessage, status: numb
     if (!sse && (headers["content-type"] ?? "").includes("json")) {
       // JSON answers are small and read for their usage anyway: one write with a content-length, instead of
       // headers, body and a chunked-encoding terminator as separate socket writes.
-      void drainBuffer(response).then((body) => {
-        sink.writeHead(status, { ...headers, "content-length": String(body.length) });
+      void drainBuffer(response.body).then((body) => {
+        headers["content-length"] = String(body.length);
+        sink.writeHead(status, headers);
         sink.end(body);
-        settle(usageFromJson(body.toString("latin1")), status);
+        settle(usageFromJson(body), status);
         resolve();
       });
       return;
@@ -154,7 +155,7 @@ function pass(deps: ProxyDeps, job: Job, response: IncomingMessage, status: numb
     if (!sse && typeof length === "string") headers["content-length"] = length;
     sink.writeHead(status, headers);
     const scanner = sse ? new StreamUsageScanner() : null;
-    response.on("data", (chunk: Buffer) => {
+    response.body.on("data", (chunk: Buffer) => {
       sink.write(chunk);
       scanner?.push(chunk);
     });
@@ -162,12 +163,12 @@ function pass(deps: ProxyDeps, job: Job, response: IncomingMessage, status: numb
       settle(scanner?.usage ?? null, status);
       resolve();
     };
-    response.once("end", () => {
+    response.body.once("end", () => {
       sink.end();
       finish();
     });
     // An upstream reset mid-stream ends the client's stream cleanly (what arrived, arrived).
-    response.once("error", () => {
+    response.body.once("error", () => {
       sink.end();
       finish();
     });

@@ -70,7 +70,7 @@ export async function createProxyRuntime(options: { databaseUrl: string; upstrea
       stopLocal();
       await stopListening();
       await meter.close();
-      client.close();
+      await client.close();
       await pool.end();
     },
   };

@@ -7,6 +7,8 @@ describe("usage", () => {
     expect(usageFromJson(chat)).toEqual({ promptTokens: 12, completionTokens: 7 });
     expect(usageFromJson(JSON.stringify({ output: [], usage: { input_tokens: 5, output_tokens: 9 } }))).toEqual({ promptTokens: 5, completionTokens: 9 });
     expect(usageFromJson(JSON.stringify({ object: "list", data: [] }))).toBeNull();
+    expect(usageFromJson(Buffer.from(chat))).toEqual({ promptTokens: 12, completionTokens: 7 });
+    expect(usageFromJson(Buffer.from(JSON.stringify({ data: [] })))).toBeNull();
   });
 
   it("finds the usage chunk in a stream even when it is split across chunks", () => {

@@ -18,10 +18,11 @@ const COMPLETION = /"(?:completion_tokens|output_tokens)":\s*(\d+)/;
  * The usage of a JSON answer, read from its top-level "usage" object without parsing the whole body (this
  * runs on every answer). OpenAI puts `usage` last, after the content, so the last occurrence is the one.
  */
-export function usageFromJson(body: string): Usage | null {
+export function usageFromJson(body: string | Buffer): Usage | null {
   const at = body.lastIndexOf('"usage"');
   if (at === -1) return null;
-  const rest = body.slice(at);
+  // From a Buffer, only the tail from "usage" on is decoded.
+  const rest = typeof body === "string" ? body.slice(at) : body.toString("latin1", at);
   const prompt = PROMPT.exec(rest);
   const completion = COMPLETION.exec(rest);
   if (!prompt && !completion) return null;
