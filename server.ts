@@ -28,8 +28,9 @@ const WEB_PROCESS = path.join(process.cwd(), "lib", "server", "web-process.ts");
 type Web = { child: ChildProcess; port: number; edgeToken: string; exited: Promise<number | null> };
 
 /** Starts the web process and waits for its "ready"; key changes it commits are applied here first. */
-function startWeb(): Promise<Web> {
-  const child = fork(WEB_PROCESS, dev ? ["--dev"] : [], { execArgv: ["--import", "tsx"], env: process.env, stdio: "inherit" });
+function startWeb(proxyOwner: "edge" | "web", started: (child: ChildProcess) => void): Promise<Web> {
+  const child = fork(WEB_PROCESS, dev ? ["--dev"] : [], { execArgv: ["--import", "tsx"], env: { ...process.env, KEYWARD_PROXY_OWNER: proxyOwner }, stdio: "inherit" });
+  started(child);
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code, signal) => resolve(code ?? (signal ? 128 : null))));
   const tell = (message: EdgeMessage) => void (child.connected && child.send(message));
   return new Promise<Web>((resolve, reject) => {
@@ -54,12 +55,24 @@ async function main(): Promise<void> {
   const { HOST, PORT, APP_URL } = runtime.env;
   process.env.NEXTAUTH_URL ??= APP_URL;
 
+  // A signal while the web process starts (up to minutes in dev): stop it and the database, then leave.
+  let starting: ChildProcess | null = null;
+  const stopEarly = (signal: string) => {
+    logger.info({ signal }, "stopping before start-up finished");
+    starting?.kill("SIGKILL");
+    void runtime.stop().finally(() => process.exit(1));
+  };
+  process.on("SIGINT", stopEarly);
+  process.on("SIGTERM", stopEarly);
+
   const fastPath = runtime.env.PROXY_FAST_PATH === "on";
-  const [web, proxy] = await Promise.all([startWeb(), fastPath ? proxyRuntime() : null]).catch(async (error: unknown) => {
+  const [web, proxy] = await Promise.all([startWeb(fastPath ? "edge" : "web", (child) => (starting = child)), fastPath ? proxyRuntime() : null]).catch(async (error: unknown) => {
     await runtime.stop().catch(() => undefined);
     throw error;
   });
-  const forwarder = webForwarder(web.port);
+  process.off("SIGINT", stopEarly);
+  process.off("SIGTERM", stopEarly);
+  const forwarder = webForwarder(web.port, { devUpgrades: dev });
   const clientIp = clientIpResolver(runtime.env.TRUSTED_PROXIES);
   const accessLog = logger.isLevelEnabled("debug");
 
@@ -96,6 +109,7 @@ async function main(): Promise<void> {
     const forced = setTimeout(() => process.exit(1), SHUTDOWN_DEADLINE_MS + WEB_EXIT_GRACE_MS + 5_000);
     forced.unref();
     // Stop accepting; let open requests (streams included) finish until the deadline, then cut them.
+    forwarder.closeUpgrades();
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeIdleConnections();
     const deadline = setTimeout(() => server.closeAllConnections(), SHUTDOWN_DEADLINE_MS);

@@ -38,6 +38,12 @@ const envSchema = z.object({
   UPSTREAM_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(120_000),
   // Serve /v1/* from the fast path in server.ts (on) or from Next's route handlers (off).
   PROXY_FAST_PATH: z.enum(["on", "off"]).default("on"),
+  // Set by the edge for its web process: "edge" when the edge answers the proxy paths itself, so Next's route
+  // handlers refuse them (a second proxy state would count limits and budgets twice). Not for operators.
+  KEYWARD_PROXY_OWNER: z.enum(["edge", "web"]).optional(),
+  // "off": this server does not LISTEN for key changes made by other servers (one-server installs; the IPC
+  // test uses it to prove the in-process path on its own). Changes made through this server still apply.
+  KEY_CHANGE_LISTEN: z.enum(["on", "off"]).default("on"),
   // When set, GET /metrics requires "Authorization: Bearer <METRICS_TOKEN>".
   METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),

@@ -10,26 +10,18 @@ process.env.AUTH_SECRET = randomBytes(32).toString("base64");
 
 const { db } = await import("@/lib/db/client");
 const { encryptSecret } = await import("@/lib/crypto/cipher");
-const { createManagementKey } = await import("@/lib/keys/management");
-const { issueKey } = await import("@/lib/keys/store");
 const { addMember } = await import("@/lib/testing/seed");
-const { resolveTeamContext } = await import("@/lib/teams/context");
-const { createSession } = await import("@/lib/auth/sessions");
 const { proxyHarness } = await import("./testing/proxy-harness");
+const { issueFor, managementKeyFor } = await import("./testing/management");
 
 const harness = proxyHarness({ chunkDelayMs: 30, logLevel: "debug" });
 const sdk = (apiKey: string) => new OpenAI({ baseURL: `${harness.app.url}/v1`, apiKey, maxRetries: 0, timeout: 10_000 });
 const chat = (apiKey: string, extra: Record<string, unknown> = {}) => sdk(apiKey).chat.completions.create({ model: "gpt-4o-mini", messages: [{ role: "user", content: "hi" }], ...extra } as OpenAI.ChatCompletionCreateParamsNonStreaming);
 const errorOf = (promise: Promise<unknown>) => promise.then(() => null, (e: unknown) => e as InstanceType<typeof OpenAI.APIError>);
-const issue = (userId: string, scopes: Parameters<typeof issueKey>[1]["scopes"]) =>
-  issueKey({ teamId: harness.seeded.team.id, holderId: userId, createdById: null, actor: { type: "system", label: "test" }, request: { ip: null, userAgent: "test" } }, { name: "k", scopes });
+const issue = (userId: string, scopes: Parameters<typeof issueFor>[2]) => issueFor(harness.seeded, userId, scopes);
 const CHAT = { endpoints: { chat: "write" as const } };
 
-async function managementKey(): Promise<string> {
-  const session = await createSession(harness.seeded.user.id, { ip: null, userAgent: "test" });
-  const ctx = await resolveTeamContext({ sessionId: session.id, user: { ...harness.seeded.user } }, harness.seeded.team.slug, "management_keys.write", { ip: null, userAgent: "test" });
-  return (await createManagementKey(ctx, { name: "ops", scopes: ["api_keys.manage", "members.remove"] })).key;
-}
+const managementKey = () => managementKeyFor(harness.seeded);
 
 describe("revocation", () => {
   it("a revoked key fails on the very next request", async () => {

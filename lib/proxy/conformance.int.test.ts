@@ -2,6 +2,7 @@
 // and Next's route handlers (a server with PROXY_FAST_PATH=off), the same suite for each — with a member
 // key, and every refusal with OpenAI's status and shape.
 import { randomBytes } from "node:crypto";
+import http from "node:http";
 import OpenAI from "openai";
 import { describe, expect, it } from "vitest";
 
@@ -105,5 +106,26 @@ describe("which process answers", () => {
     }
     expect(await chatOk(harness.app.url)).toBe(edgeBefore + 2);
     expect(await chatOk(harness.handlers.url)).toBe(handlersBefore + 2);
+  });
+});
+
+describe("no detour around the edge", () => {
+  it("a path that Next would normalise onto /v1 is refused by the route handlers while the edge owns the proxy", async () => {
+    const raw = (path: string) =>
+      new Promise<{ status: number; body: string }>((resolve, reject) => {
+        const url = new URL(harness.app.url);
+        const request = http.request({ host: url.hostname, port: url.port, method: "POST", path, headers: { authorization: `Bearer ${harness.seeded.full}`, "content-type": "application/json" } }, (response) => {
+          let body = "";
+          response.on("data", (chunk: Buffer) => (body += chunk.toString()));
+          response.on("end", () => resolve({ status: response.statusCode ?? 0, body }));
+        });
+        request.on("error", reject);
+        request.end(JSON.stringify({ model: "gpt-4o-mini", messages: [{ role: "user", content: "hi" }] }));
+      });
+    for (const path of ["/x/../v1/chat/completions", "/x/../api/v1/chat/completions"]) {
+      const answer = await raw(path);
+      expect(answer.status, path).not.toBe(200);
+      expect(answer.body, path).not.toContain("chat.completion");
+    }
   });
 });

@@ -4,7 +4,7 @@
 // proxy's. Resolves on the response's headers; the body is the caller's to stream.
 import type { EventEmitter } from "node:events";
 import type { Readable } from "node:stream";
-import { Pool } from "undici";
+import { Pool, type Dispatcher } from "undici";
 import type { Aborter } from "./aborter";
 
 export type UpstreamRequest = {
@@ -26,8 +26,12 @@ export type UpstreamResponse = {
   body: Readable;
 };
 
+/**
+ * "connect": nothing reached the upstream (safe to retry on another key); "reset": the connection failed
+ * after the request may have been sent (never retried: the upstream may already have run and billed it).
+ */
 export class UpstreamError extends Error {
-  constructor(readonly kind: "connect" | "timeout" | "aborted") {
+  constructor(readonly kind: "connect" | "reset" | "timeout" | "aborted") {
     super(`upstream ${kind}`);
   }
 }
@@ -38,27 +42,32 @@ export class UpstreamError extends Error {
  */
 export function upstreamErrorKind(error: unknown): UpstreamError["kind"] | null {
   const kind = (error as { kind?: unknown } | null)?.kind;
-  return kind === "connect" || kind === "timeout" || kind === "aborted" ? kind : null;
+  return kind === "connect" || kind === "reset" || kind === "timeout" || kind === "aborted" ? kind : null;
 }
 
-/** undici's errors by code: anything before the headers that is not a timeout or our abort is "connect". */
-function classify(error: unknown): UpstreamError {
+// Failures of the connection itself, before any byte of the request left: retrying cannot double-spend.
+const CONNECT_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH", "UND_ERR_CONNECT_TIMEOUT"]);
+
+/** undici's errors, by code. */
+export function classifyUpstreamError(error: unknown): UpstreamError {
   const code = (error as { code?: unknown } | null)?.code;
   if (code === "UND_ERR_HEADERS_TIMEOUT") return new UpstreamError("timeout");
   if (code === "UND_ERR_ABORTED") return new UpstreamError("aborted");
-  return new UpstreamError("connect");
+  if (typeof code === "string" && CONNECT_CODES.has(code)) return new UpstreamError("connect");
+  return new UpstreamError("reset");
 }
 
 export type UpstreamClient = { request(req: UpstreamRequest): Promise<UpstreamResponse>; close(): Promise<void> };
 
-export function createUpstreamClient(baseUrl: string): UpstreamClient {
+/** `timeoutMs` bounds the wait for response headers, and the connect (at most 10 s) within it. */
+export function createUpstreamClient(baseUrl: string, timeoutMs: number): UpstreamClient {
   const url = new URL(baseUrl);
   const pool = new Pool(url.origin, {
     connections: null, // no cap: 1,000 open streams must all flow
     pipelining: 1,
     keepAliveTimeout: 30_000,
     bodyTimeout: 0, // streams may pause for as long as the model thinks
-    connect: { timeout: 10_000 },
+    connect: { timeout: Math.min(10_000, timeoutMs) },
   });
   const basePath = url.pathname.replace(/\/+$/, "");
   return {
@@ -66,17 +75,16 @@ export function createUpstreamClient(baseUrl: string): UpstreamClient {
       if (req.aborter.aborted) throw new UpstreamError("aborted");
       try {
         const { statusCode, headers, body } = await pool.request({
-          method: req.method as "GET",
+          method: req.method as Dispatcher.HttpMethod, // any token; undici validates it
           path: basePath + req.path,
           headers: req.headers,
           body: req.body,
           headersTimeout: req.timeoutMs,
-          signal: req.aborter as unknown as EventEmitter, // see Aborter.once
-
+          signal: req.aborter as unknown as EventEmitter, // an EventEmitter as far as undici looks: see Aborter.once
         });
         return { statusCode, headers, body };
       } catch (error) {
-        throw classify(error);
+        throw classifyUpstreamError(error);
       }
     },
     // At shutdown open requests have finished or been cut already: nothing left to wait for.

@@ -84,8 +84,9 @@ export async function relay(deps: ProxyDeps, job: Job): Promise<void> {
     } catch (error) {
       const kind = upstreamErrorKind(error);
       if (kind === "aborted") return settle(null, 499);
-      metrics().upstreamErrors.inc({ kind: kind ?? "connect" });
-      deps.upstreams.markFailure(upstream, Date.now());
+      metrics().upstreamErrors.inc({ kind: kind ?? "reset" });
+      // A key sits out for connect failures and timeouts; a reset says nothing about the key.
+      if (kind === "connect" || kind === "timeout") deps.upstreams.markFailure(upstream, Date.now());
       const other: Upstream | null = attempt === 0 && kind === "connect" ? deps.upstreams.pick(list, Date.now(), upstream) : null;
       if (other) {
         upstream = other;

@@ -15,7 +15,8 @@ import { UsageMeter } from "./usage-meter";
 
 export type ProxyRuntime = { deps: ProxyDeps; meter: UsageMeter; close(): Promise<void> };
 
-export async function createProxyRuntime(options: { databaseUrl: string; upstreamBaseUrl: string; timeoutMs: number }): Promise<ProxyRuntime> {
+/** `listen`: hear other servers' key changes (PostgreSQL LISTEN); this process's own arrive in-process. */
+export async function createProxyRuntime(options: { databaseUrl: string; upstreamBaseUrl: string; timeoutMs: number; listen: boolean }): Promise<ProxyRuntime> {
   const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 4, idleTimeoutMillis: 30_000 });
   pool.on("error", (error) => logger.warn({ err: error }, "proxy pool connection lost"));
 
@@ -49,9 +50,9 @@ export async function createProxyRuntime(options: { databaseUrl: string; upstrea
     if (change.teamId) upstreams.invalidate(change.teamId);
     if (!change.hashes && !change.teamId && !change.upstreamTeamId) upstreams.invalidate();
   };
-  const stopListening = await subscribeKeyChanges(options.databaseUrl, invalidate);
+  const stopListening = options.listen ? await subscribeKeyChanges(options.databaseUrl, invalidate) : async () => {};
   const stopLocal = onLocalKeyChange(invalidate);
-  const client = createUpstreamClient(options.upstreamBaseUrl);
+  const client = createUpstreamClient(options.upstreamBaseUrl, options.timeoutMs);
 
   const deps: ProxyDeps = {
     keys,

@@ -1,6 +1,7 @@
 // The edge's relay to the web process, against a real node:http "web process": the edge's stamp wins over
 // what a client sends, hop-by-hop headers stay on their hop, bodies stream both ways, a client that leaves
-// is noticed upstream, a dead web process is a friendly 502, and WebSocket upgrades are spliced through.
+// is noticed upstream, a dead web process is a friendly 502, an answer cut short cuts the client's, and only
+// Next's dev-reload WebSocket is spliced through (and cut at shutdown); every other upgrade is refused.
 import http, { type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
@@ -22,9 +23,9 @@ async function listen(server: http.Server): Promise<number> {
 }
 
 /** A web process answering with `handler`, and an edge relaying everything to it. */
-async function pair(handler: (req: IncomingMessage, res: ServerResponse) => void): Promise<{ edgeUrl: string; web: http.Server; forwarder: WebForwarder }> {
+async function pair(handler: (req: IncomingMessage, res: ServerResponse) => void, devUpgrades = true): Promise<{ edgeUrl: string; web: http.Server; forwarder: WebForwarder }> {
   const web = http.createServer(handler);
-  const forwarder = webForwarder(await listen(web));
+  const forwarder = webForwarder(await listen(web), { devUpgrades });
   closers.push(async () => forwarder.close());
   const edge = http.createServer((req, res) => forwarder.forward(req, res, STAMP));
   edge.on("upgrade", (req, socket, head) => forwarder.upgrade(req, socket, head, STAMP));
@@ -122,5 +123,56 @@ describe("webForwarder", () => {
     expect(await echoed).toBe("echo:ping");
     expect(upgradeHeaders["x-keyward-edge"]).toBe(STAMP["x-keyward-edge"]);
     expect(upgradeHeaders["x-keyward-client-ip"]).toBe(STAMP["x-keyward-client-ip"]);
+  });
+
+  it("cuts the client's answer when the web process's answer is cut short, instead of leaving it hanging", async () => {
+    const { edgeUrl } = await pair((_req, res) => {
+      res.writeHead(200, { "content-type": "text/plain", "content-length": "1000" });
+      res.write("partial");
+      setTimeout(() => res.socket?.destroy(), 50);
+    });
+    const response = await fetch(`${edgeUrl}/page`);
+    await expect(response.text()).rejects.toThrow();
+  });
+
+  it("refuses upgrades other than Next's dev reload, and all of them outside dev", async () => {
+    const upgradeStatus = async (edgeUrl: string, path: string) =>
+      new Promise<number>((resolve, reject) => {
+        const request = http.request(`${edgeUrl}${path}`, { headers: { connection: "Upgrade", upgrade: "websocket" } });
+        request.on("upgrade", () => resolve(101));
+        request.on("response", (response) => resolve(response.statusCode ?? 0));
+        request.on("error", reject);
+        request.end();
+      });
+    let reachedWeb = 0;
+    const onUpgrade = (_req: IncomingMessage, socket: import("node:stream").Duplex) => {
+      reachedWeb++;
+      socket.destroy();
+    };
+    const dev = await pair((_req, res) => res.end(), true);
+    dev.web.on("upgrade", onUpgrade);
+    expect(await upgradeStatus(dev.edgeUrl, "/v1/chat/completions")).toBe(400);
+    expect(await upgradeStatus(dev.edgeUrl, "/teams")).toBe(400);
+    const production = await pair((_req, res) => res.end(), false);
+    production.web.on("upgrade", onUpgrade);
+    expect(await upgradeStatus(production.edgeUrl, "/_next/webpack-hmr")).toBe(400);
+    expect(reachedWeb).toBe(0);
+  });
+
+  it("cuts spliced upgrades on closeUpgrades(), so they cannot hold a shutdown open", async () => {
+    const { edgeUrl, web, forwarder } = await pair((_req, res) => res.end());
+    web.on("upgrade", (_req, socket) => {
+      socket.write("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n");
+      socket.on("end", () => socket.end());
+    });
+    const socket = await new Promise<import("node:stream").Duplex>((resolve, reject) => {
+      const request = http.request(`${edgeUrl}/_next/webpack-hmr`, { headers: { connection: "Upgrade", upgrade: "websocket" } });
+      request.on("upgrade", (_res, upgraded) => resolve(upgraded));
+      request.on("error", reject);
+      request.end();
+    });
+    const closed = new Promise<void>((resolve) => socket.once("close", () => resolve()));
+    forwarder.closeUpgrades();
+    await closed;
   });
 });

@@ -1,9 +1,10 @@
 // The edge's way to the web process: every request the edge does not answer itself (pages, server actions,
 // the management API, assets) is relayed to Next on 127.0.0.1 over kept-alive connections, streamed both
-// ways, with the client's address stamped by the edge. WebSocket upgrades (Next's dev reload) are spliced.
+// ways, with the client's address stamped by the edge. WebSocket upgrades are spliced only for Next's dev
+// reload (`npm run dev`); the app itself has none, so in production every upgrade is refused.
 import http, { type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from "node:http";
 import net from "node:net";
-import type { Duplex } from "node:stream";
+import { pipeline, type Duplex } from "node:stream";
 import { logger } from "@/lib/logger";
 
 // Connection-level headers belong to one hop: they are not forwarded (RFC 9110 §7.6.1).
@@ -12,8 +13,16 @@ const HOP_BY_HOP = ["connection", "keep-alive", "proxy-connection", "upgrade", "
 export type WebForwarder = {
   forward(req: IncomingMessage, res: ServerResponse, stamp: Record<string, string>): void;
   upgrade(req: IncomingMessage, socket: Duplex, head: Buffer, stamp: Record<string, string>): void;
+  /** Cuts every spliced upgrade: the server's close() does not see them, and they would hold it open. */
+  closeUpgrades(): void;
+  /** Drops the kept-alive connections to the web process, and any upgrade left. */
   close(): void;
 };
+
+/** Next's dev reload socket: the only upgrade relayed, and only when `devUpgrades` is on. */
+export function isDevReloadUpgrade(req: IncomingMessage): boolean {
+  return (req.url ?? "").startsWith("/_next/") && (req.headers.upgrade ?? "").toLowerCase() === "websocket";
+}
 
 function withoutHopHeaders(headers: IncomingHttpHeaders, extra: readonly string[] = []): IncomingHttpHeaders {
   const copy = { ...headers };
@@ -22,7 +31,8 @@ function withoutHopHeaders(headers: IncomingHttpHeaders, extra: readonly string[
   return copy;
 }
 
-export function webForwarder(port: number): WebForwarder {
+export function webForwarder(port: number, options: { devUpgrades: boolean }): WebForwarder {
+  const spliced = new Set<Duplex>();
   // No cap on sockets: a cap would queue long-lived responses (streams through the route handlers) behind it.
   const agent = new http.Agent({ keepAlive: true, maxSockets: Infinity, maxFreeSockets: 64 });
   return {
@@ -32,7 +42,10 @@ export function webForwarder(port: number): WebForwarder {
         (answer) => {
           // Transfer framing is this hop's business: Node frames the body again for the client.
           res.writeHead(answer.statusCode ?? 502, withoutHopHeaders(answer.headers, ["transfer-encoding"]));
-          answer.pipe(res);
+          // An answer cut short (the web process died mid-body) cuts the client's too, instead of hanging it.
+          pipeline(answer, res, (error) => {
+            if (error) res.destroy();
+          });
         },
       );
       upstream.on("error", (error) => {
@@ -46,18 +59,24 @@ export function webForwarder(port: number): WebForwarder {
       req.pipe(upstream);
     },
     upgrade(req, socket, head, stamp) {
+      if (!options.devUpgrades || !isDevReloadUpgrade(req)) {
+        socket.end("HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n", () => socket.destroy());
+        return;
+      }
       const upstream = net.connect(port, "127.0.0.1", () => {
         const lines = [`${req.method ?? "GET"} ${req.url ?? "/"} HTTP/1.1`];
         for (let i = 0; i + 1 < req.rawHeaders.length; i += 2) {
           const name = req.rawHeaders[i] ?? "";
-          if (!(name.toLowerCase() in stamp)) lines.push(`${name}: ${req.rawHeaders[i + 1] ?? ""}`);
+          if (!Object.hasOwn(stamp, name.toLowerCase())) lines.push(`${name}: ${req.rawHeaders[i + 1] ?? ""}`);
         }
         for (const [name, value] of Object.entries(stamp)) lines.push(`${name}: ${value}`);
         upstream.write(`${lines.join("\r\n")}\r\n\r\n`);
         if (head.length > 0) upstream.write(head);
         upstream.pipe(socket).pipe(upstream);
       });
+      spliced.add(socket);
       const end = () => {
+        spliced.delete(socket);
         upstream.destroy();
         socket.destroy();
       };
@@ -66,8 +85,13 @@ export function webForwarder(port: number): WebForwarder {
       upstream.on("close", end);
       socket.on("close", end);
     },
+    closeUpgrades() {
+      for (const socket of spliced) socket.destroy();
+      spliced.clear();
+    },
     close() {
       agent.destroy();
+      this.closeUpgrades();
     },
   };
 }

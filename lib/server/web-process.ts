@@ -9,6 +9,7 @@ import next from "next";
 import { setKeyChangeRelay, type KeyChange } from "@/lib/keys/key-changes";
 import { env } from "@/lib/env";
 import { logger } from "@/lib/logger";
+import { closeProxyRuntime } from "@/lib/proxy/adapters";
 import { edgeToken } from "@/lib/proxy/client-ip";
 import { serveMetrics } from "@/lib/proxy/metrics-endpoint";
 import { edgeMessageSchema, type WebMessage } from "@/lib/server/ipc";
@@ -68,7 +69,8 @@ async function main(): Promise<void> {
     const message = edgeMessageSchema.safeParse(raw);
     if (!message.success) return;
     if (message.data.type === "key-change-applied") return applied(message.data.id);
-    server.close(() => void app.close().catch(() => undefined).finally(() => process.exit(0)));
+    // With PROXY_FAST_PATH=off the proxy runs here: its metered usage is written before exiting.
+    server.close(() => void closeProxyRuntime().then(() => app.close()).catch(() => undefined).finally(() => process.exit(0)));
     server.closeIdleConnections();
   });
 
