@@ -116,19 +116,18 @@ export function renderMarkdown(rows: Row[], info: RunInfo): string {
   return lines.join("\n");
 }
 
-function interleavedRatio(rows: Row[], top: RowName, bottom: RowName): string {
+/** req/s of `top` over `bottom`, from the main table (`rps`) or from section (e). */
+function ratio(rows: Row[], top: RowName, bottom: RowName, rps: (row: Row) => number | null = (row) => (row.status === "ok" ? row.rps : null)): string {
   const pick = (name: RowName) => {
-    const value = rows.find((row) => row.name === name)?.interleaved;
-    return value && !isFailed(value) ? value.rps : 0;
+    const row = rows.find((r) => r.name === name);
+    return row ? (rps(row) ?? 0) : 0;
   };
   const [a, b] = [pick(top), pick(bottom)];
   return a > 0 && b > 0 ? `${(a / b).toFixed(2)}×` : "n/a";
 }
 
-function ratio(rows: Row[], top: RowName, bottom: RowName): string {
-  const a = rows.find((row) => row.name === top);
-  const b = rows.find((row) => row.name === bottom);
-  return a?.status === "ok" && b?.status === "ok" && a.rps && b.rps ? `${(a.rps / b.rps).toFixed(2)}×` : "n/a";
+function interleavedRatio(rows: Row[], top: RowName, bottom: RowName): string {
+  return ratio(rows, top, bottom, (row) => (row.interleaved && !isFailed(row.interleaved) ? row.interleaved.rps : null));
 }
 
 /** Writes bench/results/<timestamp>.md and bench/results/latest.json; returns the Markdown file's path. */

@@ -79,7 +79,8 @@ async function benchTarget(target: Target): Promise<Row> {
     log(`${name}: warm-up ${options.warmup} s, then ${options.duration} s at ${options.connections} connections`);
     if (options.warmup > 0) await runLoad(server.endpoint, { connections: options.connections, duration: options.warmup });
     const load = await runLoad(server.endpoint, { connections: options.connections, duration: options.duration });
-    Object.assign(row, { load, rps: load.rps, p50_ms: load.p50_ms, p99_ms: load.p99_ms, rss_mb: serverRss(server).mb, rss_tree_mb: serverRss(server).treeMb });
+    const rss = serverRss(server);
+    Object.assign(row, { load, rps: load.rps, p50_ms: load.p50_ms, p99_ms: load.p99_ms, rss_mb: rss.mb, rss_tree_mb: rss.treeMb });
     log(`${name}: ${load.rps.toFixed(0)} req/s, p99 ${load.p99_ms} ms`);
     if (target.sections.a) {
       log(`${name}: (a) time to first chunk`);

@@ -5,8 +5,6 @@ import type { Tx } from "@/lib/db/client";
 import { afterCommit } from "@/lib/db/transaction";
 import { KEY_CHANNEL, publishCommittedKeyChange, type KeyChange } from "./key-changes";
 
-export { KEY_CHANNEL, keyChangeSchema, onLocalKeyChange, subscribeKeyChanges, type KeyChange } from "./key-changes";
-
 /**
  * Queues the notification inside the caller's transaction: PostgreSQL sends it to every listening server on
  * COMMIT (never on ROLLBACK). After the commit, transaction() also awaits this process's caches and the

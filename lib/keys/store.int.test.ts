@@ -5,7 +5,7 @@ import { db } from "@/lib/db/client";
 import { removeMember } from "@/lib/teams/members";
 import { addMember, appErrorOf, auditEvents, contextIn, seedMember, seedUser } from "@/lib/testing/seed";
 import { hashKey, parseKey } from "./format";
-import { subscribeKeyChanges, type KeyChange } from "./invalidation";
+import { subscribeKeyChanges, type KeyChange } from "./key-changes";
 import { createKey, getKey, listKeys, revokeKey, updateKey } from "./store";
 import { updateTeamKeyPolicy } from "./team-policy";
 

@@ -16,8 +16,10 @@ const MAX_BODY_BYTES = 32 * 1024 * 1024; // audio uploads are the largest (25 MB
 const holder = globalThis as unknown as { keywardProxy?: Promise<ProxyRuntime> };
 
 export function proxyRuntime(): Promise<ProxyRuntime> {
-  const config = env();
-  holder.keywardProxy ??= createProxyRuntime({ databaseUrl: process.env.DATABASE_URL ?? "", upstreamBaseUrl: config.OPENAI_BASE_URL, timeoutMs: config.UPSTREAM_TIMEOUT_MS, listen: config.KEY_CHANGE_LISTEN === "on" });
+  holder.keywardProxy ??= (() => {
+    const config = env();
+    return createProxyRuntime({ databaseUrl: process.env.DATABASE_URL ?? "", upstreamBaseUrl: config.OPENAI_BASE_URL, timeoutMs: config.UPSTREAM_TIMEOUT_MS, listen: config.KEY_CHANGE_LISTEN === "on" });
+  })();
   return holder.keywardProxy;
 }
 

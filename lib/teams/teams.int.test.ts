@@ -3,7 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { db } from "@/lib/db/client";
 import { hashKey } from "@/lib/keys/format";
-import { subscribeKeyChanges, type KeyChange } from "@/lib/keys/invalidation";
+import { subscribeKeyChanges, type KeyChange } from "@/lib/keys/key-changes";
 import { createKey } from "@/lib/keys/store";
 import { appErrorOf, auditEvents, contextIn, seedMember, seedUser } from "@/lib/testing/seed";
 import { deleteTeam } from "./teams";
