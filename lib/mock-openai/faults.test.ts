@@ -1,6 +1,7 @@
 // Faults, delays and aborts of the mock OpenAI API, as the official SDK experiences them.
 import OpenAI, { APIConnectionError, APIConnectionTimeoutError, AuthenticationError, InternalServerError, RateLimitError } from "openai";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { pausedReader, settled } from "@/lib/testing/paused-reader";
 import { startMockOpenAI, type MockOpenAI } from "./server";
 
 let mock: MockOpenAI;
@@ -142,5 +143,23 @@ describe("latency and aborts", () => {
     for await (const _ of stream) void _;
     await new Promise((resolve) => setTimeout(resolve, 20));
     expect(mock.requests[0]).toMatchObject({ stream: true, aborted: false });
+  });
+});
+
+describe("flood", () => {
+  const FLOOD = 32 * 1024 * 1024;
+  const headers = { authorization: "Bearer sk-test-abcd", "x-mock-fault": "flood", "x-mock-flood-bytes": String(FLOOD) };
+  const body = JSON.stringify({ model: "gpt-4o", messages, stream: true, stream_options: { include_usage: true } });
+
+  it("goes only as far as a paused reader lets it, then sends the whole stream once it reads again", async () => {
+    const reader = await pausedReader(`${mock.baseUrl}/chat/completions`, headers, body, 1);
+    const record = mock.requests[0]!;
+    const stalled = await settled(() => record.streamedBytes);
+    // What the two sockets' kernel buffers hold, and no more: far from the whole flood.
+    expect(stalled).toBeLessThan(FLOOD / 2);
+    const { bytes, tail } = await reader.finish();
+    expect(bytes).toBeGreaterThanOrEqual(FLOOD);
+    expect(record.streamedBytes).toBe(bytes);
+    expect(tail).toMatch(/"usage":\{"prompt_tokens".*\n\ndata: \[DONE\]\n\n$/s);
   });
 });

@@ -15,6 +15,9 @@ const delayHeaderSchema = z.coerce.number().min(0).max(600_000);
 // How long slow-start holds the headers back when the request does not say.
 export const SLOW_START_MS = 2000;
 
+export const FLOOD_MAX_BYTES = 1024 * 1024 * 1024;
+const floodBytesSchema = z.coerce.number().int().min(1).max(FLOOD_MAX_BYTES);
+
 export class FaultQueue {
   private fault: MockFault | null = null;
   private left = 0;
@@ -37,6 +40,12 @@ export class FaultQueue {
 export function faultFromHeader(value: string | string[] | undefined): MockFault | null | "invalid" {
   if (value === undefined) return null;
   const parsed = faultHeaderSchema.safeParse(value);
+  return parsed.success ? parsed.data : "invalid";
+}
+
+export function floodBytesFromHeader(value: string | string[] | undefined): number | undefined | "invalid" {
+  if (value === undefined) return undefined;
+  const parsed = floodBytesSchema.safeParse(value);
   return parsed.success ? parsed.data : "invalid";
 }
 

@@ -7,7 +7,7 @@ import { randomBytes } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { z } from "zod";
-import { delayFromHeader, faultControlSchema, faultFromHeader, FaultQueue, sendFaultError, SLOW_START_MS } from "./faults";
+import { delayFromHeader, faultControlSchema, faultFromHeader, FaultQueue, FLOOD_MAX_BYTES, floodBytesFromHeader, sendFaultError, SLOW_START_MS } from "./faults";
 import { bearer, invalidRequest, readBody, sendError, sendJson, later } from "./http";
 import { makeReply } from "./reply";
 import { chatCompletions } from "./routes/chat";
@@ -27,6 +27,8 @@ export const mockOptionsSchema = z.object({
   latencyMs: z.number().min(0).default(0),
   chunkDelayMs: z.number().min(0).default(0),
   replyWords: z.number().int().min(1).max(10_000).default(8),
+  // How much a `flood` stream sends when the request has no x-mock-flood-bytes.
+  floodBytes: z.number().int().min(1).max(FLOOD_MAX_BYTES).default(64 * 1024 * 1024),
   // Past this many records the oldest half is dropped, so a long benchmark cannot exhaust memory.
   maxRecorded: z.number().int().min(1).default(10_000),
 });
@@ -112,7 +114,8 @@ function respond(ctx: MockContext, settings: Settings, route: Route): void {
   const headerFault = faultFromHeader(req.headers["x-mock-fault"]);
   const latency = delayFromHeader(req.headers["x-mock-latency-ms"]);
   const chunkDelay = delayFromHeader(req.headers["x-mock-chunk-delay-ms"]);
-  if (headerFault === "invalid" || latency === "invalid" || chunkDelay === "invalid") {
+  const floodBytes = floodBytesFromHeader(req.headers["x-mock-flood-bytes"]);
+  if (headerFault === "invalid" || latency === "invalid" || chunkDelay === "invalid" || floodBytes === "invalid") {
     return sendError(res, 400, invalidRequest("Invalid x-mock-* header: see lib/mock-openai/faults.ts for the accepted values."));
   }
   const fault = headerFault ?? settings.faults.take();
@@ -125,6 +128,7 @@ function respond(ctx: MockContext, settings: Settings, route: Route): void {
     if (fault && sendFaultError(res, fault)) return;
     if (fault === "reset" && !record.stream) return void req.socket.resetAndDestroy();
     ctx.reset = fault === "reset";
+    if (fault === "flood") ctx.floodBytes = floodBytes ?? settings.floodBytes;
     route(ctx);
   });
 }
@@ -165,6 +169,7 @@ export async function startMockOpenAI(options: MockOpenAIOptions = {}): Promise<
       stream: false,
       fault: null,
       aborted: false,
+      streamedBytes: 0,
     };
     if (requests.length >= settings.maxRecorded) requests.splice(0, Math.ceil(settings.maxRecorded / 2));
     requests.push(record);
@@ -173,7 +178,7 @@ export async function startMockOpenAI(options: MockOpenAIOptions = {}): Promise<
     });
     if (!authorize(req, res)) return;
     const found = findRoute(method, path);
-    const ctx: MockContext = { req, res, record, json: undefined, raw: null, param: found?.param, reply: settings.reply, chunkDelayMs: 0, reset: false, state: settings.state };
+    const ctx: MockContext = { req, res, record, json: undefined, raw: null, param: found?.param, reply: settings.reply, chunkDelayMs: 0, reset: false, floodBytes: 0, state: settings.state };
     const route = found?.route ?? unknownUrl;
     if (method === "GET" || method === "HEAD") return respond(ctx, settings, route);
     readBody(req, (raw) => {

@@ -1,4 +1,5 @@
-// Server-sent events as OpenAI streams them: one frame per write, paced by chunkDelayMs, or cut by a reset.
+// Server-sent events as OpenAI streams them: one frame per write, paced by chunkDelayMs, cut by a reset, or
+// flooded.
 import type { MockContext } from "./types";
 
 const SSE_HEADERS = { "content-type": "text/event-stream", "cache-control": "no-cache", connection: "keep-alive" };
@@ -24,20 +25,52 @@ export function sendEvents(ctx: MockContext, frames: string[]): void {
     });
     return;
   }
+  if (ctx.floodBytes > 0) return flood(ctx, frames);
   // Without pacing the whole stream goes out in one write: that is what keeps the benchmark cheap.
   if (ctx.chunkDelayMs <= 0) {
-    res.end(frames.join(""));
+    const text = frames.join("");
+    ctx.record.streamedBytes += Buffer.byteLength(text);
+    res.end(text);
     return;
   }
   let index = 0;
   let timer: NodeJS.Timeout | undefined;
   const next = () => {
     if (res.destroyed) return;
+    ctx.record.streamedBytes += Buffer.byteLength(frames[index] as string);
     res.write(frames[index] as string);
     index += 1;
     if (index === frames.length) res.end();
     else timer = setTimeout(next, ctx.chunkDelayMs);
   };
   res.once("close", () => clearTimeout(timer));
+  next();
+}
+
+const FLOOD_FRAMES_PER_WRITE = 256;
+
+/**
+ * The first frame, then copies of the second (a content delta) until `floodBytes` went out, then the rest;
+ * each write waits for the connection to take the previous one ('drain'), so `streamedBytes` tells how far
+ * the reader on the other end let the stream go.
+ */
+function flood(ctx: MockContext, frames: string[]): void {
+  const { res, record } = ctx;
+  const filler = (frames[1] ?? frames[0] ?? "").repeat(FLOOD_FRAMES_PER_WRITE);
+  const send = (text: string) => {
+    record.streamedBytes += Buffer.byteLength(text);
+    return res.write(text);
+  };
+  send(frames[0] ?? "");
+  const next = () => {
+    while (!res.destroyed) {
+      if (record.streamedBytes >= ctx.floodBytes) {
+        send(frames.slice(2).join(""));
+        res.end();
+        return;
+      }
+      if (!send(filler)) return void res.once("drain", next);
+    }
+  };
   next();
 }

@@ -7,8 +7,10 @@ export const MOCK_MODELS = ["gpt-4o", "gpt-4o-mini", "gpt-4.1-mini", "o3-mini", 
 // Failures a test can ask for, per request (`x-mock-fault` header) or for the next N requests (setFault):
 // 401 invalid_api_key; 429 rate_limit_exceeded with retry-after: 2 and x-ratelimit-*; 500 server_error;
 // hang: never answered until the client goes away; reset: a stream gets two chunks then a TCP reset, any
-// other request a reset at once; slow-start: headers held back for x-mock-latency-ms (default 2000 ms).
-export const MOCK_FAULTS = ["401", "429", "500", "hang", "reset", "slow-start"] as const;
+// other request a reset at once; slow-start: headers held back for x-mock-latency-ms (default 2000 ms);
+// flood: a stream's content frames repeated until `floodBytes` (x-mock-flood-bytes) went out, as fast as the
+// connection takes them and no faster (it waits for 'drain'): what a client that stops reading must slow.
+export const MOCK_FAULTS = ["401", "429", "500", "hang", "reset", "slow-start", "flood"] as const;
 export type MockFault = (typeof MOCK_FAULTS)[number];
 
 export type RecordedRequest = {
@@ -22,6 +24,8 @@ export type RecordedRequest = {
   fault: MockFault | null;
   // The client went away before the response finished (never set by the mock's own `reset` fault).
   aborted: boolean;
+  // Bytes of a streamed (SSE) body handed to the connection so far, updated as they go.
+  streamedBytes: number;
 };
 
 export type MockFileObject = { id: string; object: "file"; bytes: number; created_at: number; filename: string; purpose: string; status: "processed" };
@@ -44,6 +48,8 @@ export type MockContext = {
   chunkDelayMs: number;
   // The `reset` fault on a streaming request: the SSE writer sends two chunks, then resets the connection.
   reset: boolean;
+  // The `flood` fault on a streaming request: how many bytes the SSE writer sends (0: not flooding).
+  floodBytes: number;
   state: MockState;
 };
 

@@ -12,6 +12,7 @@ import { routeNeed, type RouteNeed } from "./routes";
 import { createProxyRuntime, type ProxyRuntime } from "./runtime";
 
 const MAX_BODY_BYTES = 32 * 1024 * 1024; // audio uploads are the largest (25 MB at OpenAI)
+const STREAM_BUFFER_BYTES = 64 * 1024; // what a route handler's answer queues before the upstream is paused
 
 const holder = globalThis as unknown as { keywardProxy?: Promise<ProxyRuntime> };
 
@@ -47,7 +48,8 @@ export function handleNode(runtime: ProxyRuntime, req: IncomingMessage, res: Ser
   });
   const sink: ProxySink = {
     writeHead: (status, headers) => void res.writeHead(status, headers),
-    write: (chunk) => void res.write(chunk),
+    write: (chunk) => res.write(chunk),
+    onDrain: (listener) => void res.once("drain", listener),
     end: (chunk) => void (chunk === undefined ? res.end() : res.end(chunk)),
     aborter,
   };
@@ -99,13 +101,30 @@ export async function handleWeb(request: Request, pathPrefix: string, clientIp: 
   return new Promise<Response>((resolve) => {
     let controller: ReadableStreamDefaultController<Uint8Array> | null = null;
     let started = false;
-    const stream = new ReadableStream<Uint8Array>({ start: (c) => void (controller = c), cancel: () => aborter.abort() });
+    let drained: (() => void) | null = null;
+    // Backpressure: up to STREAM_BUFFER_BYTES queued, then `write` says stop until Next's reader pulls again.
+    const stream = new ReadableStream<Uint8Array>(
+      {
+        start: (c) => void (controller = c),
+        pull: () => {
+          const listener = drained;
+          drained = null;
+          listener?.();
+        },
+        cancel: () => aborter.abort(),
+      },
+      { highWaterMark: STREAM_BUFFER_BYTES, size: (chunk) => chunk.byteLength },
+    );
     const sink: ProxySink = {
       writeHead: (status, responseHeaders) => {
         started = true;
         resolve(new Response(stream, { status, headers: responseHeaders }));
       },
-      write: (chunk) => controller?.enqueue(typeof chunk === "string" ? new TextEncoder().encode(chunk) : new Uint8Array(chunk)),
+      write: (chunk) => {
+        controller?.enqueue(typeof chunk === "string" ? new TextEncoder().encode(chunk) : new Uint8Array(chunk));
+        return (controller?.desiredSize ?? 0) > 0;
+      },
+      onDrain: (listener) => void (drained = listener),
       end: (chunk) => {
         if (chunk !== undefined) sink.write(chunk);
         controller?.close();

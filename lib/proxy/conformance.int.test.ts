@@ -10,6 +10,7 @@ process.env.ENCRYPTION_KEY = randomBytes(32).toString("base64");
 process.env.AUTH_SECRET = randomBytes(32).toString("base64");
 
 const { proxyHarness } = await import("./testing/proxy-harness");
+const { pausedReader, settled } = await import("@/lib/testing/paused-reader");
 
 const harness = proxyHarness({ chunkDelayMs: 40, logLevel: "warn", routeHandlers: true });
 
@@ -37,6 +38,26 @@ describe.each<Path>(["fast path /v1", "fast path /api/v1", "route handlers /v1",
     const gaps = arrivals.slice(1).map((t, i) => t - (arrivals[i] ?? t));
     // Buffering would deliver everything at once: most gaps would be ~0 instead of ~40 ms.
     expect(gaps.filter((g) => g >= 20).length).toBeGreaterThanOrEqual(Math.floor(gaps.length / 2));
+  });
+
+  it("a client that stops reading slows the upstream down instead of being buffered for", async () => {
+    const FLOOD = 64 * 1024 * 1024;
+    harness.mock.setFault("flood");
+    const url = `${baseUrl(path)}/chat/completions`;
+    const body = JSON.stringify({ model: "gpt-4o-mini", messages: [{ role: "user", content: "Say hello" }], stream: true });
+    const reader = await pausedReader(url, { authorization: `Bearer ${harness.seeded.full}` }, body, 1);
+    try {
+      const record = harness.mock.requests.findLast((r) => r.fault === "flood")!;
+      // Without backpressure the proxy reads the whole flood into memory at loopback speed. With it, the
+      // upstream stops once the sockets' kernel buffers (a few MB each) and the proxy's small queue are full.
+      const stalled = await settled(() => record.streamedBytes);
+      expect(stalled).toBeLessThan(FLOOD / 2);
+      const { bytes, tail } = await reader.finish();
+      expect(bytes).toBeGreaterThanOrEqual(FLOOD);
+      expect(tail).toMatch(/data: \[DONE\]\n\n$/);
+    } finally {
+      reader.close();
+    }
   });
 
   it("responses, JSON and streaming", async () => {

@@ -22,7 +22,10 @@ export type ProxyRequest = { method: string; path: string; search: string; need:
 /** Where the answer goes: a node:http response, or a web Response being built. */
 export interface ProxySink {
   writeHead(status: number, headers: Record<string, string>): void;
-  write(chunk: Buffer | string): void;
+  /** False when the client is not keeping up: write no more until `onDrain`'s listener has run. */
+  write(chunk: Buffer | string): boolean;
+  /** Runs `listener` once, when the client can take more after `write` returned false. */
+  onDrain(listener: () => void): void;
   end(chunk?: Buffer | string): void;
   /** Fires when the client goes away. */
   readonly aborter: Aborter;

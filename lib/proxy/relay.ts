@@ -1,6 +1,6 @@
 // Forwarding one admitted request: pick an upstream key, retry once on another when the first fails before
 // any byte reached the client, map upstream errors to OpenAI errors without our key or internals in them,
-// and stream the answer through chunk by chunk while watching for its usage.
+// and stream the answer through chunk by chunk, at the client's pace, while watching for its usage.
 import type { Readable } from "node:stream";
 import { redactText } from "@/lib/logger";
 import type { Reservation } from "./budget";
@@ -156,9 +156,17 @@ function pass(deps: ProxyDeps, job: Job, response: UpstreamResponse, status: num
     if (!sse && typeof length === "string") headers["content-length"] = length;
     sink.writeHead(status, headers);
     const scanner = sse ? new StreamUsageScanner() : null;
-    response.body.on("data", (chunk: Buffer) => {
-      sink.write(chunk);
+    const body = response.body;
+    const resume = () => void body.resume();
+    body.on("data", (chunk: Buffer) => {
+      const more = sink.write(chunk);
       scanner?.push(chunk);
+      // A client that reads slower than the upstream sends: stop reading the upstream (its TCP window then
+      // slows it down) instead of buffering without limit. A client that leaves aborts the upstream instead.
+      if (!more) {
+        body.pause();
+        sink.onDrain(resume);
+      }
     });
     const finish = () => {
       settle(scanner?.usage ?? null, status);
