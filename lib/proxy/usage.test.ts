@@ -17,4 +17,37 @@ describe("usage", () => {
     for (const part of [sse.slice(0, 60), sse.slice(60, 90), sse.slice(90)]) scanner.push(Buffer.from(part));
     expect(scanner.usage).toEqual({ promptTokens: 4, completionTokens: 2 });
   });
+
+  it("reads the usage object, not the usage:null of every chat chunk, split anywhere", () => {
+    const chunk = (content: string) => `data: {"id":"c","choices":[{"index":0,"delta":{"content":${JSON.stringify(content)}}}],"usage":null}\n\n`;
+    const sse = chunk("the \"usage\":{\"prompt_tokens\":999} in content") + chunk("é — ünïcode") + 'data: {"id":"c","choices":[],"usage": {"prompt_tokens":4,"completion_tokens":2}}\r\n\r\n' + "data: [DONE]\n\n";
+    const bytes = Buffer.from(sse);
+    for (let cut = 1; cut < bytes.length; cut += 7) {
+      const scanner = new StreamUsageScanner();
+      scanner.push(bytes.subarray(0, cut));
+      scanner.push(bytes.subarray(cut));
+      expect(scanner.usage, `cut at ${cut}`).toEqual({ promptTokens: 4, completionTokens: 2 });
+    }
+    const scanner = new StreamUsageScanner();
+    for (const byte of bytes) scanner.push(Buffer.from([byte]));
+    expect(scanner.usage).toEqual({ promptTokens: 4, completionTokens: 2 });
+  });
+
+  it("meters a responses stream whose completed event is a multi-megabyte line", () => {
+    const text = "word ".repeat(400_000); // 2 MB of output in the final event
+    const completed = `event: response.completed\ndata: ${JSON.stringify({ type: "response.completed", response: { output: [{ content: [{ text }] }], usage: { input_tokens: 7, output_tokens: 500_000 } } })}\n\n`;
+    const bytes = Buffer.from(`event: response.created\ndata: {"type":"response.created","response":{"usage":null}}\n\n${completed}`);
+    const scanner = new StreamUsageScanner();
+    for (let at = 0; at < bytes.length; at += 16_384) scanner.push(bytes.subarray(at, at + 16_384));
+    expect(scanner.usage).toEqual({ promptTokens: 7, completionTokens: 500_000 });
+  });
+
+  it("skips a line longer than it keeps, and still reads the usage after it", () => {
+    const scanner = new StreamUsageScanner();
+    const huge = Buffer.alloc(17 * 1024 * 1024, "x");
+    scanner.push(Buffer.from('data: {"usage":{"prompt_tokens":1,"completion_tokens":1},"pad":"'));
+    for (let at = 0; at < huge.length; at += 1024 * 1024) scanner.push(huge.subarray(at, at + 1024 * 1024));
+    scanner.push(Buffer.from('"}\n\ndata: {"choices":[],"usage":{"prompt_tokens":3,"completion_tokens":5}}\n\n'));
+    expect(scanner.usage).toEqual({ promptTokens: 3, completionTokens: 5 });
+  });
 });

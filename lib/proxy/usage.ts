@@ -29,31 +29,85 @@ export function usageFromJson(body: string | Buffer): Usage | null {
   return { promptTokens: Number(prompt?.[1] ?? 0), completionTokens: Number(completion?.[1] ?? 0) };
 }
 
+const USAGE_KEY = Buffer.from('"usage":');
+const NEWLINE = 0x0a;
+const SPACE = 0x20;
+const OPEN_BRACE = 0x7b;
 /**
- * Watches SSE chunks as they pass and remembers the last usage it saw. Only lines that mention "usage" are
- * parsed; a line split across chunks is joined with the tail of the previous chunk.
+ * The longest SSE line kept while it arrives in pieces. A responses stream's `response.completed` event
+ * carries the whole answer and its usage on one line, so this is far above any answer's size: a line cut
+ * here would go unmetered.
+ */
+const MAX_LINE_BYTES = 16 * 1024 * 1024;
+
+/**
+ * Watches SSE chunks as they pass and remembers the last usage it saw. It works on the bytes: only a line
+ * whose "usage" is an object (not the `"usage":null` OpenAI puts on every chat chunk) is decoded and parsed,
+ * so the chunks of a stream cost a byte search each and allocate nothing. A line split across chunks is
+ * joined once it is complete.
  */
 export class StreamUsageScanner {
-  private tail = "";
+  private partial: Buffer[] = [];
+  private partialBytes = 0;
+  private overflowed = false;
   usage: Usage | null = null;
 
   push(chunk: Buffer): void {
-    const text = this.tail + chunk.toString("utf8");
-    const lastNewline = text.lastIndexOf("\n");
-    if (lastNewline === -1) {
-      this.tail = text.length > 65_536 ? "" : text;
+    const lastNewline = chunk.lastIndexOf(NEWLINE);
+    if (lastNewline === -1) return this.keep(chunk);
+    if (this.overflowed) {
+      // The rest of a line too long to keep: skip to its end.
+      this.overflowed = false;
+      this.partial = [];
+      this.partialBytes = 0;
+      this.scan(chunk.subarray(chunk.indexOf(NEWLINE) + 1, lastNewline));
+    } else if (this.partial.length > 0) {
+      this.partial.push(chunk.subarray(0, lastNewline));
+      this.scan(Buffer.concat(this.partial));
+      this.partial = [];
+      this.partialBytes = 0;
+    } else {
+      this.scan(chunk.subarray(0, lastNewline));
+    }
+    if (lastNewline + 1 < chunk.length) this.keep(chunk.subarray(lastNewline + 1));
+  }
+
+  private keep(piece: Buffer): void {
+    if (this.overflowed) return;
+    this.partialBytes += piece.length;
+    if (this.partialBytes > MAX_LINE_BYTES) {
+      this.overflowed = true;
+      this.partial = [];
+      this.partialBytes = 0;
       return;
     }
-    this.tail = text.slice(lastNewline + 1);
-    if (!text.includes("usage")) return;
-    for (const line of text.slice(0, lastNewline).split("\n")) {
-      if (!line.startsWith("data: {") || !line.includes('"usage"')) continue;
-      try {
-        const event = JSON.parse(line.slice(6)) as { usage?: RawUsage; response?: { usage?: RawUsage } };
-        this.usage = fromRaw(event.usage ?? event.response?.usage) ?? this.usage;
-      } catch {
-        // not JSON after all: ignore
+    this.partial.push(piece);
+  }
+
+  /** Complete lines: parses each one whose "usage" is an object. */
+  private scan(lines: Buffer): void {
+    let at = lines.indexOf(USAGE_KEY);
+    while (at !== -1) {
+      let next = at + USAGE_KEY.length;
+      while (lines[next] === SPACE) next++;
+      if (lines[next] === OPEN_BRACE) {
+        const start = lines.lastIndexOf(NEWLINE, at) + 1;
+        const end = lines.indexOf(NEWLINE, at);
+        this.parse(lines.toString("utf8", start, end === -1 ? lines.length : end));
+        if (end === -1) return;
+        next = end;
       }
+      at = lines.indexOf(USAGE_KEY, next);
+    }
+  }
+
+  private parse(line: string): void {
+    if (!line.startsWith("data:")) return;
+    try {
+      const event = JSON.parse(line.slice(5)) as { usage?: RawUsage; response?: { usage?: RawUsage } };
+      this.usage = fromRaw(event.usage ?? event.response?.usage) ?? this.usage;
+    } catch {
+      // not JSON after all: ignore
     }
   }
 }
