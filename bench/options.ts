@@ -9,13 +9,13 @@ export type RowName = (typeof ROW_NAMES)[number];
 const PRESETS = {
   normal: {
     duration: 10, warmup: 3, connections: 50,
-    "first-chunk-requests": 1_000, "open-streams": 1_000, "stream-delay-ms": 120_000,
+    "first-chunk-requests": 5_000, "open-streams": 1_000, "stream-delay-ms": 120_000,
     "rss-requests": 200_000, "rss-every": 20_000, "rss-max-seconds": 100,
     rate: 1_000, "rate-duration": 10, "interleave-rounds": 20,
   },
   quick: {
     duration: 3, warmup: 1, connections: 50,
-    "first-chunk-requests": 50, "open-streams": 200, "stream-delay-ms": 60_000,
+    "first-chunk-requests": 200, "open-streams": 200, "stream-delay-ms": 60_000,
     "rss-requests": 20_000, "rss-every": 5_000, "rss-max-seconds": 20,
     rate: 1_000, "rate-duration": 3, "interleave-rounds": 5,
   },

@@ -13,7 +13,7 @@ import { serverRss, startPlainProxy, startPortkey, startUpstream, type Server, t
 
 const options = parseOptions(process.argv.slice(2));
 const log = (message: string) => void process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
-const FIRST_CHUNK_MAX_SECONDS = 60;
+const FIRST_CHUNK_MAX_SECONDS = 90;
 const OPEN_STREAMS_TIMEOUT_SECONDS = 30;
 
 type Sections = { a?: boolean; b?: boolean; c?: boolean; d?: boolean };
