@@ -61,6 +61,26 @@ describe("budgets", () => {
   });
 });
 
+describe("metering", () => {
+  it("streams are metered with the upstream's own token counts (chat and responses)", async () => {
+    const { id, key } = await issue(harness.seeded.user.id, { endpoints: { chat: "write", responses: "write" } });
+    let chatUsage: OpenAI.CompletionUsage | undefined;
+    // The client did not ask for usage: Keyward asks the upstream for it, and the client sees it too.
+    const stream = await sdk(key).chat.completions.create({ model: "gpt-4o-mini", messages: [{ role: "user", content: "hi" }], stream: true });
+    for await (const chunk of stream) chatUsage = chunk.usage ?? chatUsage;
+    let responsesUsage: OpenAI.Responses.ResponseUsage | undefined;
+    const events = await sdk(key).responses.create({ model: "gpt-4o-mini", input: "hi", stream: true });
+    for await (const event of events) if (event.type === "response.completed") responsesUsage = event.response.usage;
+    expect(chatUsage?.completion_tokens).toBeGreaterThan(0);
+    expect(responsesUsage?.output_tokens).toBeGreaterThan(0);
+    const prompt = chatUsage!.prompt_tokens + responsesUsage!.input_tokens;
+    const completion = chatUsage!.completion_tokens + responsesUsage!.output_tokens;
+    // Written by the next batch (every 5 s).
+    const row = async () => (await db().keyUsage.findMany({ where: { keyId: id } })).map((r) => ({ requests: r.requests, promptTokens: Number(r.promptTokens), completionTokens: Number(r.completionTokens), costMicros: r.costMicros > 0n }));
+    await expect.poll(row, { timeout: 10_000, interval: 250 }).toEqual([{ requests: 2, promptTokens: prompt, completionTokens: completion, costMicros: true }]);
+  });
+});
+
 describe("upstream behaviour", () => {
   it("a client abort reaches the upstream", async () => {
     const controller = new AbortController();
