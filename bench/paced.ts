@@ -12,8 +12,9 @@ export type PacedResult = { rate: number; sent: number; completed: number; rps: 
 const REQUEST_TIMEOUT_MS = 10_000;
 const TICK_MS = 1;
 
-export async function pacedLoad(endpoint: Endpoint, opts: { rate: number; duration: number; sockets: number }): Promise<PacedResult> {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: opts.sockets });
+/** `agent`: reuse one across calls (interleaved slices) instead of opening `sockets` new connections; `record`: every latency is also pushed here. */
+export async function pacedLoad(endpoint: Endpoint, opts: { rate: number; duration: number; sockets: number; agent?: http.Agent; record?: number[] }): Promise<PacedResult> {
+  const agent = opts.agent ?? new http.Agent({ keepAlive: true, maxSockets: opts.sockets });
   const headers = { ...endpoint.headers, "content-type": "application/json", "content-length": String(Buffer.byteLength(CHAT_BODY_TEXT)) };
   const latencies: number[] = [];
   const codes: Record<string, number> = {};
@@ -30,7 +31,11 @@ export async function pacedLoad(endpoint: Endpoint, opts: { rate: number; durati
       else {
         codes[status] = (codes[status] ?? 0) + 1;
         if (status < 200 || status > 299) non2xx += 1;
-        else latencies.push(performance.now() - due);
+        else {
+          const ms = performance.now() - due;
+          latencies.push(ms);
+          opts.record?.push(ms);
+        }
       }
     };
     const req = http.request(endpoint.url, { method: "POST", agent, headers, timeout: REQUEST_TIMEOUT_MS }, (res) => {
@@ -57,6 +62,6 @@ export async function pacedLoad(endpoint: Endpoint, opts: { rate: number; durati
   const drainDeadline = Date.now() + REQUEST_TIMEOUT_MS + 1_000;
   while (inFlight > 0 && Date.now() < drainDeadline) await sleep(20);
   const seconds = (performance.now() - start) / 1000;
-  agent.destroy();
+  if (!opts.agent) agent.destroy();
   return { rate: opts.rate, sent, completed: latencies.length, rps: latencies.length / seconds, p50_ms: percentile(latencies, 50), p99_ms: percentile(latencies, 99), errors, non2xx, status_codes: codes };
 }

@@ -6,7 +6,7 @@ import path from "node:path";
 import { describeErrors, type LoadResult } from "./load";
 import type { BenchOptions, RowName } from "./options";
 import { ROOT } from "./processes";
-import type { FirstChunkSection, FixedRateSection, InterleavedSection, OpenStreamsSection, RssFlatSection } from "./sections";
+import type { FirstChunkSection, FixedRateSection, InterleavedPacedSection, InterleavedSection, OpenStreamsSection, RssFlatSection } from "./sections";
 
 /** A section that could not run says why instead of showing numbers. */
 export type Outcome<T> = T | { failed: string } | null;
@@ -28,12 +28,13 @@ export type Row = {
   rss_flat: Outcome<RssFlatSection>;
   fixed_rate: Outcome<FixedRateSection>;
   interleaved: Outcome<InterleavedSection>;
+  interleaved_paced: Outcome<InterleavedPacedSection>;
 };
 
 export type RunInfo = { timestamp: string; options: BenchOptions; keyward: string | null; seconds: number; loadBefore: string; otherCpuPercent: number };
 
 export function emptyRow(name: RowName, status: Row["status"] = "ok", reason: string | null = null): Row {
-  return { name, status, reason, rps: null, p50_ms: null, p99_ms: null, rss_mb: null, rss_tree_mb: null, load: null, bind: null, first_chunk: null, open_streams: null, rss_flat: null, fixed_rate: null, interleaved: null };
+  return { name, status, reason, rps: null, p50_ms: null, p99_ms: null, rss_mb: null, rss_tree_mb: null, load: null, bind: null, first_chunk: null, open_streams: null, rss_flat: null, fixed_rate: null, interleaved: null, interleaved_paced: null };
 }
 
 const num = (value: number | null | undefined, digits = 1): string => (value === null || value === undefined || Number.isNaN(value) ? "n/a" : value.toFixed(digits));
@@ -110,6 +111,18 @@ export function renderMarkdown(rows: Row[], info: RunInfo): string {
     "| proxy | slices | requests | req/s | / plain-proxy | errors |",
     "| --- | ---: | ---: | ---: | ---: | --- |",
     ...sectionRows(rows, (row) => row.interleaved, (row, v) => [row.name, String(v.rounds), String(v.requests), num(v.rps, 0), interleavedRatio(rows, row.name, "plain-proxy"), v.errors + v.non2xx === 0 ? "ok" : `errors ${v.errors}, non-2xx ${v.non2xx}`], 6),
+    "",
+    `### (f) Latency at a fixed ${o.rate} req/s, interleaved: the mock alone and the proxies paced in turn for 1 s each, ${o["interleave-rounds"]} rounds, ${o.connections} connections, latencies pooled`,
+    "",
+    "As \"paced\" in (d), but the mock and each proxy see the same moments, so \"added\" (the proxy's pooled p99 minus the mock's) is not skewed by the machine's drift between rows. Portkey is left out: it cannot keep up with this rate, and its backlog would spill into the next slice.",
+    "",
+    "| target | slices | requests | p50 ms | p99 ms | added p99 ms | errors |",
+    "| --- | ---: | ---: | ---: | ---: | ---: | --- |",
+    ...sectionRows(rows, (row) => row.interleaved_paced, (row, v) => {
+      const mockRow = rows.find((r) => r.name === "mock")?.interleaved_paced;
+      const base = mockRow && !isFailed(mockRow) ? mockRow.p99_ms : Number.NaN;
+      return [row.name, String(v.rounds), String(v.completed), num(v.p50_ms, 2), num(v.p99_ms, 2), row.name === "mock" ? "(baseline)" : signed(v.p99_ms - base), v.errors + v.non2xx === 0 ? "ok" : `errors ${v.errors}, non-2xx ${v.non2xx}`];
+    }, 7),
     "",
     `Ratios, main table (sequential rows): keyward-fast-path / portkey req/s = ${ratio(rows, "keyward-fast-path", "portkey")}; keyward-fast-path / plain-proxy req/s = ${ratio(rows, "keyward-fast-path", "plain-proxy")}.`,
     `Ratios, interleaved (e): keyward-fast-path / portkey req/s = ${interleavedRatio(rows, "keyward-fast-path", "portkey")}; keyward-fast-path / plain-proxy req/s = ${interleavedRatio(rows, "keyward-fast-path", "plain-proxy")}.`,

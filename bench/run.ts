@@ -8,7 +8,7 @@ import { cpuSnapshot, otherCpuPercent } from "./machine";
 import { parseOptions, type RowName } from "./options";
 import { stopAllChildren } from "./processes";
 import { emptyRow, renderMarkdown, saveResults, type Outcome, type Row } from "./report";
-import { firstChunk, fixedRate, interleaved, openStreamsRss, rssFlat } from "./sections";
+import { firstChunk, fixedRate, interleaved, interleavedPaced, openStreamsRss, rssFlat, type InterleavedPacedSection } from "./sections";
 import { serverRss, startPlainProxy, startPortkey, startUpstream, type Server, type Upstream } from "./servers";
 
 const options = parseOptions(process.argv.slice(2));
@@ -143,8 +143,9 @@ async function keywardSetup(): Promise<KeywardSetup | string> {
 }
 
 const INTERLEAVED: RowName[] = ["plain-proxy", "portkey", "keyward-fast-path"];
+const PACED_INTERLEAVED: RowName[] = ["mock", "plain-proxy", "keyward-fast-path"];
 
-/** (e): the ratio rows again, all running at once and loaded in turn (see sections.ts for why). */
+/** (e) and (f): the ratio rows again, all running at once and loaded in turn (see sections.ts for why). */
 async function interleavedSection(rows: Row[], setup: KeywardSetup | string): Promise<void> {
   const names = INTERLEAVED.filter((name) => rows.find((row) => row.name === name)?.status === "ok" && (name !== "keyward-fast-path" || typeof setup !== "string"));
   if (names.length < 2) return;
@@ -161,10 +162,18 @@ async function interleavedSection(rows: Row[], setup: KeywardSetup | string): Pr
     const targets = servers.filter((server) => server.name !== "mock");
     return interleaved(targets, { rounds: options["interleave-rounds"], sliceSeconds: 1, connections: options.connections, warmupSeconds: options.warmup });
   });
+  // (f) on the same processes: the first mock alone, then the proxies that can keep up with the rate (Portkey
+  // cannot: its backlog would spill into the next target's slice).
+  const paced = servers.filter((server, i) => PACED_INTERLEAVED.includes(server.name as RowName) && (server.name !== "mock" || i === 0));
+  let pacedResult: Outcome<Map<string, InterleavedPacedSection>> = null;
+  if (result !== null && !("failed" in result) && paced.length >= 2) {
+    log(`(f) paced ${options.rate} req/s, interleaved: ${paced.map((s) => s.name).join(", ")}, ${options["interleave-rounds"]} rounds of 1 s each`);
+    pacedResult = await attempt("(f) paced, interleaved", () => interleavedPaced(paced, { rounds: options["interleave-rounds"], sliceSeconds: 1, rate: options.rate, sockets: options.connections }));
+  }
   for (const server of servers.reverse()) await server.child.stop();
   for (const row of rows) {
-    if (!names.includes(row.name)) continue;
-    row.interleaved = result === null ? null : "failed" in result ? result : (result.get(row.name) ?? null);
+    if (names.includes(row.name)) row.interleaved = result === null ? null : "failed" in result ? result : (result.get(row.name) ?? null);
+    if (PACED_INTERLEAVED.includes(row.name)) row.interleaved_paced = pacedResult === null ? null : "failed" in pacedResult ? pacedResult : (pacedResult.get(row.name) ?? null);
   }
 }
 

@@ -147,3 +147,31 @@ export async function interleaved(targets: Server[], opts: { rounds: number; sli
   for (const total of totals.values()) total.rps = total.seconds > 0 ? total.requests / total.seconds : 0;
   return totals;
 }
+
+export type InterleavedPacedSection = { rounds: number; slice_s: number; rate: number; completed: number; errors: number; non2xx: number; p50_ms: number; p99_ms: number };
+
+/**
+ * (f) Latency at a fixed rate with the drift taken out, as (e) does for throughput: the mock alone and the
+ * proxies are paced in turn, `sliceSeconds` each, `rounds` times, and each one's latencies are pooled. In (d)
+ * the rows are minutes apart, so "added" there compares moments of a machine whose speed wanders; here the
+ * mock and every proxy see the same moments. Each target keeps its connections across its slices.
+ */
+export async function interleavedPaced(targets: Server[], opts: { rounds: number; sliceSeconds: number; rate: number; sockets: number }): Promise<Map<string, InterleavedPacedSection>> {
+  const state = targets.map((target) => ({ target, agent: new http.Agent({ keepAlive: true, maxSockets: opts.sockets }), latencies: [] as number[], completed: 0, errors: 0, non2xx: 0, rounds: 0 }));
+  try {
+    // Warm-up: connections opened and code paths hot before anything counts.
+    for (const s of state) await pacedLoad(s.target.endpoint, { rate: opts.rate, duration: 1, sockets: opts.sockets, agent: s.agent });
+    for (let round = 0; round < opts.rounds; round++) {
+      for (const s of state) {
+        const result = await pacedLoad(s.target.endpoint, { rate: opts.rate, duration: opts.sliceSeconds, sockets: opts.sockets, agent: s.agent, record: s.latencies });
+        s.rounds++;
+        s.completed += result.completed;
+        s.errors += result.errors;
+        s.non2xx += result.non2xx;
+      }
+    }
+  } finally {
+    for (const s of state) s.agent.destroy();
+  }
+  return new Map(state.map((s) => [s.target.name, { rounds: s.rounds, slice_s: opts.sliceSeconds, rate: opts.rate, completed: s.completed, errors: s.errors, non2xx: s.non2xx, p50_ms: percentile(s.latencies, 50), p99_ms: percentile(s.latencies, 99) }]));
+}
