@@ -1,4 +1,4 @@
-// The results: one Markdown document (main table, sections (a)–(d), ratios) printed and saved under
+// The results: one Markdown document (main table, sections (a)–(f), ratios) printed and saved under
 // bench/results/<UTC timestamp>.md, and the rows as bench/results/latest.json.
 import { mkdir, writeFile } from "node:fs/promises";
 import { availableParallelism } from "node:os";

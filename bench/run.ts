@@ -1,6 +1,6 @@
 // npm run bench [-- --quick] — one run on this machine, one table: the mock upstream alone, a plain node:http
 // proxy (the practical ceiling), Portkey's gateway and Keyward's two proxy paths, plus the sections
-// (a)–(d). Rows that cannot run yet say why. Results are printed and saved under bench/results/.
+// (a)–(f). Rows that cannot run yet say why. Results are printed and saved under bench/results/.
 import { readFileSync } from "node:fs";
 import { buildProblem, KEYWARD_PATHS, runBuild, setUpKeyward, startKeyward, type KeywardRow, type KeywardSetup } from "./keyward";
 import { runLoad } from "./load";
