@@ -5,7 +5,9 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { env } from "@/lib/env";
 import { logger } from "@/lib/logger";
 import { Aborter } from "./aborter";
-import { handleProxy, sendError, type ProxyRequest, type ProxySink } from "./core";
+import { authorize, handleProxy, sendError, type ProxyHead, type ProxyRequest, type ProxySink } from "./core";
+import type { ProxyError } from "./errors";
+import type { CompiledKey } from "./key-cache";
 import { ERRORS } from "./errors";
 import { metrics } from "./metrics";
 import { routeNeed, type RouteNeed } from "./routes";
@@ -35,7 +37,10 @@ function split(url: string): { path: string; search: string } {
   return q === -1 ? { path: url, search: "" } : { path: url.slice(0, q), search: url.slice(q) };
 }
 
-/** node:http → core. `clientIp` was decided by the edge (socket, or trusted X-Forwarded-For). */
+/**
+ * node:http → core. `clientIp` was decided by the edge (socket, or trusted X-Forwarded-For). The body is read
+ * only once the key and its scope are admitted, and never past MAX_BODY_BYTES.
+ */
 export function handleNode(runtime: ProxyRuntime, req: IncomingMessage, res: ServerResponse, clientIp: string): void {
   const aborter = new Aborter();
   const started = performance.now();
@@ -53,17 +58,34 @@ export function handleNode(runtime: ProxyRuntime, req: IncomingMessage, res: Ser
     end: (chunk) => void (chunk === undefined ? res.end() : res.end(chunk)),
     aborter,
   };
-  const chunks: Buffer[] = [];
-  let size = 0;
-  req.on("data", (chunk: Buffer) => {
-    size += chunk.length;
-    if (size <= MAX_BODY_BYTES) chunks.push(chunk);
-  });
-  req.once("end", () => {
-    if (size > MAX_BODY_BYTES) return sendError(sink, ERRORS.bodyTooLarge);
-    const request: ProxyRequest = { method, path, search, need, headers: req.headers, clientIp, body: chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks) };
-    handleProxy(runtime.deps, request, sink).catch((error: unknown) => fail(error, sink, res.headersSent, () => res.destroy()));
-  });
+  // A refusal before the whole body arrived closes the connection: nothing more of that body is read.
+  const refuse = (error: ProxyError) => {
+    if (!req.complete) res.shouldKeepAlive = false;
+    sendError(sink, error);
+  };
+  const head: ProxyHead = { method, path, search, need, headers: req.headers, clientIp };
+  if (Number(req.headers["content-length"] ?? 0) > MAX_BODY_BYTES) return refuse(ERRORS.bodyTooLarge);
+  const admit = (verdict: CompiledKey | ProxyError) => {
+    if ("status" in verdict) return refuse(verdict);
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= MAX_BODY_BYTES) return void chunks.push(chunk);
+      req.off("data", onData);
+      req.off("end", onEnd);
+      refuse(ERRORS.bodyTooLarge);
+    };
+    const onEnd = () => {
+      const request: ProxyRequest = { ...head, body: chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks) };
+      handleProxy(runtime.deps, request, verdict, sink).catch((error: unknown) => fail(error, sink, res.headersSent, () => res.destroy()));
+    };
+    req.on("data", onData);
+    req.once("end", onEnd);
+  };
+  const verdict = authorize(runtime.deps, head);
+  if (verdict instanceof Promise) verdict.then(admit, (error: unknown) => fail(error, sink, res.headersSent, () => res.destroy()));
+  else admit(verdict);
 }
 
 // prom-client resolves label objects on every call; its bound children are reused instead.
@@ -88,14 +110,13 @@ function fail(error: unknown, sink: ProxySink, started: boolean, destroy: () => 
   else sendError(sink, ERRORS.internal);
 }
 
-/** web Request → core → web Response (streamed: the Response resolves at the headers, chunks follow). */
+/**
+ * web Request → core → web Response (streamed: the Response resolves at the headers, chunks follow). As on
+ * node:http, the body is read only once the key and its scope are admitted.
+ */
 export async function handleWeb(request: Request, pathPrefix: string, clientIp: string): Promise<Response> {
   const runtime = await proxyRuntime();
-  const declared = Number(request.headers.get("content-length") ?? 0);
-  if (declared > MAX_BODY_BYTES) return new Response(ERRORS.bodyTooLarge.body, { status: 413, headers: { "content-type": "application/json" } });
-  const body = Buffer.from(await request.arrayBuffer());
   const url = new URL(request.url);
-  const headers = Object.fromEntries(request.headers.entries());
   const aborter = new Aborter();
   request.signal.addEventListener("abort", () => aborter.abort(), { once: true });
   return new Promise<Response>((resolve) => {
@@ -115,9 +136,13 @@ export async function handleWeb(request: Request, pathPrefix: string, clientIp: 
       },
       { highWaterMark: STREAM_BUFFER_BYTES, size: (chunk) => chunk.byteLength },
     );
+    const path = url.pathname.replace(pathPrefix, "/v1");
+    const head: ProxyHead = { method: request.method, path, search: url.search, need: routeNeed(request.method, path), headers: Object.fromEntries(request.headers.entries()), clientIp };
+    const startedAt = performance.now();
     const sink: ProxySink = {
       writeHead: (status, responseHeaders) => {
         started = true;
+        observe(head.need, status, startedAt);
         resolve(new Response(stream, { status, headers: responseHeaders }));
       },
       write: (chunk) => {
@@ -131,14 +156,31 @@ export async function handleWeb(request: Request, pathPrefix: string, clientIp: 
       },
       aborter,
     };
-    const path = url.pathname.replace(pathPrefix, "/v1");
-    const proxyRequest: ProxyRequest = { method: request.method, path, search: url.search, need: routeNeed(request.method, path), headers, clientIp, body };
-    const startedAt = performance.now();
-    const writeHead = sink.writeHead;
-    sink.writeHead = (status, responseHeaders) => {
-      observe(proxyRequest.need, status, startedAt);
-      writeHead(status, responseHeaders);
+    const run = async () => {
+      if (Number(request.headers.get("content-length") ?? 0) > MAX_BODY_BYTES) return sendError(sink, ERRORS.bodyTooLarge);
+      const verdict = await authorize(runtime.deps, head);
+      if ("status" in verdict) return sendError(sink, verdict);
+      const body = await readLimited(request, MAX_BODY_BYTES);
+      if (!body) return sendError(sink, ERRORS.bodyTooLarge);
+      await handleProxy(runtime.deps, { ...head, body }, verdict, sink);
     };
-    handleProxy(runtime.deps, proxyRequest, sink).catch((error: unknown) => fail(error, sink, started, () => controller?.error(error)));
+    run().catch((error: unknown) => fail(error, sink, started, () => controller?.error(error)));
   });
+}
+
+/** The body, or null once it passes `limit` (reading stops there). */
+async function readLimited(request: Request, limit: number): Promise<Buffer | null> {
+  if (!request.body) return Buffer.alloc(0);
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  const reader = request.body.getReader();
+  for (let next = await reader.read(); !next.done; next = await reader.read()) {
+    size += next.value.byteLength;
+    if (size > limit) {
+      await reader.cancel();
+      return null;
+    }
+    chunks.push(next.value);
+  }
+  return Buffer.concat(chunks);
 }

@@ -10,7 +10,7 @@ process.env.ENCRYPTION_KEY = randomBytes(32).toString("base64");
 process.env.AUTH_SECRET = randomBytes(32).toString("base64");
 
 const { proxyHarness } = await import("./testing/proxy-harness");
-const { pausedReader, settled } = await import("@/lib/testing/paused-reader");
+const { partialUpload, pausedReader, settled } = await import("@/lib/testing/paused-reader");
 
 const harness = proxyHarness({ chunkDelayMs: 40, logLevel: "warn", routeHandlers: true });
 
@@ -109,6 +109,32 @@ describe.each<Path>(["fast path /v1", "fast path /api/v1", "route handlers /v1",
     expect([limited.status, limited.code]).toEqual([429, "rate_limit_exceeded"]);
     expect(Number(limited.headers?.get("retry-after"))).toBeGreaterThan(0);
     expect(limited.headers?.get("x-ratelimit-limit-requests")).toBe("2");
+  });
+});
+
+describe.each<Path>(["fast path /v1", "route handlers /v1"])("request bodies through the %s", (path) => {
+  const url = () => `${baseUrl(path)}/chat/completions`;
+  const MB = 1024 * 1024;
+  const error = (body: string) => (JSON.parse(body) as { error: { code: string } }).error.code;
+
+  it("a caller without a valid key, or without the endpoint's scope, is refused before its body is read", async () => {
+    // 20 MB declared, 64 KB sent: an answer can only come from the headers.
+    const unknown = await partialUpload(url(), { authorization: `Bearer ${harness.seeded.unknown}` }, 20 * MB, 64 * 1024);
+    expect([unknown.status, error(unknown.body)]).toEqual([401, "invalid_api_key"]);
+    const missing = await partialUpload(url(), {}, 20 * MB, 64 * 1024);
+    expect(missing.status).toBe(401);
+    const scope = await partialUpload(`${baseUrl(path)}/images/generations`, { authorization: `Bearer ${harness.seeded.full}` }, 20 * MB, 64 * 1024);
+    expect([scope.status, error(scope.body)]).toEqual([403, "insufficient_permissions"]);
+  });
+
+  it("a body over 32 MB is refused: at once when declared, as soon as it passes the limit when chunked", async () => {
+    const auth = { authorization: `Bearer ${harness.seeded.full}` };
+    const declared = await partialUpload(url(), auth, 33 * MB, 64 * 1024);
+    expect([declared.status, error(declared.body)]).toEqual([413, "request_too_large"]);
+    const chunked = await partialUpload(url(), auth, null, 33 * MB, 15_000);
+    expect([chunked.status, error(chunked.body)]).toEqual([413, "request_too_large"]);
+    // The key still works: a refusal changes nothing.
+    expect((await client(path, harness.seeded.full).chat.completions.create({ model: "gpt-4o-mini", messages: [{ role: "user", content: "hi" }] })).choices).toHaveLength(1);
   });
 });
 

@@ -16,8 +16,12 @@ import type { RouteNeed } from "./routes";
 import { relay, type Metered } from "./relay";
 import type { UpstreamPool } from "./upstreams";
 
-/** `need` is the route's scope, worked out once by the adapter (which also labels its metrics with it). */
-export type ProxyRequest = { method: string; path: string; search: string; need: RouteNeed | null; headers: IncomingHttpHeaders; clientIp: string; body: Buffer };
+/**
+ * The request line and headers: all the checks up to the endpoint scope need. `need` is the route's scope,
+ * worked out once by the adapter (which also labels its metrics with it).
+ */
+export type ProxyHead = { method: string; path: string; search: string; need: RouteNeed | null; headers: IncomingHttpHeaders; clientIp: string };
+export type ProxyRequest = ProxyHead & { body: Buffer };
 
 /** Where the answer goes: a node:http response, or a web Response being built. */
 export interface ProxySink {
@@ -106,21 +110,34 @@ function rateHeaders(limit: number, remaining: number, retryAfter: number): Reco
   return { "retry-after": String(retryAfter), "x-ratelimit-limit-requests": String(limit), "x-ratelimit-remaining-requests": String(remaining), "x-ratelimit-reset-requests": `${retryAfter}s` };
 }
 
-export async function handleProxy(deps: ProxyDeps, req: ProxyRequest, sink: ProxySink): Promise<void> {
-  const auth = req.headers.authorization;
-  if (!auth?.startsWith("Bearer ")) return sendError(sink, ERRORS.missingKey);
+/**
+ * The checks that need only the head, in order: key format and checksum → key (cache) → expiry → IP →
+ * endpoint scope. The adapters run them before reading the body, so a caller without a valid key and scope
+ * cannot make the proxy read and hold a body of up to 32 MB. Synchronous when the key is cached.
+ */
+export function authorize(deps: ProxyDeps, head: ProxyHead): CompiledKey | ProxyError | Promise<CompiledKey | ProxyError> {
+  const auth = head.headers.authorization;
+  if (!auth?.startsWith("Bearer ")) return ERRORS.missingKey;
   const token = auth.slice(7).trim();
   const parsedKey = parseKey(token);
-  if (!parsedKey.ok || parsedKey.kind !== "live") return sendError(sink, ERRORS.invalidKey);
+  if (!parsedKey.ok || parsedKey.kind !== "live") return ERRORS.invalidKey;
   const hash = hashKey(token);
+  const cached = deps.keys.peek(hash, Date.now());
+  return cached ? admitKey(cached, head) : deps.keys.get(hash).then((key) => (key ? admitKey(key, head) : ERRORS.invalidKey));
+}
+
+function admitKey(key: CompiledKey, head: ProxyHead): CompiledKey | ProxyError {
+  if (key.expiresAtMs !== null && key.expiresAtMs <= Date.now()) return ERRORS.expiredKey;
+  if (key.allowsIp && !key.allowsIp(head.clientIp)) return ERRORS.ipNotAllowed;
+  const need = head.need;
+  if (!need) return ERRORS.unknownUrl(head.method, head.path);
+  if (!endpointAllows(key, need.group, need.access)) return ERRORS.endpointScope(need.group, need.access);
+  return key;
+}
+
+/** The rest, once `authorize` admitted `key` and the body has been read: model → rpm/tpm → budget → upstream. */
+export async function handleProxy(deps: ProxyDeps, req: ProxyRequest, key: CompiledKey, sink: ProxySink): Promise<void> {
   const now = Date.now();
-  const key = deps.keys.peek(hash, now) ?? (await deps.keys.get(hash));
-  if (!key) return sendError(sink, ERRORS.invalidKey);
-  if (key.expiresAtMs !== null && key.expiresAtMs <= now) return sendError(sink, ERRORS.expiredKey);
-  if (key.allowsIp && !key.allowsIp(req.clientIp)) return sendError(sink, ERRORS.ipNotAllowed);
-  const need = req.need;
-  if (!need) return sendError(sink, ERRORS.unknownUrl(req.method, req.path));
-  if (!endpointAllows(key, need.group, need.access)) return sendError(sink, ERRORS.endpointScope(need.group, need.access));
   const body = parseBody(req);
   if ("status" in body) return sendError(sink, body);
   if (body.model !== null && !key.allowsModel(body.model)) return sendError(sink, ERRORS.modelNotAllowed(body.model));

@@ -72,3 +72,46 @@ export async function settled(read: () => number, quietMs = 500, maxMs = 10_000)
   }
   return last;
 }
+
+export type EarlyAnswer = { status: number; body: string; connection: string | undefined; sentBytes: number };
+
+/**
+ * POSTs to `url` declaring `declaredBytes` of body (or chunked, when null) but sending only `sendBytes` of it,
+ * then waits for an answer: a server that refuses on the headers answers at once, one that waits for the
+ * whole body never does (rejects after `timeoutMs`).
+ */
+export function partialUpload(url: string, headers: Record<string, string>, declaredBytes: number | null, sendBytes: number, timeoutMs = 5_000): Promise<EarlyAnswer> {
+  return new Promise((resolve, reject) => {
+    const lengthHeader: Record<string, string> = declaredBytes === null ? {} : { "content-length": String(declaredBytes) };
+    const req = http.request(url, { method: "POST", agent: false, headers: { "content-type": "application/json", ...lengthHeader, ...headers } });
+    const timer = setTimeout(() => {
+      req.destroy();
+      reject(new Error(`no answer within ${timeoutMs} ms after ${sendBytes} of ${declaredBytes ?? "chunked"} bytes`));
+    }, timeoutMs);
+    req.on("error", (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+    req.on("response", (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (chunk: Buffer) => chunks.push(chunk));
+      res.on("end", () => {
+        clearTimeout(timer);
+        req.destroy();
+        resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8"), connection: res.headers.connection, sentBytes: sendBytes });
+      });
+    });
+    // Sent in 64 KB pieces: the server may answer (and stop reading) part-way.
+    const piece = Buffer.alloc(64 * 1024, " ");
+    let sent = 0;
+    const more = () => {
+      while (sent < sendBytes && !req.destroyed) {
+        const n = Math.min(piece.length, sendBytes - sent);
+        sent += n;
+        if (!req.write(piece.subarray(0, n))) return void req.once("drain", more);
+      }
+    };
+    req.flushHeaders();
+    more();
+  });
+}
