@@ -1,5 +1,6 @@
-// The sections beside the main table, each for one proxy: (a) time to the first SSE chunk, (b) RSS with many
-// open streams, (c) RSS over many requests, (d) latency at a fixed rate. Every loop is bounded.
+// The sections beside the main table: per proxy, (a) time to the first SSE chunk, (b) RSS with many
+// open streams, (c) RSS over many requests, (d) latency at a fixed rate; across proxies, interleaved, (e)
+// throughput and (f) latency at a fixed rate. Every loop is bounded.
 import http from "node:http";
 import { setTimeout as sleep } from "node:timers/promises";
 import { openStreams, timeToFirstChunk, type Endpoint } from "./http";

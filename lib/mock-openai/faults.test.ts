@@ -153,13 +153,17 @@ describe("flood", () => {
 
   it("goes only as far as a paused reader lets it, then sends the whole stream once it reads again", async () => {
     const reader = await pausedReader(`${mock.baseUrl}/chat/completions`, headers, body, 1);
-    const record = mock.requests[0]!;
-    const stalled = await settled(() => record.streamedBytes);
-    // What the two sockets' kernel buffers hold, and no more: far from the whole flood.
-    expect(stalled).toBeLessThan(FLOOD / 2);
-    const { bytes, tail } = await reader.finish();
-    expect(bytes).toBeGreaterThanOrEqual(FLOOD);
-    expect(record.streamedBytes).toBe(bytes);
-    expect(tail).toMatch(/"usage":\{"prompt_tokens".*\n\ndata: \[DONE\]\n\n$/s);
+    try {
+      const record = mock.requests[0]!;
+      const stalled = await settled(() => record.streamedBytes);
+      // What the two sockets' kernel buffers hold, and no more: far from the whole flood.
+      expect(stalled).toBeLessThan(FLOOD * 0.75);
+      const { bytes, tail } = await reader.finish();
+      expect(bytes).toBeGreaterThanOrEqual(FLOOD);
+      expect(record.streamedBytes).toBe(bytes);
+      expect(tail).toMatch(/"usage":\{"prompt_tokens".*\n\ndata: \[DONE\]\n\n$/s);
+    } finally {
+      reader.close();
+    }
   });
 });

@@ -6,15 +6,15 @@ import { env } from "@/lib/env";
 import { logger } from "@/lib/logger";
 import { Aborter } from "./aborter";
 import { authorize, handleProxy, sendError, type ProxyHead, type ProxyRequest, type ProxySink } from "./core";
-import type { ProxyError } from "./errors";
 import type { CompiledKey } from "./key-cache";
-import { ERRORS } from "./errors";
+import { ERRORS, type ProxyError } from "./errors";
 import { metrics } from "./metrics";
 import { routeNeed, type RouteNeed } from "./routes";
 import { createProxyRuntime, type ProxyRuntime } from "./runtime";
 
 const MAX_BODY_BYTES = 32 * 1024 * 1024; // audio uploads are the largest (25 MB at OpenAI)
 const STREAM_BUFFER_BYTES = 64 * 1024; // what a route handler's answer queues before the upstream is paused
+const DISCARDABLE_BODY_BYTES = 64 * 1024;
 
 const holder = globalThis as unknown as { keywardProxy?: Promise<ProxyRuntime> };
 
@@ -58,9 +58,11 @@ export function handleNode(runtime: ProxyRuntime, req: IncomingMessage, res: Ser
     end: (chunk) => void (chunk === undefined ? res.end() : res.end(chunk)),
     aborter,
   };
-  // A refusal before the whole body arrived closes the connection: nothing more of that body is read.
+  // A refusal while a large or chunked body may still be coming closes the connection rather than read it
+  // (a small declared one, Node reads and drops, keeping the connection).
   const refuse = (error: ProxyError) => {
-    if (!req.complete) res.shouldKeepAlive = false;
+    const large = Number(req.headers["content-length"] ?? 0) > DISCARDABLE_BODY_BYTES || req.headers["transfer-encoding"] !== undefined;
+    if (large && !req.complete) res.shouldKeepAlive = false;
     sendError(sink, error);
   };
   const head: ProxyHead = { method, path, search, need, headers: req.headers, clientIp };
@@ -122,6 +124,8 @@ export async function handleWeb(request: Request, pathPrefix: string, clientIp: 
   return new Promise<Response>((resolve) => {
     let controller: ReadableStreamDefaultController<Uint8Array> | null = null;
     let started = false;
+    // Closed by us (end) or by the reader (cancel: the client left); the controller throws after either.
+    let closed = false;
     let drained: (() => void) | null = null;
     // Backpressure: up to STREAM_BUFFER_BYTES queued, then `write` says stop until Next's reader pulls again.
     const stream = new ReadableStream<Uint8Array>(
@@ -132,7 +136,10 @@ export async function handleWeb(request: Request, pathPrefix: string, clientIp: 
           drained = null;
           listener?.();
         },
-        cancel: () => aborter.abort(),
+        cancel: () => {
+          closed = true;
+          aborter.abort();
+        },
       },
       { highWaterMark: STREAM_BUFFER_BYTES, size: (chunk) => chunk.byteLength },
     );
@@ -146,12 +153,15 @@ export async function handleWeb(request: Request, pathPrefix: string, clientIp: 
         resolve(new Response(stream, { status, headers: responseHeaders }));
       },
       write: (chunk) => {
+        if (closed) return false;
         controller?.enqueue(typeof chunk === "string" ? new TextEncoder().encode(chunk) : new Uint8Array(chunk));
         return (controller?.desiredSize ?? 0) > 0;
       },
       onDrain: (listener) => void (drained = listener),
       end: (chunk) => {
         if (chunk !== undefined) sink.write(chunk);
+        if (closed) return;
+        closed = true;
         controller?.close();
       },
       aborter,

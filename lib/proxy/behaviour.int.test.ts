@@ -2,6 +2,7 @@
 // request, budgets under 200 parallel callers, client aborts, upstream faults, retries, and a canary upstream
 // key that must never show.
 import { randomBytes, randomUUID } from "node:crypto";
+import http from "node:http";
 import OpenAI from "openai";
 import { describe, expect, it } from "vitest";
 
@@ -31,6 +32,31 @@ describe("revocation", () => {
     const revoke = await fetch(`${harness.app.url}/api/teams/${harness.seeded.team.slug}/keys/${id}`, { method: "DELETE", headers: { authorization: `Bearer ${mgmt}` } });
     expect(revoke.status).toBe(204);
     expect((await errorOf(chat(key)))?.status).toBe(401);
+  });
+
+  it("a key revoked while a request's body is still arriving refuses that request", async () => {
+    const { id, key } = await issue(harness.seeded.user.id, CHAT);
+    const mgmt = await managementKey();
+    expect((await chat(key)).choices.length).toBe(1); // cached now
+    const body = Buffer.from(JSON.stringify({ model: "gpt-4o-mini", messages: [{ role: "user", content: "hi".padEnd(200_000, ".") }] }));
+    const answer = new Promise<{ status: number; text: string }>((resolve, reject) => {
+      const req = http.request(`${harness.app.url}/v1/chat/completions`, { method: "POST", agent: false, headers: { authorization: `Bearer ${key}`, "content-type": "application/json", "content-length": String(body.length) } }, (res) => {
+        let text = "";
+        res.on("data", (chunk: Buffer) => (text += chunk.toString("utf8")));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, text }));
+      });
+      req.on("error", reject);
+      // Headers and half the body (the key is admitted on the headers), then the revocation, then the rest.
+      req.write(body.subarray(0, body.length / 2));
+      void (async () => {
+        await new Promise((r) => setTimeout(r, 200));
+        const revoke = await fetch(`${harness.app.url}/api/teams/${harness.seeded.team.slug}/keys/${id}`, { method: "DELETE", headers: { authorization: `Bearer ${mgmt}` } });
+        expect(revoke.status).toBe(204);
+        req.end(body.subarray(body.length / 2));
+      })();
+    });
+    const { status, text } = await answer;
+    expect([status, (JSON.parse(text) as { error: { code: string } }).error.code]).toEqual([401, "invalid_api_key"]);
   });
 
   it("removing the key's member takes effect on the very next request", async () => {

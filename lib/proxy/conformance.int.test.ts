@@ -45,13 +45,14 @@ describe.each<Path>(["fast path /v1", "fast path /api/v1", "route handlers /v1",
     harness.mock.setFault("flood");
     const url = `${baseUrl(path)}/chat/completions`;
     const body = JSON.stringify({ model: "gpt-4o-mini", messages: [{ role: "user", content: "Say hello" }], stream: true });
-    const reader = await pausedReader(url, { authorization: `Bearer ${harness.seeded.full}` }, body, 1);
+    const reader = await pausedReader(url, { authorization: `Bearer ${harness.seeded.full}` }, body, 1).finally(() => harness.mock.setFault(null));
     try {
       const record = harness.mock.requests.findLast((r) => r.fault === "flood")!;
       // Without backpressure the proxy reads the whole flood into memory at loopback speed. With it, the
       // upstream stops once the sockets' kernel buffers (a few MB each) and the proxy's small queue are full.
       const stalled = await settled(() => record.streamedBytes);
-      expect(stalled).toBeLessThan(FLOOD / 2);
+      // (Kernel buffers vary by host: without backpressure the whole flood goes, so a wide margin is safe.)
+      expect(stalled).toBeLessThan(FLOOD * 0.75);
       const { bytes, tail } = await reader.finish();
       expect(bytes).toBeGreaterThanOrEqual(FLOOD);
       expect(tail).toMatch(/data: \[DONE\]\n\n$/);

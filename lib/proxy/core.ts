@@ -136,8 +136,13 @@ function admitKey(key: CompiledKey, head: ProxyHead): CompiledKey | ProxyError {
 }
 
 /** The rest, once `authorize` admitted `key` and the body has been read: model → rpm/tpm → budget → upstream. */
-export async function handleProxy(deps: ProxyDeps, req: ProxyRequest, key: CompiledKey, sink: ProxySink): Promise<void> {
+export async function handleProxy(deps: ProxyDeps, req: ProxyRequest, admittedKey: CompiledKey, sink: ProxySink): Promise<void> {
   const now = Date.now();
+  // The key may have changed (revoked, expired, edited) while the body was arriving: a change drops it from
+  // the cache, so anything but the same cached object is checked again.
+  const current = deps.keys.peek(admittedKey.hash, now) === admittedKey ? admittedKey : await authorize(deps, req);
+  if ("status" in current) return sendError(sink, current);
+  const key = current;
   const body = parseBody(req);
   if ("status" in body) return sendError(sink, body);
   if (body.model !== null && !key.allowsModel(body.model)) return sendError(sink, ERRORS.modelNotAllowed(body.model));

@@ -172,14 +172,16 @@ function pass(deps: ProxyDeps, job: Job, response: UpstreamResponse, status: num
       settle(scanner?.usage ?? null, status);
       resolve();
     };
-    response.body.once("end", () => {
-      sink.end();
-      finish();
-    });
-    // An upstream reset mid-stream ends the client's stream cleanly (what arrived, arrived).
-    response.body.once("error", () => {
-      sink.end();
-      finish();
-    });
+    const close = () => {
+      try {
+        sink.end();
+      } finally {
+        finish(); // the reservation is settled whatever the client side did
+      }
+    };
+    response.body.once("end", close);
+    // An upstream reset mid-stream, or our abort when the client left, ends the client's side cleanly (what
+    // arrived, arrived).
+    response.body.once("error", close);
   });
 }

@@ -42,12 +42,16 @@ describe("usage", () => {
     expect(scanner.usage).toEqual({ promptTokens: 7, completionTokens: 500_000 });
   });
 
-  it("skips a line longer than it keeps, and still reads the usage after it", () => {
-    const scanner = new StreamUsageScanner();
+  it("skips a line longer than it keeps, without holding it, and reads the lines after it", () => {
     const huge = Buffer.alloc(17 * 1024 * 1024, "x");
-    scanner.push(Buffer.from('data: {"usage":{"prompt_tokens":1,"completion_tokens":1},"pad":"'));
-    for (let at = 0; at < huge.length; at += 1024 * 1024) scanner.push(huge.subarray(at, at + 1024 * 1024));
-    scanner.push(Buffer.from('"}\n\ndata: {"choices":[],"usage":{"prompt_tokens":3,"completion_tokens":5}}\n\n'));
-    expect(scanner.usage).toEqual({ promptTokens: 3, completionTokens: 5 });
+    const feed = (after: string) => {
+      const scanner = new StreamUsageScanner();
+      scanner.push(Buffer.from('data: {"usage":{"prompt_tokens":1,"completion_tokens":1},"pad":"'));
+      for (let at = 0; at < huge.length; at += 1024 * 1024) scanner.push(huge.subarray(at, at + 1024 * 1024));
+      scanner.push(Buffer.from(`"}\n\n${after}`));
+      return scanner.usage;
+    };
+    expect(feed("data: [DONE]\n\n")).toBeNull();
+    expect(feed('data: {"choices":[],"usage":{"prompt_tokens":3,"completion_tokens":5}}\n\n')).toEqual({ promptTokens: 3, completionTokens: 5 });
   });
 });

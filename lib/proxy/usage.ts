@@ -81,7 +81,8 @@ export class StreamUsageScanner {
       this.partialBytes = 0;
       return;
     }
-    this.partial.push(piece);
+    // A copy: a view would keep the whole chunk it came from (up to a socket read) alive.
+    this.partial.push(Buffer.from(piece));
   }
 
   /** Complete lines: parses each one whose "usage" is an object. */
