@@ -105,6 +105,18 @@ describe("metering", () => {
     const row = async () => (await db().keyUsage.findMany({ where: { keyId: id } })).map((r) => ({ requests: r.requests, promptTokens: Number(r.promptTokens), completionTokens: Number(r.completionTokens), costMicros: r.costMicros > 0n }));
     await expect.poll(row, { timeout: 10_000, interval: 250 }).toEqual([{ requests: 2, promptTokens: prompt, completionTokens: completion, costMicros: true }]);
   });
+  it("a stream the client leaves before its usage event is still metered, from an estimate", async () => {
+    const { id, key } = await issue(harness.seeded.user.id, CHAT);
+    const controller = new AbortController();
+    const stream = await sdk(key).chat.completions.create({ model: "gpt-4o-mini", messages: [{ role: "user", content: "hi" }], stream: true }, { signal: controller.signal });
+    let chunks = 0;
+    // As a client that stops at the first words would: the mock paces chunks 30 ms apart, usage comes last.
+    await (async () => {
+      for await (const _ of stream) if (++chunks === 3) controller.abort();
+    })().catch(() => undefined);
+    const row = async () => (await db().keyUsage.findMany({ where: { keyId: id } })).map((r) => ({ requests: r.requests, completion: Number(r.completionTokens) >= 3, cost: r.costMicros > 0n }));
+    await expect.poll(row, { timeout: 10_000, interval: 250 }).toEqual([{ requests: 1, completion: true, cost: true }]);
+  });
 });
 
 describe("upstream behaviour", () => {

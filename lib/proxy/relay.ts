@@ -169,7 +169,7 @@ function pass(deps: ProxyDeps, job: Job, response: UpstreamResponse, status: num
       }
     });
     const finish = () => {
-      settle(scanner?.usage ?? null, status);
+      settle(scanner ? scanner.usageOrEstimate(job.body.length) : null, status);
       resolve();
     };
     const close = () => {

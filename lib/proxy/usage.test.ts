@@ -54,4 +54,16 @@ describe("usage", () => {
     expect(feed("data: [DONE]\n\n")).toBeNull();
     expect(feed('data: {"choices":[],"usage":{"prompt_tokens":3,"completion_tokens":5}}\n\n')).toEqual({ promptTokens: 3, completionTokens: 5 });
   });
+
+  it("estimates a stream cut before its usage event: prompt at 4 bytes a token, a token per data event", () => {
+    const scanner = new StreamUsageScanner();
+    const chunk = (content: string) => `data: {"choices":[{"delta":{"content":${JSON.stringify(content)}}}],"usage":null}\n\n`;
+    scanner.push(Buffer.from(chunk("") + chunk("Hello") + chunk(" there")));
+    scanner.push(Buffer.from(chunk("!")));
+    expect(scanner.usage).toBeNull();
+    expect(scanner.usageOrEstimate(400)).toEqual({ promptTokens: 100, completionTokens: 4 });
+    scanner.push(Buffer.from('data: {"choices":[],"usage":{"prompt_tokens":9,"completion_tokens":3}}\n\ndata: [DONE]\n\n'));
+    expect(scanner.usageOrEstimate(400)).toEqual({ promptTokens: 9, completionTokens: 3 });
+    expect(new StreamUsageScanner().usageOrEstimate(400)).toBeNull();
+  });
 });

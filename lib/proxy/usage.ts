@@ -30,6 +30,7 @@ export function usageFromJson(body: string | Buffer): Usage | null {
 }
 
 const USAGE_KEY = Buffer.from('"usage":');
+const DATA_FIELD = Buffer.from("data:");
 const NEWLINE = 0x0a;
 const SPACE = 0x20;
 const OPEN_BRACE = 0x7b;
@@ -50,9 +51,23 @@ export class StreamUsageScanner {
   private partial: Buffer[] = [];
   private partialBytes = 0;
   private overflowed = false;
+  /** JSON data events seen: a chat stream sends about one token per event. */
+  private events = 0;
   usage: Usage | null = null;
 
+  /**
+   * The usage the stream reported or, when it ended without (the client left or the upstream was cut before
+   * the usage event, or an upstream that ignores include_usage), an estimate: the prompt at 4 bytes a token,
+   * one completion token per data event. Never zero for a stream that sent something: a cut stream is still
+   * charged against its budget.
+   */
+  usageOrEstimate(promptBytes: number): Usage | null {
+    if (this.usage) return this.usage;
+    return this.events > 0 ? { promptTokens: Math.ceil(promptBytes / 4), completionTokens: this.events } : null;
+  }
+
   push(chunk: Buffer): void {
+    this.countEvents(chunk);
     const lastNewline = chunk.lastIndexOf(NEWLINE);
     if (lastNewline === -1) return this.keep(chunk);
     if (this.overflowed) {
@@ -70,6 +85,14 @@ export class StreamUsageScanner {
       this.scan(chunk.subarray(0, lastNewline));
     }
     if (lastNewline + 1 < chunk.length) this.keep(chunk.subarray(lastNewline + 1));
+  }
+
+  private countEvents(chunk: Buffer): void {
+    for (let at = chunk.indexOf(DATA_FIELD); at !== -1; at = chunk.indexOf(DATA_FIELD, at + DATA_FIELD.length)) {
+      let next = at + DATA_FIELD.length;
+      while (chunk[next] === SPACE) next++;
+      if (chunk[next] === OPEN_BRACE) this.events++;
+    }
   }
 
   private keep(piece: Buffer): void {
