@@ -21,7 +21,7 @@ const holder = globalThis as unknown as { keywardProxy?: Promise<ProxyRuntime> }
 export function proxyRuntime(): Promise<ProxyRuntime> {
   holder.keywardProxy ??= (() => {
     const config = env();
-    return createProxyRuntime({ databaseUrl: process.env.DATABASE_URL ?? "", upstreamBaseUrl: config.OPENAI_BASE_URL, timeoutMs: config.UPSTREAM_TIMEOUT_MS, listen: config.KEY_CHANGE_LISTEN === "on" });
+    return createProxyRuntime({ databaseUrl: process.env.DATABASE_URL ?? "", upstreamBaseUrl: config.OPENAI_BASE_URL, timeoutMs: config.UPSTREAM_TIMEOUT_MS, stalledClientMs: config.STALLED_CLIENT_TIMEOUT_MS, listen: config.KEY_CHANGE_LISTEN === "on" });
   })();
   return holder.keywardProxy;
 }
@@ -56,6 +56,7 @@ export function handleNode(runtime: ProxyRuntime, req: IncomingMessage, res: Ser
     write: (chunk) => res.write(chunk),
     onDrain: (listener) => void res.once("drain", listener),
     end: (chunk) => void (chunk === undefined ? res.end() : res.end(chunk)),
+    destroy: () => void res.destroy(),
     aborter,
   };
   // A refusal while a large or chunked body may still be coming closes the connection rather than read it
@@ -163,6 +164,11 @@ export async function handleWeb(request: Request, pathPrefix: string, clientIp: 
         if (closed) return;
         closed = true;
         controller?.close();
+      },
+      destroy: () => {
+        if (closed) return;
+        closed = true;
+        controller?.error(new Error("the client stopped reading"));
       },
       aborter,
     };

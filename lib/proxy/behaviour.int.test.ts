@@ -14,8 +14,9 @@ const { encryptSecret } = await import("@/lib/crypto/cipher");
 const { addMember } = await import("@/lib/testing/seed");
 const { proxyHarness } = await import("./testing/proxy-harness");
 const { issueFor, managementKeyFor } = await import("./testing/management");
+const { pausedReader } = await import("@/lib/testing/paused-reader");
 
-const harness = proxyHarness({ chunkDelayMs: 30, logLevel: "debug" });
+const harness = proxyHarness({ chunkDelayMs: 30, logLevel: "debug", env: { STALLED_CLIENT_TIMEOUT_MS: "1500" } });
 const sdk = (apiKey: string) => new OpenAI({ baseURL: `${harness.app.url}/v1`, apiKey, maxRetries: 0, timeout: 10_000 });
 const chat = (apiKey: string, extra: Record<string, unknown> = {}) => sdk(apiKey).chat.completions.create({ model: "gpt-4o-mini", messages: [{ role: "user", content: "hi" }], ...extra } as OpenAI.ChatCompletionCreateParamsNonStreaming);
 const errorOf = (promise: Promise<unknown>) => promise.then(() => null, (e: unknown) => e as InstanceType<typeof OpenAI.APIError>);
@@ -148,6 +149,24 @@ describe("upstream behaviour", () => {
     const whole = (await chat(harness.seeded.full)).choices[0]?.message.content ?? "";
     expect(text.length).toBeGreaterThan(0);
     expect(text.length).toBeLessThan(whole.length);
+  });
+
+  it("a client that reads nothing for STALLED_CLIENT_TIMEOUT_MS is cut, and the upstream request with it", async () => {
+    harness.mock.setFault("flood");
+    const body = JSON.stringify({ model: "gpt-4o-mini", messages: [{ role: "user", content: "hi" }], stream: true });
+    const reader = await pausedReader(`${harness.app.url}/v1/chat/completions`, { authorization: `Bearer ${harness.seeded.full}` }, body, 1).finally(() => harness.mock.setFault(null));
+    try {
+      const record = harness.mock.requests.findLast((r) => r.fault === "flood")!;
+      const started = performance.now();
+      await expect.poll(() => record.aborted, { timeout: 10_000, interval: 100 }).toBe(true);
+      // This server cuts after 1.5 s without a read (the default is 60 s).
+      expect(performance.now() - started).toBeGreaterThanOrEqual(1_000);
+      await expect(reader.finish()).rejects.toThrow();
+      const metricsText = await (await fetch(`${harness.app.url}/metrics`)).text();
+      expect(metricsText).toMatch(/^keyward_proxy_stalled_clients_total 1$/m);
+    } finally {
+      reader.close();
+    }
   });
 
   it("retries once on another upstream key and benches the failing one", async () => {

@@ -31,6 +31,8 @@ export interface ProxySink {
   /** Runs `listener` once, when the client can take more after `write` returned false. */
   onDrain(listener: () => void): void;
   end(chunk?: Buffer | string): void;
+  /** Cuts the client's connection (the answer cannot be finished). */
+  destroy(): void;
   /** Fires when the client goes away. */
   readonly aborter: Aborter;
 }
@@ -44,6 +46,8 @@ export type ProxyDeps = {
   tokens: SlidingWindowCounter;
   meter: (event: Metered) => void;
   timeoutMs: number;
+  /** How long a stream may wait for a client that reads nothing before both sides are cut. */
+  stalledClientMs: number;
 };
 
 const DEFAULT_MAX_OUTPUT_TOKENS = 4096;

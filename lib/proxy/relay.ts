@@ -157,7 +157,13 @@ function pass(deps: ProxyDeps, job: Job, response: UpstreamResponse, status: num
     sink.writeHead(status, headers);
     const scanner = sse ? new StreamUsageScanner() : null;
     const body = response.body;
-    const resume = () => void body.resume();
+    // A client that reads nothing for stalledClientMs while the upstream has more to send: both sides are
+    // cut (as nginx's send_timeout does), so a stalled reader cannot hold an upstream connection forever.
+    let stalled: NodeJS.Timeout | undefined;
+    const resume = () => {
+      clearTimeout(stalled);
+      body.resume();
+    };
     body.on("data", (chunk: Buffer) => {
       const more = sink.write(chunk);
       scanner?.push(chunk);
@@ -166,6 +172,11 @@ function pass(deps: ProxyDeps, job: Job, response: UpstreamResponse, status: num
       if (!more) {
         body.pause();
         sink.onDrain(resume);
+        stalled = setTimeout(() => {
+          metrics().stalledClients.inc();
+          sink.destroy();
+          body.destroy(new Error("the client stopped reading"));
+        }, deps.stalledClientMs);
       }
     });
     const finish = () => {
@@ -173,6 +184,7 @@ function pass(deps: ProxyDeps, job: Job, response: UpstreamResponse, status: num
       resolve();
     };
     const close = () => {
+      clearTimeout(stalled);
       try {
         sink.end();
       } finally {

@@ -16,7 +16,7 @@ import { UsageMeter } from "./usage-meter";
 export type ProxyRuntime = { deps: ProxyDeps; meter: UsageMeter; close(): Promise<void> };
 
 /** `listen`: hear other servers' key changes (PostgreSQL LISTEN); this process's own arrive in-process. */
-export async function createProxyRuntime(options: { databaseUrl: string; upstreamBaseUrl: string; timeoutMs: number; listen: boolean }): Promise<ProxyRuntime> {
+export async function createProxyRuntime(options: { databaseUrl: string; upstreamBaseUrl: string; timeoutMs: number; stalledClientMs: number; listen: boolean }): Promise<ProxyRuntime> {
   const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 4, idleTimeoutMillis: 30_000 });
   pool.on("error", (error) => logger.warn({ err: error }, "proxy pool connection lost"));
 
@@ -63,6 +63,7 @@ export async function createProxyRuntime(options: { databaseUrl: string; upstrea
     tokens: new SlidingWindowCounter(),
     meter: (event: Metered) => meter.record(event),
     timeoutMs: options.timeoutMs,
+    stalledClientMs: options.stalledClientMs,
   };
   return {
     deps,
