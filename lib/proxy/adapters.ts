@@ -57,6 +57,7 @@ export function handleNode(runtime: ProxyRuntime, req: IncomingMessage, res: Ser
     onDrain: (listener) => void res.once("drain", listener),
     end: (chunk) => void (chunk === undefined ? res.end() : res.end(chunk)),
     destroy: () => void res.destroy(),
+    progress: () => res.socket?.bytesWritten ?? 0,
     aborter,
   };
   // A refusal while a large or chunked body may still be coming closes the connection rather than read it
@@ -128,11 +129,13 @@ export async function handleWeb(request: Request, pathPrefix: string, clientIp: 
     // Closed by us (end) or by the reader (cancel: the client left); the controller throws after either.
     let closed = false;
     let drained: (() => void) | null = null;
+    let pulls = 0;
     // Backpressure: up to STREAM_BUFFER_BYTES queued, then `write` says stop until Next's reader pulls again.
     const stream = new ReadableStream<Uint8Array>(
       {
         start: (c) => void (controller = c),
         pull: () => {
+          pulls++;
           const listener = drained;
           drained = null;
           listener?.();
@@ -170,6 +173,7 @@ export async function handleWeb(request: Request, pathPrefix: string, clientIp: 
         closed = true;
         controller?.error(new Error("the client stopped reading"));
       },
+      progress: () => pulls,
       aborter,
     };
     const run = async () => {

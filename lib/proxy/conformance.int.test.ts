@@ -139,6 +139,30 @@ describe.each<Path>(["fast path /v1", "route handlers /v1"])("request bodies thr
   });
 });
 
+describe("connections after a refusal (the edge)", () => {
+  it("a refused request with a small body keeps its connection; one with a large body still coming closes it", async () => {
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    try {
+      const post = (body: string) =>
+        new Promise<{ status: number; reused: boolean; connection: string | undefined }>((resolve, reject) => {
+          const req = http.request(`${harness.app.url}/v1/chat/completions`, { method: "POST", agent, headers: { authorization: `Bearer ${harness.seeded.unknown}`, "content-type": "application/json" } }, (res) => {
+            res.resume();
+            res.on("end", () => resolve({ status: res.statusCode ?? 0, reused: req.reusedSocket, connection: res.headers.connection }));
+          });
+          req.on("error", reject);
+          req.end(body);
+        });
+      const first = await post('{"model":"gpt-4o-mini"}');
+      const second = await post('{"model":"gpt-4o-mini"}');
+      expect([first.status, second.status, second.reused, second.connection]).toEqual([401, 401, true, "keep-alive"]);
+      const large = await partialUpload(`${harness.app.url}/v1/chat/completions`, { authorization: `Bearer ${harness.seeded.unknown}` }, 20 * 1024 * 1024, 64 * 1024);
+      expect([large.status, large.connection]).toEqual([401, "close"]);
+    } finally {
+      agent.destroy();
+    }
+  });
+});
+
 describe("which process answers", () => {
   const chatOk = async (url: string) => {
     const text = await (await fetch(`${url}/metrics`)).text();

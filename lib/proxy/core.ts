@@ -33,6 +33,8 @@ export interface ProxySink {
   end(chunk?: Buffer | string): void;
   /** Cuts the client's connection (the answer cannot be finished). */
   destroy(): void;
+  /** A number that grows whenever the client takes more of the answer (it reads). */
+  progress(): number;
   /** Fires when the client goes away. */
   readonly aborter: Aborter;
 }
@@ -142,9 +144,9 @@ function admitKey(key: CompiledKey, head: ProxyHead): CompiledKey | ProxyError {
 /** The rest, once `authorize` admitted `key` and the body has been read: model → rpm/tpm → budget → upstream. */
 export async function handleProxy(deps: ProxyDeps, req: ProxyRequest, admittedKey: CompiledKey, sink: ProxySink): Promise<void> {
   const now = Date.now();
-  // The key may have changed (revoked, expired, edited) while the body was arriving: a change drops it from
-  // the cache, so anything but the same cached object is checked again.
-  const current = deps.keys.peek(admittedKey.hash, now) === admittedKey ? admittedKey : await authorize(deps, req);
+  // The key may have changed while the body was arriving: a revocation or an edit drops it from the cache
+  // (anything but the same cached object is looked up again), and it may have expired meanwhile.
+  const current = deps.keys.peek(admittedKey.hash, now) === admittedKey ? admitKey(admittedKey, req) : await authorize(deps, req);
   if ("status" in current) return sendError(sink, current);
   const key = current;
   const body = parseBody(req);

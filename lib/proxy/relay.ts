@@ -2,7 +2,7 @@
 // any byte reached the client, map upstream errors to OpenAI errors without our key or internals in them,
 // and stream the answer through chunk by chunk, at the client's pace, while watching for its usage.
 import type { Readable } from "node:stream";
-import { redactText } from "@/lib/logger";
+import { logger, redactText } from "@/lib/logger";
 import type { Reservation } from "./budget";
 import type { ProxyDeps, ProxyRequest, ProxySink } from "./core";
 import { ERRORS, openAIError } from "./errors";
@@ -10,7 +10,7 @@ import { upstreamErrorKind, type UpstreamResponse } from "./forward";
 import type { CompiledKey } from "./key-cache";
 import { metrics } from "./metrics";
 import { costUsd } from "./pricing";
-import { StreamUsageScanner, usageFromJson, type Usage } from "./usage";
+import { promptTextBytes, StreamUsageScanner, usageFromJson, type Usage } from "./usage";
 import type { Upstream } from "./upstreams";
 
 export type Metered = { keyId: string; teamId: string; model: string; promptTokens: number; completionTokens: number; costUsd: number; status: number };
@@ -157,12 +157,23 @@ function pass(deps: ProxyDeps, job: Job, response: UpstreamResponse, status: num
     sink.writeHead(status, headers);
     const scanner = sse ? new StreamUsageScanner() : null;
     const body = response.body;
-    // A client that reads nothing for stalledClientMs while the upstream has more to send: both sides are
-    // cut (as nginx's send_timeout does), so a stalled reader cannot hold an upstream connection forever.
+    // A client that takes nothing for stalledClientMs while the upstream has more to send: both sides are
+    // cut (as nginx's send_timeout does), so a stalled reader cannot hold an upstream connection forever. A
+    // slow reader is not stalled: any progress since the timer was armed arms it again.
     let stalled: NodeJS.Timeout | undefined;
     const resume = () => {
       clearTimeout(stalled);
       body.resume();
+    };
+    const watch = (since: number) => {
+      clearTimeout(stalled);
+      stalled = setTimeout(() => {
+        const now = sink.progress();
+        if (now !== since) return watch(now);
+        metrics().stalledClients.inc();
+        sink.destroy();
+        body.destroy(new Error("the client stopped reading"));
+      }, deps.stalledClientMs);
     };
     body.on("data", (chunk: Buffer) => {
       const more = sink.write(chunk);
@@ -172,24 +183,19 @@ function pass(deps: ProxyDeps, job: Job, response: UpstreamResponse, status: num
       if (!more) {
         body.pause();
         sink.onDrain(resume);
-        stalled = setTimeout(() => {
-          metrics().stalledClients.inc();
-          sink.destroy();
-          body.destroy(new Error("the client stopped reading"));
-        }, deps.stalledClientMs);
+        watch(sink.progress());
       }
     });
-    const finish = () => {
-      settle(scanner ? scanner.usageOrEstimate(job.body.length) : null, status);
-      resolve();
-    };
     const close = () => {
       clearTimeout(stalled);
       try {
         sink.end();
-      } finally {
-        finish(); // the reservation is settled whatever the client side did
+      } catch (error) {
+        logger.warn({ err: error }, "ending a client's stream failed");
       }
+      // Settled whatever happened on the client's side.
+      settle(scanner ? scanner.usageOrEstimate(promptTextBytes(job.body, job.req.headers["content-type"])) : null, status);
+      resolve();
     };
     response.body.once("end", close);
     // An upstream reset mid-stream, or our abort when the client left, ends the client's side cleanly (what

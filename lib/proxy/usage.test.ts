@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { StreamUsageScanner, usageFromJson } from "./usage";
+import { promptTextBytes, StreamUsageScanner, usageFromJson } from "./usage";
 
 describe("usage", () => {
   it("reads chat and responses usage from JSON answers, nested details included", () => {
@@ -65,5 +65,21 @@ describe("usage", () => {
     scanner.push(Buffer.from('data: {"choices":[],"usage":{"prompt_tokens":9,"completion_tokens":3}}\n\ndata: [DONE]\n\n'));
     expect(scanner.usageOrEstimate(400)).toEqual({ promptTokens: 9, completionTokens: 3 });
     expect(new StreamUsageScanner().usageOrEstimate(400)).toBeNull();
+  });
+
+  it("counts only data fields that start a line, not the text 'data: {' inside content", () => {
+    const scanner = new StreamUsageScanner();
+    const frame = `data: {"choices":[{"delta":{"content":${JSON.stringify("see\ndata: {\"x\":1}")}}}]}\n\n`;
+    scanner.push(Buffer.from(frame.repeat(3)));
+    expect(scanner.usageOrEstimate(0)).toEqual({ promptTokens: 0, completionTokens: 3 });
+  });
+
+  it("prompt text for an estimate leaves out inline data and uploads", () => {
+    const image = `data:image/png;base64,${"A".repeat(400_000)}`;
+    const body = Buffer.from(JSON.stringify({ model: "gpt-4o", messages: [{ role: "user", content: [{ type: "text", text: "what is this?" }, { type: "image_url", image_url: { url: image } }] }] }));
+    expect(promptTextBytes(body, "application/json")).toBeLessThan(200);
+    const bare = Buffer.from(JSON.stringify({ input: "hi", file_data: "QUJD".repeat(1000) }));
+    expect(promptTextBytes(bare, "application/json")).toBeLessThan(40);
+    expect(promptTextBytes(Buffer.alloc(25_000_000), "multipart/form-data; boundary=x")).toBe(0);
   });
 });

@@ -29,6 +29,20 @@ export function usageFromJson(body: string | Buffer): Usage | null {
   return { promptTokens: Number(prompt?.[1] ?? 0), completionTokens: Number(completion?.[1] ?? 0) };
 }
 
+// Inline data (base64 images, audio, files, as `data:` URLs or bare): not text a tokenizer would count.
+const INLINE_DATA = /"(?:data:[^"]*|[A-Za-z0-9+/=\\]{1024,})"/g;
+
+/**
+ * The bytes of a request body that are prompt text, for an estimate: a JSON body without its inline data;
+ * a multipart body (an upload: audio, a file) has none worth counting.
+ */
+export function promptTextBytes(body: Buffer, contentType: string | undefined): number {
+  if (!contentType?.includes("json")) return 0;
+  let bytes = body.length;
+  for (const match of body.toString("latin1").matchAll(INLINE_DATA)) bytes -= match[0].length;
+  return Math.max(0, bytes);
+}
+
 const USAGE_KEY = Buffer.from('"usage":');
 const DATA_FIELD = Buffer.from("data:");
 const NEWLINE = 0x0a;
@@ -53,13 +67,15 @@ export class StreamUsageScanner {
   private overflowed = false;
   /** JSON data events seen: a chat stream sends about one token per event. */
   private events = 0;
+  /** The previous chunk's last byte: a stream starts at a line start. */
+  private lastByte = NEWLINE;
   usage: Usage | null = null;
 
   /**
    * The usage the stream reported or, when it ended without (the client left or the upstream was cut before
-   * the usage event, or an upstream that ignores include_usage), an estimate: the prompt at 4 bytes a token,
-   * one completion token per data event. Never zero for a stream that sent something: a cut stream is still
-   * charged against its budget.
+   * the usage event, or an upstream that ignores include_usage), an estimate: the prompt's text at 4 bytes a
+   * token (`promptTextBytes`), one completion token per data event. Never zero for a stream that sent
+   * something: a cut stream is still charged against its budget.
    */
   usageOrEstimate(promptBytes: number): Usage | null {
     if (this.usage) return this.usage;
@@ -87,12 +103,16 @@ export class StreamUsageScanner {
     if (lastNewline + 1 < chunk.length) this.keep(chunk.subarray(lastNewline + 1));
   }
 
+  /** `data:` fields that start a line (JSON strings hold no raw newline) and carry a JSON object. */
   private countEvents(chunk: Buffer): void {
     for (let at = chunk.indexOf(DATA_FIELD); at !== -1; at = chunk.indexOf(DATA_FIELD, at + DATA_FIELD.length)) {
+      const before = at === 0 ? this.lastByte : chunk[at - 1];
+      if (before !== NEWLINE) continue;
       let next = at + DATA_FIELD.length;
       while (chunk[next] === SPACE) next++;
       if (chunk[next] === OPEN_BRACE) this.events++;
     }
+    if (chunk.length > 0) this.lastByte = chunk[chunk.length - 1] as number;
   }
 
   private keep(piece: Buffer): void {
