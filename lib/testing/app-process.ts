@@ -8,8 +8,14 @@ export type AppProcess = { url: string; child: ChildProcess; output: () => strin
 
 export type StartOptions = { command?: readonly [string, ...string[]]; timeoutMs?: number; logFile?: string };
 
-/** The production server as `npm start` runs it: the edge bundle (fresh: the global set-ups rebuild it). */
-export const SERVER = [process.execPath, "--enable-source-maps", "dist/server.mjs"] as const;
+/**
+ * The production server as `npm start` runs it (app-process.test.ts keeps the two the same): the edge bundle
+ * (fresh: the global set-ups rebuild it). --heap-growing-percent=50: the edge's old generation is collected
+ * at 1.5× its live size instead of V8's default of up to 4×. Under load, whose promoted garbage fills it, that
+ * held the edge's RSS at ±1–2% instead of swinging between about 125 and 190 MB, at no measured cost in
+ * throughput or latency.
+ */
+export const SERVER = [process.execPath, "--enable-source-maps", "--heap-growing-percent=50", "dist/server.mjs"] as const;
 
 function groupAlive(pid: number | undefined): boolean {
   if (!pid) return false;
