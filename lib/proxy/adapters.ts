@@ -60,15 +60,16 @@ export function handleNode(runtime: ProxyRuntime, req: IncomingMessage, res: Ser
     progress: () => res.socket?.bytesWritten ?? 0,
     aborter,
   };
+  const declared = Number(req.headers["content-length"] ?? 0);
   // A refusal while a large or chunked body may still be coming closes the connection rather than read it
   // (a small declared one, Node reads and drops, keeping the connection).
   const refuse = (error: ProxyError) => {
-    const large = Number(req.headers["content-length"] ?? 0) > DISCARDABLE_BODY_BYTES || req.headers["transfer-encoding"] !== undefined;
+    const large = declared > DISCARDABLE_BODY_BYTES || req.headers["transfer-encoding"] !== undefined;
     if (large && !req.complete) res.shouldKeepAlive = false;
     sendError(sink, error);
   };
   const head: ProxyHead = { method, path, search, need, headers: req.headers, clientIp };
-  if (Number(req.headers["content-length"] ?? 0) > MAX_BODY_BYTES) return refuse(ERRORS.bodyTooLarge);
+  if (declared > MAX_BODY_BYTES) return refuse(ERRORS.bodyTooLarge);
   const admit = (verdict: CompiledKey | ProxyError) => {
     if ("status" in verdict) return refuse(verdict);
     const chunks: Buffer[] = [];

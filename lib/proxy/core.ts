@@ -132,8 +132,10 @@ export function authorize(deps: ProxyDeps, head: ProxyHead): CompiledKey | Proxy
   return cached ? admitKey(cached, head) : deps.keys.get(hash).then((key) => (key ? admitKey(key, head) : ERRORS.invalidKey));
 }
 
+const expired = (key: CompiledKey, now: number) => key.expiresAtMs !== null && key.expiresAtMs <= now;
+
 function admitKey(key: CompiledKey, head: ProxyHead): CompiledKey | ProxyError {
-  if (key.expiresAtMs !== null && key.expiresAtMs <= Date.now()) return ERRORS.expiredKey;
+  if (expired(key, Date.now())) return ERRORS.expiredKey;
   if (key.allowsIp && !key.allowsIp(head.clientIp)) return ERRORS.ipNotAllowed;
   const need = head.need;
   if (!need) return ERRORS.unknownUrl(head.method, head.path);
@@ -144,9 +146,10 @@ function admitKey(key: CompiledKey, head: ProxyHead): CompiledKey | ProxyError {
 /** The rest, once `authorize` admitted `key` and the body has been read: model → rpm/tpm → budget → upstream. */
 export async function handleProxy(deps: ProxyDeps, req: ProxyRequest, admittedKey: CompiledKey, sink: ProxySink): Promise<void> {
   const now = Date.now();
-  // The key may have changed while the body was arriving: a revocation or an edit drops it from the cache
-  // (anything but the same cached object is looked up again), and it may have expired meanwhile.
-  const current = deps.keys.peek(admittedKey.hash, now) === admittedKey ? admitKey(admittedKey, req) : await authorize(deps, req);
+  // The key may have changed while the body was arriving: a revocation or an edit drops it from the cache, so
+  // anything but the same cached object is checked again in full. The same object has the same scopes and
+  // IP list, checked against the same head: only its expiry can have passed.
+  const current = deps.keys.peek(admittedKey.hash, now) !== admittedKey ? await authorize(deps, req) : expired(admittedKey, now) ? ERRORS.expiredKey : admittedKey;
   if ("status" in current) return sendError(sink, current);
   const key = current;
   const body = parseBody(req);

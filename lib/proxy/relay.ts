@@ -197,9 +197,9 @@ function pass(deps: ProxyDeps, job: Job, response: UpstreamResponse, status: num
       settle(scanner ? scanner.usageOrEstimate(promptTextBytes(job.body, job.req.headers["content-type"])) : null, status);
       resolve();
     };
-    response.body.once("end", close);
+    body.once("end", close);
     // An upstream reset mid-stream, or our abort when the client left, ends the client's side cleanly (what
     // arrived, arrived).
-    response.body.once("error", close);
+    body.once("error", close);
   });
 }

@@ -55,6 +55,12 @@ const OPEN_BRACE = 0x7b;
  */
 const MAX_LINE_BYTES = 16 * 1024 * 1024;
 
+/** Whether a JSON object starts at `at`, after optional spaces. */
+function objectFollows(bytes: Buffer, at: number): boolean {
+  while (bytes[at] === SPACE) at++;
+  return bytes[at] === OPEN_BRACE;
+}
+
 /**
  * Watches SSE chunks as they pass and remembers the last usage it saw. It works on the bytes: only a line
  * whose "usage" is an object (not the `"usage":null` OpenAI puts on every chat chunk) is decoded and parsed,
@@ -89,14 +95,11 @@ export class StreamUsageScanner {
     if (this.overflowed) {
       // The rest of a line too long to keep: skip to its end.
       this.overflowed = false;
-      this.partial = [];
-      this.partialBytes = 0;
       this.scan(chunk.subarray(chunk.indexOf(NEWLINE) + 1, lastNewline));
     } else if (this.partial.length > 0) {
       this.partial.push(chunk.subarray(0, lastNewline));
       this.scan(Buffer.concat(this.partial));
-      this.partial = [];
-      this.partialBytes = 0;
+      this.dropPartial();
     } else {
       this.scan(chunk.subarray(0, lastNewline));
     }
@@ -107,10 +110,7 @@ export class StreamUsageScanner {
   private countEvents(chunk: Buffer): void {
     for (let at = chunk.indexOf(DATA_FIELD); at !== -1; at = chunk.indexOf(DATA_FIELD, at + DATA_FIELD.length)) {
       const before = at === 0 ? this.lastByte : chunk[at - 1];
-      if (before !== NEWLINE) continue;
-      let next = at + DATA_FIELD.length;
-      while (chunk[next] === SPACE) next++;
-      if (chunk[next] === OPEN_BRACE) this.events++;
+      if (before === NEWLINE && objectFollows(chunk, at + DATA_FIELD.length)) this.events++;
     }
     if (chunk.length > 0) this.lastByte = chunk[chunk.length - 1] as number;
   }
@@ -120,12 +120,16 @@ export class StreamUsageScanner {
     this.partialBytes += piece.length;
     if (this.partialBytes > MAX_LINE_BYTES) {
       this.overflowed = true;
-      this.partial = [];
-      this.partialBytes = 0;
+      this.dropPartial();
       return;
     }
     // A copy: a view would keep the whole chunk it came from (up to a socket read) alive.
     this.partial.push(Buffer.from(piece));
+  }
+
+  private dropPartial(): void {
+    this.partial = [];
+    this.partialBytes = 0;
   }
 
   /** Complete lines: parses each one whose "usage" is an object. */
@@ -133,8 +137,7 @@ export class StreamUsageScanner {
     let at = lines.indexOf(USAGE_KEY);
     while (at !== -1) {
       let next = at + USAGE_KEY.length;
-      while (lines[next] === SPACE) next++;
-      if (lines[next] === OPEN_BRACE) {
+      if (objectFollows(lines, next)) {
         const start = lines.lastIndexOf(NEWLINE, at) + 1;
         const end = lines.indexOf(NEWLINE, at);
         this.parse(lines.toString("utf8", start, end === -1 ? lines.length : end));
