@@ -1,5 +1,6 @@
 import nextVitals from "eslint-config-next/core-web-vitals";
 import nextTs from "eslint-config-next/typescript";
+import prettier from "eslint-config-prettier/flat";
 
 const config = [
   ...nextVitals,
@@ -21,7 +22,21 @@ const config = [
     files: ["e2e/**"],
     rules: { "react-hooks/rules-of-hooks": "off" },
   },
-  { ignores: [".next/**", "dist/**", ".scratch/**", "node_modules/**", "lib/generated/**", ".data/**", "next-env.d.ts", "test-results/**", "playwright-report/**"] },
+  // Last: turns off the stylistic rules that would fight Prettier, which owns the layout (`npm run format`).
+  prettier,
+  {
+    ignores: [
+      ".next/**",
+      "dist/**",
+      ".scratch/**",
+      "node_modules/**",
+      "lib/generated/**",
+      ".data/**",
+      "next-env.d.ts",
+      "test-results/**",
+      "playwright-report/**",
+    ],
+  },
 ];
 
 export default config;
