@@ -29,12 +29,21 @@ type Web = { child: ChildProcess; port: number; edgeToken: string; exited: Promi
 
 /** Starts the web process and waits for its "ready"; key changes it commits are applied here first. */
 function startWeb(proxyOwner: "edge" | "web", started: (child: ChildProcess) => void): Promise<Web> {
-  const child = fork(WEB_PROCESS, dev ? ["--dev"] : [], { execArgv: ["--import", "tsx"], env: { ...process.env, KEYWARD_PROXY_OWNER: proxyOwner }, stdio: "inherit" });
+  const child = fork(WEB_PROCESS, dev ? ["--dev"] : [], {
+    execArgv: ["--import", "tsx"],
+    env: { ...process.env, KEYWARD_PROXY_OWNER: proxyOwner },
+    stdio: "inherit",
+  });
   started(child);
-  const exited = new Promise<number | null>((resolve) => child.once("exit", (code, signal) => resolve(code ?? (signal ? 128 : null))));
+  const exited = new Promise<number | null>((resolve) =>
+    child.once("exit", (code, signal) => resolve(code ?? (signal ? 128 : null))),
+  );
   const tell = (message: EdgeMessage) => void (child.connected && child.send(message));
   return new Promise<Web>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the web process was not ready after ${WEB_READY_TIMEOUT_MS / 1000} s`)), WEB_READY_TIMEOUT_MS);
+    const timer = setTimeout(
+      () => reject(new Error(`the web process was not ready after ${WEB_READY_TIMEOUT_MS / 1000} s`)),
+      WEB_READY_TIMEOUT_MS,
+    );
     void exited.then((code) => reject(new Error(`the web process exited (${code}) before it was ready`)));
     child.on("message", (raw) => {
       const message = webMessageSchema.safeParse(raw);
@@ -51,7 +60,11 @@ function startWeb(proxyOwner: "edge" | "web", started: (child: ChildProcess) => 
 }
 
 async function main(): Promise<void> {
-  const runtime = await prepareRuntime({ log: (message) => logger.info(message), notice: (message) => logger.warn(message), debug: (message) => logger.debug(message) });
+  const runtime = await prepareRuntime({
+    log: (message) => logger.info(message),
+    notice: (message) => logger.warn(message),
+    debug: (message) => logger.debug(message),
+  });
   const { HOST, PORT, APP_URL } = runtime.env;
   process.env.NEXTAUTH_URL ??= APP_URL;
 
@@ -66,7 +79,10 @@ async function main(): Promise<void> {
   process.on("SIGTERM", stopEarly);
 
   const fastPath = runtime.env.PROXY_FAST_PATH === "on";
-  const [web, proxy] = await Promise.all([startWeb(fastPath ? "edge" : "web", (child) => (starting = child)), fastPath ? proxyRuntime() : null]).catch(async (error: unknown) => {
+  const [web, proxy] = await Promise.all([
+    startWeb(fastPath ? "edge" : "web", (child) => (starting = child)),
+    fastPath ? proxyRuntime() : null,
+  ]).catch(async (error: unknown) => {
     await runtime.stop().catch(() => undefined);
     throw error;
   });
@@ -90,7 +106,12 @@ async function main(): Promise<void> {
       const started = performance.now();
       // The path only: query strings are not logged, in case a client ever puts something secret there.
       const pathOnly = url.split("?")[0];
-      res.once("finish", () => logger.debug({ method: req.method, path: pathOnly, status: res.statusCode, ms: Math.round(performance.now() - started) }, "request"));
+      res.once("finish", () =>
+        logger.debug(
+          { method: req.method, path: pathOnly, status: res.statusCode, ms: Math.round(performance.now() - started) },
+          "request",
+        ),
+      );
     }
     // Only the edge may say where a request came from: these overwrite anything the client sent.
     forwarder.forward(req, res, { [CLIENT_IP_HEADER]: ip, [EDGE_TOKEN_HEADER]: web.edgeToken });
@@ -138,7 +159,10 @@ async function main(): Promise<void> {
   await new Promise<void>((resolve) => server.listen(PORT, HOST, resolve));
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : PORT;
-  logger.info({ address: `${HOST}:${port}`, embeddedDatabase: runtime.embedded }, `Keyward is ready on http://${HOST}:${port}`);
+  logger.info(
+    { address: `${HOST}:${port}`, embeddedDatabase: runtime.embedded },
+    `Keyward is ready on http://${HOST}:${port}`,
+  );
 }
 
 main().catch((error: unknown) => {

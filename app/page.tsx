@@ -42,15 +42,17 @@ export default function LandingPage() {
       </header>
 
       <main>
-        <section className="mx-auto grid max-w-6xl items-center gap-12 px-6 pb-20 pt-12 lg:grid-cols-2">
+        <section className="mx-auto grid max-w-6xl items-center gap-12 px-6 pt-12 pb-20 lg:grid-cols-2">
           <div>
-            <p className="text-sm font-semibold uppercase tracking-wide text-brand-600">Self-hosted OpenAI access for teams</p>
+            <p className="text-sm font-semibold tracking-wide text-brand-600 uppercase">
+              Self-hosted OpenAI access for teams
+            </p>
             <h1 className="mt-3 text-4xl font-bold tracking-tight text-slate-900 sm:text-5xl">
               Use the OpenAI API as a team without handing anyone the real key.
             </h1>
             <p className="mt-5 text-lg text-slate-600">
-              Keyward keeps your team&apos;s OpenAI key encrypted, gives every member their own least-privilege key,
-              and proxies their calls — with budgets, rate limits and an audit trail.
+              Keyward keeps your team&apos;s OpenAI key encrypted, gives every member their own least-privilege key, and
+              proxies their calls — with budgets, rate limits and an audit trail.
             </p>
             <div className="mt-8 flex flex-wrap gap-3">
               <ButtonLink href="/sign-up">Create your team</ButtonLink>
@@ -59,7 +61,10 @@ export default function LandingPage() {
               </ButtonLink>
             </div>
           </div>
-          <pre className="overflow-x-auto rounded-xl bg-slate-900 p-6 text-sm leading-relaxed text-slate-100 shadow-lg" aria-label="Example: the OpenAI SDK pointed at Keyward">
+          <pre
+            className="overflow-x-auto rounded-xl bg-slate-900 p-6 text-sm leading-relaxed text-slate-100 shadow-lg"
+            aria-label="Example: the OpenAI SDK pointed at Keyward"
+          >
             <code>{SNIPPET}</code>
           </pre>
         </section>
@@ -76,7 +81,9 @@ export default function LandingPage() {
         </section>
       </main>
 
-      <footer className="mx-auto max-w-6xl px-6 py-8 text-sm text-slate-500">Keyward — open source, self-hostable.</footer>
+      <footer className="mx-auto max-w-6xl px-6 py-8 text-sm text-slate-500">
+        Keyward — open source, self-hostable.
+      </footer>
     </div>
   );
 }

@@ -14,12 +14,27 @@ export type Answer = { status: number; contentType: string; text: string };
 
 export function post(endpoint: Endpoint, body: string, timeoutMs: number, agent?: http.Agent): Promise<Answer> {
   return new Promise((resolve, reject) => {
-    const req = http.request(endpoint.url, { method: "POST", agent, headers: { ...endpoint.headers, "content-type": "application/json" }, timeout: timeoutMs }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on("data", (chunk: Buffer) => chunks.push(chunk));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, contentType: String(res.headers["content-type"] ?? ""), text: Buffer.concat(chunks).toString("utf8") }));
-      res.on("error", reject);
-    });
+    const req = http.request(
+      endpoint.url,
+      {
+        method: "POST",
+        agent,
+        headers: { ...endpoint.headers, "content-type": "application/json" },
+        timeout: timeoutMs,
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (chunk: Buffer) => chunks.push(chunk));
+        res.on("end", () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            contentType: String(res.headers["content-type"] ?? ""),
+            text: Buffer.concat(chunks).toString("utf8"),
+          }),
+        );
+        res.on("error", reject);
+      },
+    );
     req.on("timeout", () => req.destroy(new Error(`no complete answer within ${timeoutMs} ms`)));
     req.on("error", reject);
     req.end(body);
@@ -30,9 +45,11 @@ export function post(endpoint: Endpoint, body: string, timeoutMs: number, agent?
 export async function chatProblem(endpoint: Endpoint): Promise<string | null> {
   try {
     const json = await post(endpoint, CHAT_BODY_TEXT, 15_000);
-    if (json.status !== 200 || !json.text.includes('"choices"')) return `POST ${new URL(endpoint.url).pathname} answered ${json.status}: ${json.text.slice(0, 160)}`;
+    if (json.status !== 200 || !json.text.includes('"choices"'))
+      return `POST ${new URL(endpoint.url).pathname} answered ${json.status}: ${json.text.slice(0, 160)}`;
     const sse = await post(endpoint, STREAM_BODY_TEXT, 15_000);
-    if (sse.status !== 200 || !sse.text.startsWith("data:")) return `streaming POST ${new URL(endpoint.url).pathname} answered ${sse.status}: ${sse.text.slice(0, 160)}`;
+    if (sse.status !== 200 || !sse.text.startsWith("data:"))
+      return `streaming POST ${new URL(endpoint.url).pathname} answered ${sse.status}: ${sse.text.slice(0, 160)}`;
     return null;
   } catch (error) {
     return `POST ${endpoint.url} failed: ${error instanceof Error ? error.message : String(error)}`;
@@ -46,16 +63,25 @@ export function timeToFirstChunk(endpoint: Endpoint, agent: http.Agent, timeoutM
   return new Promise((resolve) => {
     const started = performance.now();
     let first: number | null = null;
-    const req = http.request(endpoint.url, { method: "POST", agent, headers: { ...endpoint.headers, "content-type": "application/json" }, timeout: timeoutMs }, (res) => {
-      if (res.statusCode !== 200) {
-        res.resume();
-        res.on("end", () => resolve({ error: `HTTP ${res.statusCode}` }));
-        return;
-      }
-      res.on("data", () => void (first ??= performance.now() - started));
-      res.on("end", () => resolve(first === null ? { error: "empty stream" } : { ms: first }));
-      res.on("error", () => resolve({ error: "stream broke" }));
-    });
+    const req = http.request(
+      endpoint.url,
+      {
+        method: "POST",
+        agent,
+        headers: { ...endpoint.headers, "content-type": "application/json" },
+        timeout: timeoutMs,
+      },
+      (res) => {
+        if (res.statusCode !== 200) {
+          res.resume();
+          res.on("end", () => resolve({ error: `HTTP ${res.statusCode}` }));
+          return;
+        }
+        res.on("data", () => void (first ??= performance.now() - started));
+        res.on("end", () => resolve(first === null ? { error: "empty stream" } : { ms: first }));
+        res.on("error", () => resolve({ error: "stream broke" }));
+      },
+    );
     req.on("timeout", () => req.destroy(new Error("timeout")));
     req.on("error", (error) => resolve({ error: error.message }));
     req.end(STREAM_BODY_TEXT);
@@ -82,27 +108,31 @@ export async function openStreams(endpoint: Endpoint, count: number, timeoutMs: 
     for (let i = start; i < Math.min(count, start + WAVE); i++) {
       wave.push(
         new Promise<void>((resolve) => {
-          const req = http.request(endpoint.url, { method: "POST", agent, headers: { ...endpoint.headers, "content-type": "application/json" } }, (res) => {
-            if (res.statusCode !== 200) {
-              fail(`HTTP ${res.statusCode}`);
-              res.resume();
-              return resolve();
-            }
-            let counted = false;
-            res.once("data", () => {
-              counted = true;
-              open += 1;
-              resolve();
-            });
-            // A stream that ends before RSS is sampled is not open any more: the upstream was not slow enough.
-            res.on("end", () => {
-              if (counted) open -= 1;
-              fail(counted ? "ended before sampling" : "ended without a chunk");
-              resolve();
-            });
-            // Destroying the requests at the end makes each response emit "aborted" errors: expected.
-            res.on("error", () => resolve());
-          });
+          const req = http.request(
+            endpoint.url,
+            { method: "POST", agent, headers: { ...endpoint.headers, "content-type": "application/json" } },
+            (res) => {
+              if (res.statusCode !== 200) {
+                fail(`HTTP ${res.statusCode}`);
+                res.resume();
+                return resolve();
+              }
+              let counted = false;
+              res.once("data", () => {
+                counted = true;
+                open += 1;
+                resolve();
+              });
+              // A stream that ends before RSS is sampled is not open any more: the upstream was not slow enough.
+              res.on("end", () => {
+                if (counted) open -= 1;
+                fail(counted ? "ended before sampling" : "ended without a chunk");
+                resolve();
+              });
+              // Destroying the requests at the end makes each response emit "aborted" errors: expected.
+              res.on("error", () => resolve());
+            },
+          );
           req.on("error", (error) => {
             fail(error.message.slice(0, 60));
             resolve();

@@ -15,7 +15,10 @@ import { chatProblem } from "./http";
 import { ROOT, spawnChild, waitForHttp } from "./processes";
 import { BENCH_UPSTREAM_KEY, listenAddresses, type Server, type Upstream } from "./servers";
 
-export const KEYWARD_PATHS = { "keyward-route-handler": "/api/v1/chat/completions", "keyward-fast-path": "/v1/chat/completions" } as const;
+export const KEYWARD_PATHS = {
+  "keyward-route-handler": "/api/v1/chat/completions",
+  "keyward-fast-path": "/v1/chat/completions",
+} as const;
 export type KeywardRow = keyof typeof KEYWARD_PATHS;
 
 const EMAIL = "bench@example.com";
@@ -25,11 +28,19 @@ const READY_TIMEOUT_MS = 120_000;
 const BUILD_TIMEOUT_MS = 600_000;
 
 /** A seeded installation (database, secrets, member key) that servers can be started on. */
-export type KeywardSetup = { env: NodeJS.ProcessEnv; memberKey: string; buildAge: string; database: string; close(): Promise<void> };
+export type KeywardSetup = {
+  env: NodeJS.ProcessEnv;
+  memberKey: string;
+  buildAge: string;
+  database: string;
+  close(): Promise<void>;
+};
 
 /** Null when `next build` output is there; otherwise why the Keyward rows cannot run. */
 export function buildProblem(): string | null {
-  return existsSync(path.join(ROOT, ".next", "BUILD_ID")) ? null : "no production build (.next/BUILD_ID): run `npm run build` or pass --build";
+  return existsSync(path.join(ROOT, ".next", "BUILD_ID"))
+    ? null
+    : "no production build (.next/BUILD_ID): run `npm run build` or pass --build";
 }
 
 export async function runBuild(): Promise<void> {
@@ -71,7 +82,13 @@ export async function setUpKeyward(): Promise<KeywardSetup> {
     if (!memberKey) throw new Error("keys create printed no key");
     const built = statSync(path.join(ROOT, ".next", "BUILD_ID")).mtime;
     const buildAge = `built ${built.toISOString()} (${Math.round((Date.now() - built.getTime()) / 60_000)} min before this run)`;
-    return { env, memberKey, buildAge, database: scratch.embedded ? "embedded PostgreSQL (scratch)" : "fresh database on DATABASE_URL", close };
+    return {
+      env,
+      memberKey,
+      buildAge,
+      database: scratch.embedded ? "embedded PostgreSQL (scratch)" : "fresh database on DATABASE_URL",
+      close,
+    };
   } catch (error) {
     await close();
     throw error;
@@ -80,19 +97,39 @@ export async function setUpKeyward(): Promise<KeywardSetup> {
 
 /** One Keyward server pointed at `upstream`; rejects with the reason when `row`'s path does not answer. */
 /** `nodeArgs`: extra flags for the edge process (bench/profile.ts passes --cpu-prof). */
-export async function startKeyward(setup: KeywardSetup, upstream: Upstream, row: KeywardRow, nodeArgs: string[] = []): Promise<Server> {
+export async function startKeyward(
+  setup: KeywardSetup,
+  upstream: Upstream,
+  row: KeywardRow,
+  nodeArgs: string[] = [],
+): Promise<Server> {
   const port = await findFreePort();
   // The route-handler row is the same server with the fast path off: Next's route handlers answer.
-  const env = { ...setup.env, PORT: String(port), OPENAI_BASE_URL: upstream.baseUrl, PROXY_FAST_PATH: row === "keyward-fast-path" ? "on" : "off" };
+  const env = {
+    ...setup.env,
+    PORT: String(port),
+    OPENAI_BASE_URL: upstream.baseUrl,
+    PROXY_FAST_PATH: row === "keyward-fast-path" ? "on" : "off",
+  };
   const child = spawnChild(row, process.execPath, [...nodeArgs, ...SERVER.slice(1)], env);
   try {
     await waitForHttp(`http://127.0.0.1:${port}/api/health`, child, READY_TIMEOUT_MS);
-    const endpoint = { url: `http://127.0.0.1:${port}${KEYWARD_PATHS[row]}`, headers: { authorization: `Bearer ${setup.memberKey}` } };
+    const endpoint = {
+      url: `http://127.0.0.1:${port}${KEYWARD_PATHS[row]}`,
+      headers: { authorization: `Bearer ${setup.memberKey}` },
+    };
     // The probe reads whole answers: in front of a slow (streams-held-open) upstream it would only time out.
     const problem = upstream.chunkDelayMs === 0 ? await chatProblem(endpoint) : null;
     if (problem) throw new Error(problem);
     // The fast path runs in the edge process; its child (Next.js) serves only the dashboard.
-    return { name: row, child, port, bind: listenAddresses(port), endpoint, rssScope: row === "keyward-fast-path" ? "process" : "tree" };
+    return {
+      name: row,
+      child,
+      port,
+      bind: listenAddresses(port),
+      endpoint,
+      rssScope: row === "keyward-fast-path" ? "process" : "tree",
+    };
   } catch (error) {
     await child.stop();
     throw error;
@@ -101,16 +138,29 @@ export async function startKeyward(setup: KeywardSetup, upstream: Upstream, row:
 
 async function cli(env: NodeJS.ProcessEnv, args: string[], stdin: string): Promise<string> {
   const result = await run(process.execPath, ["bin/keyward.mjs", ...args], env, stdin, CLI_TIMEOUT_MS);
-  if (result.code !== 0) throw new Error(`keyward ${args.slice(0, 2).join(" ")} failed (${result.code}): ${result.stderr.slice(-500)}`);
+  if (result.code !== 0)
+    throw new Error(`keyward ${args.slice(0, 2).join(" ")} failed (${result.code}): ${result.stderr.slice(-500)}`);
   return result.stdout;
 }
 
 type RunResult = { code: number | null; stdout: string; stderr: string; output: string };
 
 /** A short-lived command with its input piped and a hard time limit. */
-function run(command: string, args: string[], env: NodeJS.ProcessEnv, stdin: string, timeoutMs: number): Promise<RunResult> {
+function run(
+  command: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  stdin: string,
+  timeoutMs: number,
+): Promise<RunResult> {
   return new Promise((resolve, reject) => {
-    const proc = spawn(command, args, { cwd: ROOT, env, timeout: timeoutMs, killSignal: "SIGKILL", stdio: ["pipe", "pipe", "pipe"] });
+    const proc = spawn(command, args, {
+      cwd: ROOT,
+      env,
+      timeout: timeoutMs,
+      killSignal: "SIGKILL",
+      stdio: ["pipe", "pipe", "pipe"],
+    });
     let stdout = "";
     let stderr = "";
     let output = "";

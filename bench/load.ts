@@ -76,7 +76,8 @@ function summarize(result: autocannon.Result): LoadResult {
 export function describeErrors(result: Pick<LoadResult, "errors" | "timeouts" | "non2xx" | "status_codes">): string {
   if (result.errors === 0 && result.non2xx === 0) return "ok";
   const parts: string[] = [];
-  if (result.errors > 0) parts.push(`${result.errors} errors${result.timeouts > 0 ? ` (${result.timeouts} timeouts)` : ""}`);
+  if (result.errors > 0)
+    parts.push(`${result.errors} errors${result.timeouts > 0 ? ` (${result.timeouts} timeouts)` : ""}`);
   if (result.non2xx > 0) {
     const codes = Object.entries(result.status_codes).filter(([code]) => !code.startsWith("2"));
     parts.push(`${result.non2xx} non-2xx (${codes.map(([code, n]) => `${code}×${n}`).join(", ")})`);

@@ -12,7 +12,13 @@ net.Server.prototype.listen = function listenOnLoopback(...args) {
   if (typeof first === "number" || (typeof first === "string" && /^\d+$/.test(first))) {
     // listen(port), listen(port, undefined, cb), listen(port, cb), listen(port, backlog): insert the host.
     if (typeof second !== "string") args.splice(1, second === undefined ? 1 : 0, LOOPBACK);
-  } else if (first && typeof first === "object" && first.host === undefined && first.path === undefined && first.fd === undefined) {
+  } else if (
+    first &&
+    typeof first === "object" &&
+    first.host === undefined &&
+    first.path === undefined &&
+    first.fd === undefined
+  ) {
     args[0] = { ...first, host: LOOPBACK };
   }
   return listen.apply(this, args);

@@ -7,18 +7,38 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { CHAT_BODY_TEXT, type Endpoint } from "./http";
 import { percentile } from "./stats";
 
-export type PacedResult = { rate: number; sent: number; completed: number; rps: number; p50_ms: number; p99_ms: number; errors: number; non2xx: number; status_codes: Record<string, number> };
+export type PacedResult = {
+  rate: number;
+  sent: number;
+  completed: number;
+  rps: number;
+  p50_ms: number;
+  p99_ms: number;
+  errors: number;
+  non2xx: number;
+  status_codes: Record<string, number>;
+};
 
 const REQUEST_TIMEOUT_MS = 10_000;
 const TICK_MS = 1;
 
 /** `agent`: reuse one across calls (interleaved slices) instead of opening `sockets` new connections; `record`: every latency is also pushed here. */
-export async function pacedLoad(endpoint: Endpoint, opts: { rate: number; duration: number; sockets: number; agent?: http.Agent; record?: number[] }): Promise<PacedResult> {
+export async function pacedLoad(
+  endpoint: Endpoint,
+  opts: { rate: number; duration: number; sockets: number; agent?: http.Agent; record?: number[] },
+): Promise<PacedResult> {
   const agent = opts.agent ?? new http.Agent({ keepAlive: true, maxSockets: opts.sockets });
-  const headers = { ...endpoint.headers, "content-type": "application/json", "content-length": String(Buffer.byteLength(CHAT_BODY_TEXT)) };
+  const headers = {
+    ...endpoint.headers,
+    "content-type": "application/json",
+    "content-length": String(Buffer.byteLength(CHAT_BODY_TEXT)),
+  };
   const latencies: number[] = [];
   const codes: Record<string, number> = {};
-  let sent = 0, errors = 0, non2xx = 0, inFlight = 0;
+  let sent = 0,
+    errors = 0,
+    non2xx = 0,
+    inFlight = 0;
   const total = Math.round(opts.rate * opts.duration);
   const interval = 1000 / opts.rate;
   const start = performance.now();
@@ -63,5 +83,15 @@ export async function pacedLoad(endpoint: Endpoint, opts: { rate: number; durati
   while (inFlight > 0 && Date.now() < drainDeadline) await sleep(20);
   const seconds = (performance.now() - start) / 1000;
   if (!opts.agent) agent.destroy();
-  return { rate: opts.rate, sent, completed: latencies.length, rps: latencies.length / seconds, p50_ms: percentile(latencies, 50), p99_ms: percentile(latencies, 99), errors, non2xx, status_codes: codes };
+  return {
+    rate: opts.rate,
+    sent,
+    completed: latencies.length,
+    rps: latencies.length / seconds,
+    p50_ms: percentile(latencies, 50),
+    p99_ms: percentile(latencies, 99),
+    errors,
+    non2xx,
+    status_codes: codes,
+  };
 }

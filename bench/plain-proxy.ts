@@ -6,7 +6,9 @@ import { parseArgs } from "node:util";
 import { z } from "zod";
 
 const { values } = parseArgs({ options: { port: { type: "string" }, upstream: { type: "string" } } });
-const options = z.object({ port: z.coerce.number().int().min(0).max(65535), upstream: z.url({ protocol: /^http$/ }) }).parse(values);
+const options = z
+  .object({ port: z.coerce.number().int().min(0).max(65535), upstream: z.url({ protocol: /^http$/ }) })
+  .parse(values);
 const upstream = new URL(options.upstream);
 // Reusing upstream sockets is most of what makes a proxy fast; without keep-alive every call pays a connect.
 const agent = new http.Agent({ keepAlive: true, maxSockets: Infinity });
@@ -17,10 +19,13 @@ const server = http.createServer((req, res) => {
     return;
   }
   const headers = { ...req.headers, host: upstream.host };
-  const outgoing = http.request({ agent, hostname: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers }, (answer) => {
-    res.writeHead(answer.statusCode ?? 502, answer.headers);
-    answer.pipe(res);
-  });
+  const outgoing = http.request(
+    { agent, hostname: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers },
+    (answer) => {
+      res.writeHead(answer.statusCode ?? 502, answer.headers);
+      answer.pipe(res);
+    },
+  );
   outgoing.on("error", () => {
     if (!res.headersSent) res.writeHead(502, { "content-type": "application/json" });
     res.end('{"error":{"message":"Upstream unreachable"}}');

@@ -80,7 +80,8 @@ process.on("exit", () => {
 export async function waitForHttp(url: string, child: Child, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (child.exitStatus() !== null) throw new Error(`${child.name} exited (${child.exitStatus()}) before it was ready: ${lastWords(child.output())}`);
+    if (child.exitStatus() !== null)
+      throw new Error(`${child.name} exited (${child.exitStatus()}) before it was ready: ${lastWords(child.output())}`);
     if (await answers(url)) return;
     await sleep(150);
   }

@@ -10,8 +10,20 @@ import { runLoad } from "./load";
 import { ROOT, stopAllChildren } from "./processes";
 import { startUpstream } from "./servers";
 
-const { values } = parseArgs({ options: { seconds: { type: "string", default: "10" }, connections: { type: "string", default: "50" }, top: { type: "string", default: "30" } } });
-const options = z.object({ seconds: z.coerce.number().int().min(1).max(120), connections: z.coerce.number().int().min(1).max(1000), top: z.coerce.number().int().min(1).max(200) }).parse(values);
+const { values } = parseArgs({
+  options: {
+    seconds: { type: "string", default: "10" },
+    connections: { type: "string", default: "50" },
+    top: { type: "string", default: "30" },
+  },
+});
+const options = z
+  .object({
+    seconds: z.coerce.number().int().min(1).max(120),
+    connections: z.coerce.number().int().min(1).max(1000),
+    top: z.coerce.number().int().min(1).max(200),
+  })
+  .parse(values);
 
 type Node = { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; children?: number[] };
 type Profile = { nodes: Node[]; samples: number[]; timeDeltas: number[] };
@@ -30,7 +42,10 @@ function topSelfTime(profile: Profile, top: number): string[] {
     const label = `${functionName || "(anonymous)"} ${where}`.trim();
     self.set(label, (self.get(label) ?? 0) + dt);
   });
-  return [...self.entries()].sort((a, b) => b[1] - a[1]).slice(0, top).map(([label, us]) => `${((us / total) * 100).toFixed(1).padStart(5)}%  ${label}`);
+  return [...self.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, top)
+    .map(([label, us]) => `${((us / total) * 100).toFixed(1).padStart(5)}%  ${label}`);
 }
 
 async function main(): Promise<void> {
@@ -54,7 +69,9 @@ async function main(): Promise<void> {
   if (written.length === 0) throw new Error("no profile was written");
   for (const file of written) {
     const profile = JSON.parse(await readFile(path.join(dir, file), "utf8")) as Profile;
-    process.stdout.write(`\n${file} (self time, share of all samples)\n${topSelfTime(profile, options.top).join("\n")}\n`);
+    process.stdout.write(
+      `\n${file} (self time, share of all samples)\n${topSelfTime(profile, options.top).join("\n")}\n`,
+    );
   }
 }
 

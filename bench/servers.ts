@@ -12,7 +12,14 @@ import { processRssMb, ROOT, spawnChild, treeRssMb, waitForHttp, type Child } fr
  * everything it started. "process": the process alone, for Keyward's edge, whose child (the web process
  * with Next.js, serving the dashboard) takes no part in proxying; its memory is reported separately.
  */
-export type Server = { name: string; child: Child; endpoint: Endpoint; port: number; bind: string; rssScope?: "tree" | "process" };
+export type Server = {
+  name: string;
+  child: Child;
+  endpoint: Endpoint;
+  port: number;
+  bind: string;
+  rssScope?: "tree" | "process";
+};
 
 /** The proxy's RSS in MB (see `rssScope`), and that of the whole process tree. */
 export function serverRss(server: Server): { mb: number; treeMb: number } {
@@ -33,7 +40,14 @@ const TSX = ["--import", "tsx"];
  */
 export async function startUpstream(chunkDelayMs: number): Promise<Upstream> {
   const port = await findFreePort();
-  const child = spawnChild("mock", process.execPath, [...TSX, "lib/mock-openai/main.ts", "--port", String(port), "--chunk-delay-ms", String(chunkDelayMs)]);
+  const child = spawnChild("mock", process.execPath, [
+    ...TSX,
+    "lib/mock-openai/main.ts",
+    "--port",
+    String(port),
+    "--chunk-delay-ms",
+    String(chunkDelayMs),
+  ]);
   await waitForHttp(`http://127.0.0.1:${port}/`, child, READY_TIMEOUT_MS);
   const baseUrl = `http://127.0.0.1:${port}/v1`;
   const endpoint = { url: `${baseUrl}/chat/completions`, headers: { authorization: `Bearer ${BENCH_UPSTREAM_KEY}` } };
@@ -54,14 +68,29 @@ async function upstreamProblem(mock: Server, chunkDelayMs: number): Promise<stri
   await sleep(1_500);
   const open = probe.open();
   probe.close();
-  return open === 1 ? null : `the mock did not hold a stream open with --chunk-delay-ms ${chunkDelayMs} (${JSON.stringify(probe.failures)})`;
+  return open === 1
+    ? null
+    : `the mock did not hold a stream open with --chunk-delay-ms ${chunkDelayMs} (${JSON.stringify(probe.failures)})`;
 }
 
 export async function startPlainProxy(upstream: Upstream): Promise<Server> {
   const port = await findFreePort();
-  const child = spawnChild("plain-proxy", process.execPath, [...TSX, "bench/plain-proxy.ts", "--port", String(port), "--upstream", `http://127.0.0.1:${upstream.port}`]);
+  const child = spawnChild("plain-proxy", process.execPath, [
+    ...TSX,
+    "bench/plain-proxy.ts",
+    "--port",
+    String(port),
+    "--upstream",
+    `http://127.0.0.1:${upstream.port}`,
+  ]);
   await waitForHttp(`http://127.0.0.1:${port}/`, child, READY_TIMEOUT_MS);
-  return { name: "plain-proxy", child, port, bind: listenAddresses(port), endpoint: { url: `http://127.0.0.1:${port}/v1/chat/completions`, headers: upstream.endpoint.headers } };
+  return {
+    name: "plain-proxy",
+    child,
+    port,
+    bind: listenAddresses(port),
+    endpoint: { url: `http://127.0.0.1:${port}/v1/chat/completions`, headers: upstream.endpoint.headers },
+  };
 }
 
 const PORTKEY_ENTRY = "node_modules/@portkey-ai/gateway/build/start-server.js";
@@ -70,10 +99,25 @@ export async function startPortkey(upstream: Upstream): Promise<Server> {
   if (!existsSync(path.join(ROOT, PORTKEY_ENTRY))) throw new Error(`${PORTKEY_ENTRY} is missing (npm ci?)`);
   const port = await findFreePort();
   // No host flag exists (it listens on every interface): the preload moves its listen() to 127.0.0.1.
-  const child = spawnChild("portkey", process.execPath, ["--import", "./bench/loopback-only.mjs", PORTKEY_ENTRY, `--port=${port}`, "--headless"], { ...process.env, NODE_ENV: "production" });
+  const child = spawnChild(
+    "portkey",
+    process.execPath,
+    ["--import", "./bench/loopback-only.mjs", PORTKEY_ENTRY, `--port=${port}`, "--headless"],
+    { ...process.env, NODE_ENV: "production" },
+  );
   await waitForHttp(`http://127.0.0.1:${port}/`, child, READY_TIMEOUT_MS);
-  const headers = { ...upstream.endpoint.headers, "x-portkey-provider": "openai", "x-portkey-custom-host": upstream.baseUrl };
-  return { name: "portkey", child, port, bind: listenAddresses(port), endpoint: { url: `http://127.0.0.1:${port}/v1/chat/completions`, headers } };
+  const headers = {
+    ...upstream.endpoint.headers,
+    "x-portkey-provider": "openai",
+    "x-portkey-custom-host": upstream.baseUrl,
+  };
+  return {
+    name: "portkey",
+    child,
+    port,
+    bind: listenAddresses(port),
+    endpoint: { url: `http://127.0.0.1:${port}/v1/chat/completions`, headers },
+  };
 }
 
 /** The local addresses listening on `port`, from /proc/net/tcp{,6}: proof of what each server bound. */
@@ -93,7 +137,11 @@ export function listenAddresses(port: number): string {
 }
 
 function decodeAddress(hex: string): string {
-  if (hex.length === 8) return (hex.match(/../g) ?? []).map((byte) => parseInt(byte, 16)).reverse().join(".");
+  if (hex.length === 8)
+    return (hex.match(/../g) ?? [])
+      .map((byte) => parseInt(byte, 16))
+      .reverse()
+      .join(".");
   if (/^0+$/.test(hex)) return "::";
   if (hex === "00000000000000000000000001000000") return "::1";
   // An IPv4-mapped address (::ffff:a.b.c.d) ends with the IPv4 address in the same byte order as tcp.

@@ -57,7 +57,11 @@ test("a wrong password and an unknown e-mail get the same generic error", async 
   await page.screenshot({ path: "test-results/screenshots/sign-in-error.png" });
 });
 
-test("changing the password ends the other sessions at once; sign out everywhere ends all", async ({ browser, seed, signIn }) => {
+test("changing the password ends the other sessions at once; sign out everywhere ends all", async ({
+  browser,
+  seed,
+  signIn,
+}) => {
   const user = await seed.user();
   const laptop = await browser.newContext();
   const phone = await browser.newContext();

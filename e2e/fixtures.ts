@@ -7,7 +7,13 @@ process.env.DATABASE_URL = process.env.KEYWARD_E2E_DATABASE_URL;
 const { signUp } = await import("../lib/auth/accounts");
 const { db } = await import("../lib/db/client");
 
-export type SeededUser = { id: string; email: string; name: string; password: string; team: { id: string; slug: string; name: string } };
+export type SeededUser = {
+  id: string;
+  email: string;
+  name: string;
+  password: string;
+  team: { id: string; slug: string; name: string };
+};
 type Role = "owner" | "admin" | "member" | "viewer";
 
 export function uniqueEmail(prefix = "user"): string {
@@ -25,7 +31,11 @@ type Seed = {
 
 type MailboxApi = { waitFor(to: string, subject?: RegExp): Promise<{ subject: string; text: string }> };
 
-export const test = base.extend<{ seed: Seed; mailbox: MailboxApi; signIn: (page: Page, user: { email: string; password: string }) => Promise<void> }>({
+export const test = base.extend<{
+  seed: Seed;
+  mailbox: MailboxApi;
+  signIn: (page: Page, user: { email: string; password: string }) => Promise<void>;
+}>({
   seed: async ({}, use) => {
     const users: string[] = [];
     const teams: string[] = [];
@@ -56,11 +66,17 @@ export const test = base.extend<{ seed: Seed; mailbox: MailboxApi; signIn: (page
       async waitFor(to, subject) {
         let found: { subject: string; text: string } | undefined;
         await expect
-          .poll(async () => {
-            const mails = (await (await fetch(`${api}/?to=${encodeURIComponent(to)}`)).json()) as { subject: string; text: string }[];
-            found = mails.reverse().find((m) => !subject || subject.test(m.subject));
-            return Boolean(found);
-          }, { message: `an e-mail to ${to}`, timeout: 10_000 })
+          .poll(
+            async () => {
+              const mails = (await (await fetch(`${api}/?to=${encodeURIComponent(to)}`)).json()) as {
+                subject: string;
+                text: string;
+              }[];
+              found = mails.reverse().find((m) => !subject || subject.test(m.subject));
+              return Boolean(found);
+            },
+            { message: `an e-mail to ${to}`, timeout: 10_000 },
+          )
           .toBe(true);
         return found as { subject: string; text: string };
       },

@@ -48,8 +48,12 @@ export default async function globalSetup() {
     const code = await app.stop();
     if (code !== 0) process.stderr.write(`The app exited with ${code}:\n${app.output()}\n`);
     // Server-side errors behind a failing page are otherwise invisible from the browser: show them.
-    const errors = app.output().split("\n").filter((line) => /"level":(50|60)|^\s*⨯/.test(line));
-    if (errors.length > 0) process.stderr.write(`The app logged ${errors.length} error(s):\n${errors.slice(0, 20).join("\n")}\n`);
+    const errors = app
+      .output()
+      .split("\n")
+      .filter((line) => /"level":(50|60)|^\s*⨯/.test(line));
+    if (errors.length > 0)
+      process.stderr.write(`The app logged ${errors.length} error(s):\n${errors.slice(0, 20).join("\n")}\n`);
     await mailbox.close();
     await upstream.close();
     await dropDatabase(server.adminUrl, database);

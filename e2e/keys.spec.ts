@@ -2,7 +2,11 @@
 // it; an admin revokes a member's key.
 import { expect, test } from "./fixtures";
 
-test("a member creates a narrowly scoped key, sees it once, then only its prefix, and revokes it", async ({ page, seed, signIn }) => {
+test("a member creates a narrowly scoped key, sees it once, then only its prefix, and revokes it", async ({
+  page,
+  seed,
+  signIn,
+}) => {
   const owner = await seed.user();
   const member = await seed.user({ name: "Mo Member" });
   await seed.addMember(owner.team, member, "member");
@@ -52,7 +56,12 @@ test("a member creates a narrowly scoped key, sees it once, then only its prefix
   await expect(page.getByRole("row").filter({ hasText: "Notebook" })).toContainText("revoked");
 });
 
-test("an admin sees every member's keys and revokes one; members see only their own", async ({ browser, page, seed, signIn }) => {
+test("an admin sees every member's keys and revokes one; members see only their own", async ({
+  browser,
+  page,
+  seed,
+  signIn,
+}) => {
   const owner = await seed.user();
   const admin = await seed.user({ name: "Ada Admin" });
   const member = await seed.user({ name: "Mel Member" });
@@ -64,7 +73,9 @@ test("an admin sees every member's keys and revokes one; members see only their 
   const memberContext = await browser.newContext();
   const memberPage = await memberContext.newPage();
   await signIn(memberPage, member);
-  const created = await memberPage.request.post(`/api/teams/${owner.team.slug}/keys`, { data: { name: "Mel's script", scopes: { endpoints: { chat: "write" } } } });
+  const created = await memberPage.request.post(`/api/teams/${owner.team.slug}/keys`, {
+    data: { name: "Mel's script", scopes: { endpoints: { chat: "write" } } },
+  });
   expect(created.status()).toBe(201);
   const { data } = (await created.json()) as { data: { id: string; key: string } };
 

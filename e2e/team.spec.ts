@@ -1,7 +1,13 @@
 import { expect, PASSWORD, test, uniqueEmail } from "./fixtures";
 import { callFormAction } from "./support/server-action";
 
-test("an admin invites by e-mail; the invitee accepts in another browser and joins as member", async ({ browser, page, seed, signIn, mailbox }) => {
+test("an admin invites by e-mail; the invitee accepts in another browser and joins as member", async ({
+  browser,
+  page,
+  seed,
+  signIn,
+  mailbox,
+}) => {
   const owner = await seed.user({ name: "Olive Owner" });
   await signIn(page, owner);
   await page.goto(`/t/${owner.team.slug}/members`);
@@ -51,23 +57,37 @@ test("a member cannot change roles: the server refuses, not only the UI", async 
   await page.goto(`/t/${owner.team.slug}/members`);
   const ownerMembershipId = await memberId(owner.team.id, owner.id);
 
-  const result = await callFormAction(page.request, `/t/${owner.team.slug}/members`, { file: "lib/actions/change-member-role.ts", name: "changeMemberRoleAction" }, {
-    teamSlug: owner.team.slug,
-    membershipId: await memberId(owner.team.id, member.id),
-    role: "admin",
-  });
+  const result = await callFormAction(
+    page.request,
+    `/t/${owner.team.slug}/members`,
+    { file: "lib/actions/change-member-role.ts", name: "changeMemberRoleAction" },
+    {
+      teamSlug: owner.team.slug,
+      membershipId: await memberId(owner.team.id, member.id),
+      role: "admin",
+    },
+  );
   expect(result.body).toContain("Your role does not allow this.");
-  const removal = await callFormAction(page.request, `/t/${owner.team.slug}/members`, { file: "lib/actions/remove-member.ts", name: "removeMemberAction" }, {
-    teamSlug: owner.team.slug,
-    membershipId: ownerMembershipId,
-  });
+  const removal = await callFormAction(
+    page.request,
+    `/t/${owner.team.slug}/members`,
+    { file: "lib/actions/remove-member.ts", name: "removeMemberAction" },
+    {
+      teamSlug: owner.team.slug,
+      membershipId: ownerMembershipId,
+    },
+  );
   expect(removal.body).toContain("Your role does not allow this.");
   await page.reload();
   await expect(page.getByRole("row").filter({ hasText: member.name })).toContainText("Member");
   await expect(page.getByRole("row").filter({ hasText: owner.name })).toContainText("Owner");
 });
 
-test("a user of team B gets 404 on team A's pages, route handlers and server actions", async ({ page, seed, signIn }) => {
+test("a user of team B gets 404 on team A's pages, route handlers and server actions", async ({
+  page,
+  seed,
+  signIn,
+}) => {
   const alice = await seed.user();
   const bob = await seed.user();
   await signIn(page, bob);
@@ -85,17 +105,27 @@ test("a user of team B gets 404 on team A's pages, route handlers and server act
   expect(await api.json()).toEqual({ error: { code: "not_found", message: "Not found." } });
   expect((await page.request.get(`/api/teams/${bob.team.slug}/members`)).status()).toBe(200);
 
-  const invite = await callFormAction(page.request, `/t/${bob.team.slug}/members`, { file: "lib/actions/invite-member.ts", name: "inviteMemberAction" }, {
-    teamSlug: alice.team.slug,
-    email: uniqueEmail("intruder"),
-    role: "admin",
-  });
+  const invite = await callFormAction(
+    page.request,
+    `/t/${bob.team.slug}/members`,
+    { file: "lib/actions/invite-member.ts", name: "inviteMemberAction" },
+    {
+      teamSlug: alice.team.slug,
+      email: uniqueEmail("intruder"),
+      role: "admin",
+    },
+  );
   expect(invite.body).toContain("Not found.");
   const aliceMembership = await memberId(alice.team.id, alice.id);
-  const removal = await callFormAction(page.request, `/t/${bob.team.slug}/members`, { file: "lib/actions/remove-member.ts", name: "removeMemberAction" }, {
-    teamSlug: bob.team.slug,
-    membershipId: aliceMembership,
-  });
+  const removal = await callFormAction(
+    page.request,
+    `/t/${bob.team.slug}/members`,
+    { file: "lib/actions/remove-member.ts", name: "removeMemberAction" },
+    {
+      teamSlug: bob.team.slug,
+      membershipId: aliceMembership,
+    },
+  );
   expect(removal.body).toContain("Not found.");
   expect(await memberId(alice.team.id, alice.id)).toBe(aliceMembership);
 });

@@ -7,7 +7,10 @@ import pg from "pg";
 import { expect, test, type SeededUser } from "./fixtures";
 import { callFormAction } from "./support/server-action";
 
-const fakeKey = (label: string) => `sk-proj-${label}${randomBytes(24).toString("base64url").replace(/[^A-Za-z0-9]/g, "x")}`;
+const fakeKey = (label: string) =>
+  `sk-proj-${label}${randomBytes(24)
+    .toString("base64url")
+    .replace(/[^A-Za-z0-9]/g, "x")}`;
 
 async function addKey(page: import("@playwright/test").Page, owner: SeededUser, name: string, key: string) {
   await page.goto(`/t/${owner.team.slug}/upstream-keys`);
@@ -16,7 +19,11 @@ async function addKey(page: import("@playwright/test").Page, owner: SeededUser, 
   await page.getByRole("button", { name: "Check and save" }).click();
 }
 
-test("an admin adds a key checked against the upstream, sees it masked, disables and deletes it", async ({ page, seed, signIn }) => {
+test("an admin adds a key checked against the upstream, sees it masked, disables and deletes it", async ({
+  page,
+  seed,
+  signIn,
+}) => {
   const owner = await seed.user();
   const admin = await seed.user({ name: "Ari Admin" });
   await seed.addMember(owner.team, admin, "admin");
@@ -67,37 +74,64 @@ test("a member can neither see nor add upstream keys", async ({ page, seed, sign
   expect((await page.goto(`/t/${owner.team.slug}/upstream-keys`))?.status()).toBe(404);
 
   expect((await page.request.get(`/api/teams/${owner.team.slug}/upstream-keys`)).status()).toBe(403);
-  const post = await page.request.post(`/api/teams/${owner.team.slug}/upstream-keys`, { data: { name: "Sneaky", key: fakeKey("sneaky") } });
-  expect(post.status()).toBe(403);
-  const action = await callFormAction(page.request, `/t/${owner.team.slug}`, { file: "lib/actions/add-upstream-key.ts", name: "addUpstreamKeyAction" }, {
-    teamSlug: owner.team.slug,
-    name: "Sneaky",
-    key: fakeKey("sneaky"),
+  const post = await page.request.post(`/api/teams/${owner.team.slug}/upstream-keys`, {
+    data: { name: "Sneaky", key: fakeKey("sneaky") },
   });
+  expect(post.status()).toBe(403);
+  const action = await callFormAction(
+    page.request,
+    `/t/${owner.team.slug}`,
+    { file: "lib/actions/add-upstream-key.ts", name: "addUpstreamKeyAction" },
+    {
+      teamSlug: owner.team.slug,
+      name: "Sneaky",
+      key: fakeKey("sneaky"),
+    },
+  );
   expect(action.body).toContain("Your role does not allow this.");
 });
 
-test("a canary key stored through the UI appears in no log line, table, page, response or client bundle", async ({ page, seed, signIn }) => {
+test("a canary key stored through the UI appears in no log line, table, page, response or client bundle", async ({
+  page,
+  seed,
+  signIn,
+}) => {
   const owner = await seed.user();
   await signIn(page, owner);
   const canary = fakeKey("canary");
   const bodies: string[] = [];
   page.on("response", (response) => {
     bodies.push(`${response.url()}\n`);
-    void response.text().then((text) => bodies.push(text), () => undefined);
+    void response.text().then(
+      (text) => bodies.push(text),
+      () => undefined,
+    );
   });
 
   await addKey(page, owner, "Canary", canary);
   await expect(page.getByText("OpenAI accepted it.")).toBeVisible();
   await page.getByRole("button", { name: "Check Canary" }).click();
   await expect(page.getByText("Works.")).toBeVisible();
-  for (const path of ["/", "/dashboard", `/t/${owner.team.slug}`, `/t/${owner.team.slug}/members`, `/t/${owner.team.slug}/upstream-keys`, "/account"]) {
+  for (const path of [
+    "/",
+    "/dashboard",
+    `/t/${owner.team.slug}`,
+    `/t/${owner.team.slug}/members`,
+    `/t/${owner.team.slug}/upstream-keys`,
+    "/account",
+  ]) {
     await page.goto(path);
   }
-  for (const path of [`/api/teams/${owner.team.slug}/upstream-keys`, `/api/teams/${owner.team.slug}/members`, "/api/auth/session"]) {
+  for (const path of [
+    `/api/teams/${owner.team.slug}/upstream-keys`,
+    `/api/teams/${owner.team.slug}/members`,
+    "/api/auth/session",
+  ]) {
     bodies.push(await (await page.request.get(path)).text());
   }
-  const keyId = ((await (await page.request.get(`/api/teams/${owner.team.slug}/upstream-keys`)).json()) as { data: { id: string }[] }).data[0]?.id;
+  const keyId = (
+    (await (await page.request.get(`/api/teams/${owner.team.slug}/upstream-keys`)).json()) as { data: { id: string }[] }
+  ).data[0]?.id;
   bodies.push(await (await page.request.post(`/api/teams/${owner.team.slug}/upstream-keys/${keyId}/check`)).text());
   await page.waitForTimeout(300); // let the last response bodies arrive
 
@@ -113,7 +147,9 @@ test("a canary key stored through the UI appears in no log line, table, page, re
   const client = new pg.Client({ connectionString: process.env.KEYWARD_E2E_DATABASE_URL });
   await client.connect();
   try {
-    const tables = await client.query<{ name: string }>("SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'public'");
+    const tables = await client.query<{ name: string }>(
+      "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'public'",
+    );
     let dump = "";
     for (const { name } of tables.rows) {
       const rows = await client.query<{ row: string }>(`SELECT t::text AS row FROM ${client.escapeIdentifier(name)} t`);
@@ -126,7 +162,9 @@ test("a canary key stored through the UI appears in no log line, table, page, re
   }
 
   const secrets = JSON.parse(process.env.KEYWARD_E2E_SERVER_SECRETS ?? "[]") as string[];
-  const bundle = filesUnder(".next/static").map((file) => readFileSync(file, "utf8")).join("\n");
+  const bundle = filesUnder(".next/static")
+    .map((file) => readFileSync(file, "utf8"))
+    .join("\n");
   expect(bundle.length).toBeGreaterThan(1000);
   expect(seen(bundle), "the client bundle").toBe(false);
   for (const secret of secrets) expect(bundle.includes(secret), "a server secret in the client bundle").toBe(false);

@@ -20,13 +20,22 @@ function problems(source: Record<string, string | undefined>): string[] {
 describe("parseEnv", () => {
   it("applies documented defaults", () => {
     const env = parseEnv(valid);
-    expect(env).toMatchObject({ DATA_DIR: ".data", EMBEDDED_PG_PORT: 54329, PORT: 3000, HOST: "127.0.0.1", LOG_LEVEL: "info", APP_URL: "http://localhost:3000" });
+    expect(env).toMatchObject({
+      DATA_DIR: ".data",
+      EMBEDDED_PG_PORT: 54329,
+      PORT: 3000,
+      HOST: "127.0.0.1",
+      LOG_LEVEL: "info",
+      APP_URL: "http://localhost:3000",
+    });
     expect(env.DATABASE_URL).toBeUndefined();
   });
 
   it("names every missing secret", () => {
     expect(problems({})).toEqual(["AUTH_SECRET is missing", "ENCRYPTION_KEY is missing"]);
-    expect(problems({ AUTH_SECRET: valid.AUTH_SECRET, DATABASE_URL: "postgres://db/keyward" })).toEqual(["ENCRYPTION_KEY is missing"]);
+    expect(problems({ AUTH_SECRET: valid.AUTH_SECRET, DATABASE_URL: "postgres://db/keyward" })).toEqual([
+      "ENCRYPTION_KEY is missing",
+    ]);
   });
 
   it("treats empty values as unset", () => {
@@ -53,7 +62,9 @@ describe("parseEnv", () => {
     expect(env.ENCRYPTION_KEY_VERSION).toBe(2);
     expect(env.ENCRYPTION_KEY_PREVIOUS?.map((k) => k.version)).toEqual([1]);
 
-    expect(problems({ ...valid, ENCRYPTION_KEY_VERSION: "0" })).toEqual(["ENCRYPTION_KEY_VERSION must be a positive integer (the version of ENCRYPTION_KEY)"]);
+    expect(problems({ ...valid, ENCRYPTION_KEY_VERSION: "0" })).toEqual([
+      "ENCRYPTION_KEY_VERSION must be a positive integer (the version of ENCRYPTION_KEY)",
+    ]);
     const [malformed] = problems({ ...valid, ENCRYPTION_KEY_VERSION: "2", ENCRYPTION_KEY_PREVIOUS: older });
     expect(malformed).toMatch(/^ENCRYPTION_KEY_PREVIOUS entry 1 must look like <version>:<base64 key>/);
     expect(malformed).not.toContain(older);

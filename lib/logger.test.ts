@@ -26,9 +26,17 @@ async function capture(log: (logger: pino.Logger) => void): Promise<string> {
 describe("logger redaction", () => {
   it("redacts secret fields wherever they are nested", async () => {
     const out = await capture((logger) =>
-      logger.info({ password: "hunter2-hunter2", user: { apiKey: "abc", token: "t0k3n" }, headers: { "set-cookie": "sid=1", authorization: "Bearer zzz" } }, "login"),
+      logger.info(
+        {
+          password: "hunter2-hunter2",
+          user: { apiKey: "abc", token: "t0k3n" },
+          headers: { "set-cookie": "sid=1", authorization: "Bearer zzz" },
+        },
+        "login",
+      ),
     );
-    for (const secret of ["hunter2-hunter2", "t0k3n", "sid=1", "Bearer zzz", '"abc"']) expect(out).not.toContain(secret);
+    for (const secret of ["hunter2-hunter2", "t0k3n", "sid=1", "Bearer zzz", '"abc"'])
+      expect(out).not.toContain(secret);
     expect(out).toContain("[redacted]");
   });
 
@@ -36,7 +44,10 @@ describe("logger redaction", () => {
     const openaiKey = "sk-proj-" + "A1b2C3d4E5f6G7h8I9j0".repeat(2);
     const out = await capture((logger) => {
       logger.warn(`upstream rejected ${openaiKey}`);
-      logger.error({ err: new Error(`connect postgres://admin:pw@db:5432/x failed for kw_live_abcdefghijklmnop`) }, "boom");
+      logger.error(
+        { err: new Error(`connect postgres://admin:pw@db:5432/x failed for kw_live_abcdefghijklmnop`) },
+        "boom",
+      );
     });
     expect(out).not.toContain(openaiKey);
     expect(out).not.toContain("admin:pw");

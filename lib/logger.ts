@@ -3,9 +3,25 @@ import pino from "pino";
 
 // Field names whose values never reach a log line, wherever they sit in the logged object.
 const SECRET_FIELDS = [
-  "password", "newPassword", "currentPassword", "passwordHash", "token", "secret", "apiKey", "key",
-  "authorization", "cookie", "set-cookie", "encryptionKey", "ENCRYPTION_KEY", "AUTH_SECRET", "DATABASE_URL",
-  "connectionString", "url", "totp", "code",
+  "password",
+  "newPassword",
+  "currentPassword",
+  "passwordHash",
+  "token",
+  "secret",
+  "apiKey",
+  "key",
+  "authorization",
+  "cookie",
+  "set-cookie",
+  "encryptionKey",
+  "ENCRYPTION_KEY",
+  "AUTH_SECRET",
+  "DATABASE_URL",
+  "connectionString",
+  "url",
+  "totp",
+  "code",
 ];
 
 // Shapes of secrets that could hide inside a free-text message or an error.
@@ -49,10 +65,7 @@ export const logger = pino({
   },
   hooks: {
     logMethod(args, method) {
-      method.apply(
-        this,
-        args.map((a) => (typeof a === "string" ? redactText(a) : a)) as Parameters<typeof method>,
-      );
+      method.apply(this, args.map((a) => (typeof a === "string" ? redactText(a) : a)) as Parameters<typeof method>);
     },
   },
   serializers: {

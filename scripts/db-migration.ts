@@ -31,7 +31,10 @@ function timestamp(date: Date): string {
 /** Now in UTC, but always after the newest existing migration so that name order stays creation order. */
 function nextTimestamp(existing: string[]): string {
   const now = timestamp(new Date());
-  const latest = existing.map((name) => name.slice(0, 14)).sort().at(-1);
+  const latest = existing
+    .map((name) => name.slice(0, 14))
+    .sort()
+    .at(-1);
   if (!latest || now > latest) return now;
   const [, y, mo, d, h, mi, s] = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})$/.exec(latest) ?? [];
   return timestamp(new Date(Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s) + 1)));
@@ -57,7 +60,8 @@ async function main(): Promise<void> {
   if (!empty) {
     const server = await startScratchServer();
     try {
-      const from = existing.length > 0 ? { kind: "migrations" as const, dir: migrationsDir } : { kind: "empty" as const };
+      const from =
+        existing.length > 0 ? { kind: "migrations" as const, dir: migrationsDir } : { kind: "empty" as const };
       const diff = await diffToSql(from, { kind: "schema", path: SCHEMA_PATH }, { serverUrl: server.adminUrl });
       if (diff === null) {
         console.log("no changes");

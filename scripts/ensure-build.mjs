@@ -9,7 +9,17 @@ import { fileURLToPath } from "node:url";
 import { buildEdge } from "./build-edge.mjs";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
-const SOURCES = ["app", "components", "lib", "public", "prisma/schema.prisma", "package-lock.json", "next.config.ts", "postcss.config.mjs", "tsconfig.json"];
+const SOURCES = [
+  "app",
+  "components",
+  "lib",
+  "public",
+  "prisma/schema.prisma",
+  "package-lock.json",
+  "next.config.ts",
+  "postcss.config.mjs",
+  "tsconfig.json",
+];
 const SKIP = new Set(["generated", "node_modules", "testing"]);
 const isTest = (name) => /\.(int\.)?test\.tsx?$/.test(name);
 const stampFile = path.join(root, ".next", "keyward-source-fingerprint");
@@ -19,7 +29,8 @@ function walk(entry, hash) {
   if (!existsSync(full)) return;
   const stat = statSync(full);
   if (stat.isDirectory()) {
-    for (const name of readdirSync(full).sort()) if (!SKIP.has(name) && !isTest(name)) walk(path.join(entry, name), hash);
+    for (const name of readdirSync(full).sort())
+      if (!SKIP.has(name) && !isTest(name)) walk(path.join(entry, name), hash);
   } else {
     hash.update(`${entry}\0${stat.size}\0${stat.mtimeMs}\n`);
   }
@@ -33,7 +44,11 @@ function fingerprint() {
 
 function run(args, label) {
   console.log(`[keyward] ${label}`);
-  const result = spawnSync(process.execPath, args, { cwd: root, stdio: "inherit", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
+  const result = spawnSync(process.execPath, args, {
+    cwd: root,
+    stdio: "inherit",
+    env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" },
+  });
   if (result.status !== 0) process.exit(result.status ?? 1);
 }
 
@@ -41,9 +56,15 @@ if (!existsSync(path.join(root, "lib", "generated", "prisma", "client.ts"))) {
   run(["scripts/generate.mjs"], "Generating the database client…");
 }
 const current = fingerprint();
-const built = existsSync(path.join(root, ".next", "BUILD_ID")) && existsSync(stampFile) && readFileSync(stampFile, "utf8") === current;
+const built =
+  existsSync(path.join(root, ".next", "BUILD_ID")) &&
+  existsSync(stampFile) &&
+  readFileSync(stampFile, "utf8") === current;
 if (!built) {
-  run(["node_modules/next/dist/bin/next", "build"], "Building the app (first start or changed sources; takes a minute or two)…");
+  run(
+    ["node_modules/next/dist/bin/next", "build"],
+    "Building the app (first start or changed sources; takes a minute or two)…",
+  );
   writeFileSync(stampFile, current);
 }
 // The edge process's bundle: cheap enough to rebuild on every start, so it always matches server.ts and lib/.

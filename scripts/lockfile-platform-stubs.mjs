@@ -9,14 +9,31 @@
 import { readFileSync, writeFileSync } from "node:fs";
 
 const OS = ["darwin", "win32", "freebsd", "android", "openharmony", "linux", "netbsd", "openbsd", "sunos", "aix"];
-const CPU = { arm64: "arm64", x64: "x64", ia32: "ia32", arm: "arm", loong64: "loong64", ppc64: "ppc64", riscv64: "riscv64", s390x: "s390x", wasm32: "wasm32" };
+const CPU = {
+  arm64: "arm64",
+  x64: "x64",
+  ia32: "ia32",
+  arm: "arm",
+  loong64: "loong64",
+  ppc64: "ppc64",
+  riscv64: "riscv64",
+  s390x: "s390x",
+  wasm32: "wasm32",
+};
 
 function platformOf(name) {
   const parts = name.split("/").pop().split("-");
   const os = parts.find((p) => OS.includes(p));
   const cpu = parts.map((p) => CPU[p]).find(Boolean);
   if (!cpu) return null;
-  const libc = os === "linux" ? (parts.some((p) => p.startsWith("musl")) ? "musl" : parts.some((p) => p.startsWith("gnu")) ? "glibc" : null) : null;
+  const libc =
+    os === "linux"
+      ? parts.some((p) => p.startsWith("musl"))
+        ? "musl"
+        : parts.some((p) => p.startsWith("gnu"))
+          ? "glibc"
+          : null
+      : null;
   return { ...(os ? { os: [os] } : {}), cpu: [cpu], ...(libc ? { libc: [libc] } : {}) };
 }
 
@@ -28,11 +45,16 @@ for (const [path, entry] of Object.entries(lock.packages)) {
     const key = `node_modules/${name}`;
     if (lock.packages[key] || lock.packages[`${path}/${key}`]) continue;
     const platform = platformOf(name);
-    if (!platform || !/^\d+\.\d+\.\d+/.test(spec)) throw new Error(`Cannot stub ${name}@${spec}: not a platform package with an exact version.`);
+    if (!platform || !/^\d+\.\d+\.\d+/.test(spec))
+      throw new Error(`Cannot stub ${name}@${spec}: not a platform package with an exact version.`);
     lock.packages[key] = { version: spec, dev: entry.dev, optional: true, ...platform };
     added.push(`${name}@${spec}`);
   }
 }
-lock.packages = Object.fromEntries(Object.entries(lock.packages).sort(([a], [b]) => (a === "" ? -1 : b === "" ? 1 : a.localeCompare(b))));
+lock.packages = Object.fromEntries(
+  Object.entries(lock.packages).sort(([a], [b]) => (a === "" ? -1 : b === "" ? 1 : a.localeCompare(b))),
+);
 writeFileSync(file, `${JSON.stringify(lock, null, 2)}\n`);
-console.log(added.length ? `Added ${added.length} platform entries: ${added.join(", ")}` : "Lockfile already complete.");
+console.log(
+  added.length ? `Added ${added.length} platform entries: ${added.join(", ")}` : "Lockfile already complete.",
+);

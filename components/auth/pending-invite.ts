@@ -17,7 +17,11 @@ function parse(raw: string | null): PendingInvite | null {
 
 /** The stored raw value (a string, so React can compare snapshots); null on the server. */
 function useStoredInvite(): string | null {
-  return useSyncExternalStore(noSubscription, () => sessionStorage.getItem(PENDING_INVITE_KEY), () => null);
+  return useSyncExternalStore(
+    noSubscription,
+    () => sessionStorage.getItem(PENDING_INVITE_KEY),
+    () => null,
+  );
 }
 
 export function usePendingInviteEmail(): string {
@@ -27,7 +31,11 @@ export function usePendingInviteEmail(): string {
 /** The invite token from the URL fragment, else from storage; undefined while rendering on the server. */
 export function useInviteToken(): string | null | undefined {
   const stored = useStoredInvite();
-  const hash = useSyncExternalStore(noSubscription, () => window.location.hash.slice(1), () => undefined);
+  const hash = useSyncExternalStore(
+    noSubscription,
+    () => window.location.hash.slice(1),
+    () => undefined,
+  );
   if (hash === undefined) return undefined;
   return hash || parse(stored)?.token || null;
 }

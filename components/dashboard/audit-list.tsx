@@ -24,7 +24,8 @@ const DESCRIPTIONS: Record<string, string> = {
 function targetLabel(targets: AuditEventRow["targets"]): string {
   if (!Array.isArray(targets)) return "";
   const first = targets[0];
-  if (first && typeof first === "object" && !Array.isArray(first) && typeof first.label === "string") return first.label;
+  if (first && typeof first === "object" && !Array.isArray(first) && typeof first.label === "string")
+    return first.label;
   return "";
 }
 
@@ -34,11 +35,14 @@ export function AuditList({ events }: { events: AuditEventRow[] }) {
     <ol className="divide-y divide-slate-100">
       {events.map((event) => {
         const description = DESCRIPTIONS[event.action] ?? event.action;
-        const target = ["invite.accept", "member.leave", "team.create", "user.sign_up"].includes(event.action) ? "" : targetLabel(event.targets);
+        const target = ["invite.accept", "member.leave", "team.create", "user.sign_up"].includes(event.action)
+          ? ""
+          : targetLabel(event.targets);
         return (
           <li key={event.id} className="flex items-baseline justify-between gap-4 py-2.5 text-sm">
             <span>
-              <span className="font-medium">{event.actorLabel ?? "System"}</span> {description} {target ? <span className="font-medium">{target}</span> : null}
+              <span className="font-medium">{event.actorLabel ?? "System"}</span> {description}{" "}
+              {target ? <span className="font-medium">{target}</span> : null}
             </span>
             <time dateTime={event.createdAt.toISOString()} className="shrink-0 text-xs text-slate-500">
               {format.format(event.createdAt)}

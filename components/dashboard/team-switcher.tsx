@@ -7,17 +7,26 @@ type TeamItem = { slug: string; name: string; role: Role };
 export function TeamSwitcher({ current, teams }: { current: TeamItem; teams: TeamItem[] }) {
   return (
     <details className="relative">
-      <summary className="flex w-full cursor-pointer list-none items-center justify-between gap-2 rounded-lg bg-white px-3 py-2 text-left ring-1 ring-slate-200 hover:bg-slate-50" aria-label="Switch team">
+      <summary
+        className="flex w-full cursor-pointer list-none items-center justify-between gap-2 rounded-lg bg-white px-3 py-2 text-left ring-1 ring-slate-200 hover:bg-slate-50"
+        aria-label="Switch team"
+      >
         <span className="min-w-0">
           <span className="block truncate text-sm font-semibold">{current.name}</span>
           <span className="block text-xs text-slate-500">{ROLE_LABELS[current.role]}</span>
         </span>
-        <span aria-hidden="true" className="text-slate-400">⇅</span>
+        <span aria-hidden="true" className="text-slate-400">
+          ⇅
+        </span>
       </summary>
       <ul className="absolute z-10 mt-2 w-full rounded-lg bg-white p-1 shadow-lg ring-1 ring-slate-200">
         {teams.map((team) => (
           <li key={team.slug}>
-            <Link href={`/t/${team.slug}`} aria-current={team.slug === current.slug ? "page" : undefined} className="flex items-center justify-between rounded-md px-3 py-2 text-sm hover:bg-slate-100 aria-[current=page]:font-semibold">
+            <Link
+              href={`/t/${team.slug}`}
+              aria-current={team.slug === current.slug ? "page" : undefined}
+              className="flex items-center justify-between rounded-md px-3 py-2 text-sm hover:bg-slate-100 aria-[current=page]:font-semibold"
+            >
               <span className="truncate">{team.name}</span>
               <span className="text-xs text-slate-500">{ROLE_LABELS[team.role]}</span>
             </Link>

@@ -5,8 +5,14 @@ import { signOut } from "next-auth/react";
 export function UserMenu({ name, email }: { name: string; email: string }) {
   return (
     <details className="relative">
-      <summary className="flex cursor-pointer list-none items-center gap-2 rounded-md px-2 py-1 text-sm hover:bg-slate-100" aria-label="Account menu">
-        <span aria-hidden="true" className="grid size-7 place-items-center rounded-full bg-slate-200 text-xs font-semibold uppercase text-slate-700">
+      <summary
+        className="flex cursor-pointer list-none items-center gap-2 rounded-md px-2 py-1 text-sm hover:bg-slate-100"
+        aria-label="Account menu"
+      >
+        <span
+          aria-hidden="true"
+          className="grid size-7 place-items-center rounded-full bg-slate-200 text-xs font-semibold text-slate-700 uppercase"
+        >
           {name.slice(0, 1)}
         </span>
         <span className="hidden text-slate-700 sm:inline">{name}</span>
@@ -16,7 +22,11 @@ export function UserMenu({ name, email }: { name: string; email: string }) {
         <Link href="/account" className="block rounded-md px-3 py-2 text-sm hover:bg-slate-100">
           Account and security
         </Link>
-        <button type="button" onClick={() => void signOut({ callbackUrl: "/sign-in" })} className="block w-full rounded-md px-3 py-2 text-left text-sm hover:bg-slate-100">
+        <button
+          type="button"
+          onClick={() => void signOut({ callbackUrl: "/sign-in" })}
+          className="block w-full rounded-md px-3 py-2 text-left text-sm hover:bg-slate-100"
+        >
           Sign out
         </button>
       </div>

@@ -9,7 +9,10 @@ const TONES = {
 
 export function Alert({ tone = "info", children }: { tone?: keyof typeof TONES; children: ReactNode }) {
   return (
-    <div role={tone === "error" ? "alert" : "status"} className={`rounded-md px-3 py-2 text-sm ring-1 ring-inset ${TONES[tone]}`}>
+    <div
+      role={tone === "error" ? "alert" : "status"}
+      className={`rounded-md px-3 py-2 text-sm ring-1 ring-inset ${TONES[tone]}`}
+    >
       {children}
     </div>
   );

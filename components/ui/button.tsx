@@ -16,7 +16,13 @@ export function buttonClass({ variant = "primary", size = "md" }: ButtonStyle = 
   return `inline-flex items-center justify-center gap-2 whitespace-nowrap rounded-md font-medium shadow-xs transition-colors disabled:cursor-not-allowed ${VARIANTS[variant]} ${SIZES[size]} ${extra}`;
 }
 
-export function Button({ variant, size, className = "", type = "button", ...props }: ComponentProps<"button"> & ButtonStyle) {
+export function Button({
+  variant,
+  size,
+  className = "",
+  type = "button",
+  ...props
+}: ComponentProps<"button"> & ButtonStyle) {
   return <button type={type} className={buttonClass({ variant, size }, className)} {...props} />;
 }
 

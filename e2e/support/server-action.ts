@@ -7,7 +7,9 @@ type Manifest = { node: Record<string, { filename: string; exportedName: string 
 
 export function serverActionId(filename: string, exportedName: string): string {
   const manifest = JSON.parse(readFileSync(".next/server/server-reference-manifest.json", "utf8")) as Manifest;
-  const entry = Object.entries(manifest.node).find(([, a]) => a.filename === filename && a.exportedName === exportedName);
+  const entry = Object.entries(manifest.node).find(
+    ([, a]) => a.filename === filename && a.exportedName === exportedName,
+  );
   if (!entry) throw new Error(`No server action ${exportedName} in ${filename}`);
   return entry[0];
 }

@@ -6,8 +6,11 @@ import { teamAction } from "@/lib/actions/safe-action";
 import { addUpstreamKey } from "@/lib/upstream/keys";
 import { addUpstreamKeySchema } from "@/lib/validations/upstream";
 
-export const addUpstreamKeyAction = teamAction({ schema: addUpstreamKeySchema, permission: "upstream_keys.write" }, async (input, ctx) => {
-  const created = await addUpstreamKey(ctx, input);
-  revalidatePath(`/t/${ctx.team.slug}/upstream-keys`);
-  return created;
-});
+export const addUpstreamKeyAction = teamAction(
+  { schema: addUpstreamKeySchema, permission: "upstream_keys.write" },
+  async (input, ctx) => {
+    const created = await addUpstreamKey(ctx, input);
+    revalidatePath(`/t/${ctx.team.slug}/upstream-keys`);
+    return created;
+  },
+);

@@ -5,8 +5,11 @@ import { teamAction } from "@/lib/actions/safe-action";
 import { createManagementKey } from "@/lib/keys/management";
 import { managementKeyFormSchema } from "@/lib/validations/keys";
 
-export const createManagementKeyAction = teamAction({ schema: managementKeyFormSchema, permission: "management_keys.write" }, async (input, ctx) => {
-  const created = await createManagementKey(ctx, { name: input.name, scopes: input.scopes });
-  revalidatePath(`/t/${ctx.team.slug}/keys/settings`);
-  return { name: created.name, prefix: created.prefix, key: created.key };
-});
+export const createManagementKeyAction = teamAction(
+  { schema: managementKeyFormSchema, permission: "management_keys.write" },
+  async (input, ctx) => {
+    const created = await createManagementKey(ctx, { name: input.name, scopes: input.scopes });
+    revalidatePath(`/t/${ctx.team.slug}/keys/settings`);
+    return { name: created.name, prefix: created.prefix, key: created.key };
+  },
+);

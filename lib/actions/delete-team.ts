@@ -6,8 +6,14 @@ import { AppError } from "@/lib/api/errors";
 import { teamAction } from "@/lib/actions/safe-action";
 import { deleteTeam } from "@/lib/teams/teams";
 
-export const deleteTeamAction = teamAction({ schema: z.object({ teamSlug: z.string(), confirmName: z.string() }), permission: "team.delete" }, async (input, ctx) => {
-  if (input.confirmName.trim() !== ctx.team.name) throw new AppError("unprocessable", "Type the team's name exactly to confirm.", { confirmName: ["Type the team's name exactly to confirm."] });
-  await deleteTeam(ctx);
-  redirect("/dashboard");
-});
+export const deleteTeamAction = teamAction(
+  { schema: z.object({ teamSlug: z.string(), confirmName: z.string() }), permission: "team.delete" },
+  async (input, ctx) => {
+    if (input.confirmName.trim() !== ctx.team.name)
+      throw new AppError("unprocessable", "Type the team's name exactly to confirm.", {
+        confirmName: ["Type the team's name exactly to confirm."],
+      });
+    await deleteTeam(ctx);
+    redirect("/dashboard");
+  },
+);

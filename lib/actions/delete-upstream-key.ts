@@ -5,8 +5,11 @@ import { teamAction } from "@/lib/actions/safe-action";
 import { deleteUpstreamKey } from "@/lib/upstream/keys";
 import { upstreamKeyIdSchema } from "@/lib/validations/upstream";
 
-export const deleteUpstreamKeyAction = teamAction({ schema: upstreamKeyIdSchema, permission: "upstream_keys.write" }, async (input, ctx) => {
-  await deleteUpstreamKey(ctx, input.keyId);
-  revalidatePath(`/t/${ctx.team.slug}/upstream-keys`);
-  return null;
-});
+export const deleteUpstreamKeyAction = teamAction(
+  { schema: upstreamKeyIdSchema, permission: "upstream_keys.write" },
+  async (input, ctx) => {
+    await deleteUpstreamKey(ctx, input.keyId);
+    revalidatePath(`/t/${ctx.team.slug}/upstream-keys`);
+    return null;
+  },
+);

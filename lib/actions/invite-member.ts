@@ -17,7 +17,9 @@ export const inviteMemberAction = teamAction(
     const link = `${env().APP_URL}/invite#${token}`;
     let mailed = false;
     try {
-      const delivery = await sendMail(inviteEmail({ to: invite.email, link, teamName: ctx.team.name, inviterName: ctx.user.name, role: invite.role }));
+      const delivery = await sendMail(
+        inviteEmail({ to: invite.email, link, teamName: ctx.team.name, inviterName: ctx.user.name, role: invite.role }),
+      );
       mailed = delivery.via === "smtp";
     } catch (error) {
       logger.error({ err: error, inviteId: invite.id }, "invite e-mail failed");

@@ -5,8 +5,11 @@ import { z } from "zod";
 import { teamAction } from "@/lib/actions/safe-action";
 import { startReencryptionJob } from "@/lib/vault/reencryption-job";
 
-export const startReencryptionAction = teamAction({ schema: z.object({ teamSlug: z.string() }), permission: "upstream_keys.write" }, async (_input, ctx) => {
-  const job = await startReencryptionJob(ctx);
-  revalidatePath(`/t/${ctx.team.slug}/upstream-keys`);
-  return { id: job.id };
-});
+export const startReencryptionAction = teamAction(
+  { schema: z.object({ teamSlug: z.string() }), permission: "upstream_keys.write" },
+  async (_input, ctx) => {
+    const job = await startReencryptionJob(ctx);
+    revalidatePath(`/t/${ctx.team.slug}/upstream-keys`);
+    return { id: job.id };
+  },
+);

@@ -5,8 +5,11 @@ import { teamAction } from "@/lib/actions/safe-action";
 import { updateTeamKeyPolicy } from "@/lib/keys/team-policy";
 import { policyFormSchema } from "@/lib/validations/keys";
 
-export const updateKeyPolicyAction = teamAction({ schema: policyFormSchema, permission: "api_keys.policy" }, async (input, ctx) => {
-  await updateTeamKeyPolicy(ctx, input.policy);
-  revalidatePath(`/t/${ctx.team.slug}/keys`);
-  return null;
-});
+export const updateKeyPolicyAction = teamAction(
+  { schema: policyFormSchema, permission: "api_keys.policy" },
+  async (input, ctx) => {
+    await updateTeamKeyPolicy(ctx, input.policy);
+    revalidatePath(`/t/${ctx.team.slug}/keys`);
+    return null;
+  },
+);

@@ -9,7 +9,9 @@ const SYSTEM = { type: "system", label: "record.int.test" } as const;
 /** One committed event in a team of its own, read back whole. */
 async function committedEvent() {
   const teamId = randomUUID();
-  await db().$transaction((tx) => recordAudit(tx, { teamId, actor: SYSTEM, action: "team.create", metadata: { n: 1 }, context: TEST_REQUEST }));
+  await db().$transaction((tx) =>
+    recordAudit(tx, { teamId, actor: SYSTEM, action: "team.create", metadata: { n: 1 }, context: TEST_REQUEST }),
+  );
   return db().auditEvent.findFirstOrThrow({ where: { teamId } });
 }
 
@@ -40,7 +42,13 @@ describe("recordAudit", () => {
     const attempt = db().$transaction(async (tx) => {
       const team = await tx.team.create({ data: { name: "Rolled back", slug }, select: { id: true } });
       teamId = team.id;
-      await recordAudit(tx, { teamId: team.id, actor: SYSTEM, action: "team.create", targets: [{ type: "team", id: team.id }], context: TEST_REQUEST });
+      await recordAudit(tx, {
+        teamId: team.id,
+        actor: SYSTEM,
+        action: "team.create",
+        targets: [{ type: "team", id: team.id }],
+        context: TEST_REQUEST,
+      });
       // Visible inside the transaction, so the rollback below is what removes it.
       expect(await tx.auditEvent.count({ where: { teamId: team.id } })).toBe(1);
       throw failure;

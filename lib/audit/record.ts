@@ -33,7 +33,11 @@ export type AuditActor =
   | { type: "api_key"; id: string; label: string }
   | { type: "system"; label: string };
 
-export type AuditTarget = { type: "user" | "team" | "invite" | "membership" | "upstream_key" | "api_key"; id: string; label?: string };
+export type AuditTarget = {
+  type: "user" | "team" | "invite" | "membership" | "upstream_key" | "api_key";
+  id: string;
+  label?: string;
+};
 
 export type RequestContext = { ip: string | null; userAgent: string | null };
 

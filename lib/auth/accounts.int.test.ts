@@ -22,7 +22,12 @@ async function liveSessions(userId: string, ids: string[]): Promise<boolean[]> {
 describe("signUp", () => {
   it("creates the user (e-mail lower-cased by the schema), a team they own, and the audit events", async () => {
     const email = uniqueEmail("mixed");
-    const input = signUpSchema.parse({ name: "Ada Lovelace", email: `  ${email.toUpperCase()} `, password: TEST_PASSWORD, teamName: "Analytical" });
+    const input = signUpSchema.parse({
+      name: "Ada Lovelace",
+      email: `  ${email.toUpperCase()} `,
+      password: TEST_PASSWORD,
+      teamName: "Analytical",
+    });
     const { user, team } = await signUp(input, TEST_REQUEST);
 
     expect(user.email).toBe(email);
@@ -31,9 +36,9 @@ describe("signUp", () => {
     expect(await verifyPassword(stored.passwordHash, TEST_PASSWORD)).toBe(true);
     expect(stored.passwordHash).not.toContain(TEST_PASSWORD);
     expect(team.name).toBe("Analytical");
-    expect(await db().membership.findMany({ where: { teamId: team.id }, select: { userId: true, role: true } })).toEqual([
-      { userId: user.id, role: "owner" },
-    ]);
+    expect(
+      await db().membership.findMany({ where: { teamId: team.id }, select: { userId: true, role: true } }),
+    ).toEqual([{ userId: user.id, role: "owner" }]);
     for (const action of ["user.sign_up", "team.create"]) {
       const events = await auditEvents(team.id, action);
       expect(events).toHaveLength(1);
@@ -44,9 +49,17 @@ describe("signUp", () => {
   it("refuses a taken e-mail (whatever its case) with a conflict, and creates no second team", async () => {
     const first = await seedUser("taken");
     const teamName = `second-team-${first.user.id}`;
-    const input = signUpSchema.parse({ name: "Someone Else", email: first.user.email.toUpperCase(), password: TEST_PASSWORD, teamName });
+    const input = signUpSchema.parse({
+      name: "Someone Else",
+      email: first.user.email.toUpperCase(),
+      password: TEST_PASSWORD,
+      teamName,
+    });
 
-    expect(await appErrorOf(signUp(input, TEST_REQUEST))).toMatchObject({ code: "conflict", message: ACCOUNT_ERRORS.emailTaken });
+    expect(await appErrorOf(signUp(input, TEST_REQUEST))).toMatchObject({
+      code: "conflict",
+      message: ACCOUNT_ERRORS.emailTaken,
+    });
     expect(await db().team.count({ where: { name: teamName } })).toBe(0);
     expect(await db().user.count({ where: { email: first.user.email } })).toBe(1);
     expect(await db().auditEvent.count({ where: { action: "team.create", actorLabel: first.user.email } })).toBe(1);
@@ -57,10 +70,15 @@ describe("changePassword", () => {
   it("ends the other sessions, keeps this one, and swaps the password", async () => {
     const { user, session, otherIds } = await userWithThreeSessions();
 
-    expect(await changePassword(session, { currentPassword: TEST_PASSWORD, password: NEW_PASSWORD }, TEST_REQUEST)).toEqual({
+    expect(
+      await changePassword(session, { currentPassword: TEST_PASSWORD, password: NEW_PASSWORD }, TEST_REQUEST),
+    ).toEqual({
       sessionsEnded: 2,
     });
-    expect(await findActiveSession(session.sessionId, user.id)).toMatchObject({ sessionId: session.sessionId, user: { id: user.id } });
+    expect(await findActiveSession(session.sessionId, user.id)).toMatchObject({
+      sessionId: session.sessionId,
+      user: { id: user.id },
+    });
     expect(await liveSessions(user.id, otherIds)).toEqual([false, false]);
     const { passwordHash } = await db().user.findUniqueOrThrow({ where: { id: user.id } });
     expect(await verifyPassword(passwordHash, NEW_PASSWORD)).toBe(true);
@@ -74,7 +92,9 @@ describe("changePassword", () => {
     const before = await db().user.findUniqueOrThrow({ where: { id: user.id } });
 
     expect(
-      await appErrorOf(changePassword(session, { currentPassword: "not-my-password-at-all", password: NEW_PASSWORD }, TEST_REQUEST)),
+      await appErrorOf(
+        changePassword(session, { currentPassword: "not-my-password-at-all", password: NEW_PASSWORD }, TEST_REQUEST),
+      ),
     ).toMatchObject({ code: "unprocessable", message: ACCOUNT_ERRORS.wrongPassword });
     const after = await db().user.findUniqueOrThrow({ where: { id: user.id } });
     expect(after.passwordHash).toBe(before.passwordHash);
@@ -97,7 +117,10 @@ describe("signOutEverywhere", () => {
 describe("findActiveSession", () => {
   it("returns null for an expired row", async () => {
     const { user, session } = await seedUser("expired");
-    await db().userSession.update({ where: { id: session.sessionId }, data: { expiresAt: new Date(Date.now() - 1000) } });
+    await db().userSession.update({
+      where: { id: session.sessionId },
+      data: { expiresAt: new Date(Date.now() - 1000) },
+    });
     expect(await findActiveSession(session.sessionId, user.id)).toBeNull();
   });
 

@@ -48,7 +48,9 @@ export async function signUp(input: SignUpInput, context: RequestContext) {
 export async function changePassword(session: ActiveSession, input: ChangePasswordInput, context: RequestContext) {
   const user = await db().user.findUniqueOrThrow({ where: { id: session.user.id }, select: { passwordHash: true } });
   if (!(await verifyPassword(user.passwordHash, input.currentPassword))) {
-    throw new AppError("unprocessable", ACCOUNT_ERRORS.wrongPassword, { currentPassword: [ACCOUNT_ERRORS.wrongPassword] });
+    throw new AppError("unprocessable", ACCOUNT_ERRORS.wrongPassword, {
+      currentPassword: [ACCOUNT_ERRORS.wrongPassword],
+    });
   }
   const passwordHash = await hashPassword(input.password);
   return db().$transaction(async (tx) => {

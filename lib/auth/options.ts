@@ -66,7 +66,8 @@ export function authOptions(): AuthOptions {
       },
     },
     logger: {
-      error: (code, metadata) => logger.error({ code, metadata: metadata instanceof Error ? metadata.message : undefined }, "auth error"),
+      error: (code, metadata) =>
+        logger.error({ code, metadata: metadata instanceof Error ? metadata.message : undefined }, "auth error"),
       warn: (code) => logger.warn({ code }, "auth warning"),
       debug: () => undefined,
     },

@@ -60,7 +60,7 @@ function isRepetitive(p: string): boolean {
 function isSequential(p: string): boolean {
   // "123456789012", "abcdefghijkl", "987654321098": every step +1 or every step -1 (digits wrap).
   const codes = [...p].map((c) => c.charCodeAt(0));
-  const step = (a: number, b: number) => (/\d/.test(String.fromCharCode(a)) ? ((b - a + 10) % 10) : b - a);
+  const step = (a: number, b: number) => (/\d/.test(String.fromCharCode(a)) ? (b - a + 10) % 10 : b - a);
   const first = step(codes[0] ?? 0, codes[1] ?? 0);
   if (first !== 1 && first !== -1 && first !== 9) return false;
   return codes.slice(1).every((c, i) => step(codes[i] ?? 0, c) === first);

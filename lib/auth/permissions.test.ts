@@ -56,7 +56,10 @@ describe("the permission map", () => {
   it("grants exactly the role × permission matrix", () => {
     expect(Object.keys(MATRIX).sort()).toEqual([...PERMISSIONS].sort());
     const actual = Object.fromEntries(
-      PERMISSIONS.map((permission) => [permission, Object.fromEntries(ROLES.map((role) => [role, can(role, permission)]))]),
+      PERMISSIONS.map((permission) => [
+        permission,
+        Object.fromEntries(ROLES.map((role) => [role, can(role, permission)])),
+      ]),
     );
     expect(actual).toEqual(MATRIX);
   });
@@ -67,7 +70,8 @@ describe("every entry point goes through the map", () => {
     const files = [...actionFiles().map((name) => path.join(ACTIONS_DIR, name)), ...routeFiles()];
     const found: string[] = [];
     for (const file of files) {
-      for (const match of read(file).matchAll(/permission:\s*["'`]([^"'`]+)["'`]/g)) found.push(`${path.relative(ROOT, file)}: ${match[1]}`);
+      for (const match of read(file).matchAll(/permission:\s*["'`]([^"'`]+)["'`]/g))
+        found.push(`${path.relative(ROOT, file)}: ${match[1]}`);
     }
     // Guards the scan itself: if the pattern stopped matching, the next assertion would pass vacuously.
     expect(found.length).toBeGreaterThanOrEqual(7);
@@ -93,7 +97,9 @@ describe("every entry point goes through the map", () => {
 
   it("keeps lookup-invite.ts read-only: it only describes the invite and reads the session", () => {
     const source = read(path.join(ACTIONS_DIR, "lookup-invite.ts"));
-    const imports = [...source.matchAll(/^import \{([^}]+)\} from "([^"]+)";$/gm)].map((m) => `${m[2]}: ${m[1]?.trim()}`);
+    const imports = [...source.matchAll(/^import \{([^}]+)\} from "([^"]+)";$/gm)].map(
+      (m) => `${m[2]}: ${m[1]?.trim()}`,
+    );
     expect(imports.sort()).toEqual([
       "@/lib/auth/current: currentSession",
       "@/lib/teams/invites: describeInvite",
@@ -106,9 +112,12 @@ describe("every entry point goes through the map", () => {
     const teamRoutes = routeFiles().filter((file) => file.includes(`${path.sep}teams${path.sep}`));
     expect(teamRoutes.length).toBeGreaterThan(0);
     for (const file of teamRoutes) {
-      const exports = read(file).split("\n").filter((line) => /^export\b/.test(line));
+      const exports = read(file)
+        .split("\n")
+        .filter((line) => /^export\b/.test(line));
       expect(exports.length, file).toBeGreaterThan(0);
-      for (const line of exports) expect(line, file).toMatch(/^export const (GET|POST|PUT|PATCH|DELETE) = withTeam(<.*>)?\(/);
+      for (const line of exports)
+        expect(line, file).toMatch(/^export const (GET|POST|PUT|PATCH|DELETE) = withTeam(<.*>)?\(/);
     }
   });
 });

@@ -4,7 +4,6 @@ import type { RequestContext } from "@/lib/audit/record";
 import { CLIENT_IP_HEADER } from "@/lib/auth/client-ip";
 import { trustedClientIp } from "@/lib/proxy/client-ip";
 
-
 export function contextFromHeaders(h: Pick<Headers, "get">): RequestContext {
   return { ip: trustedClientIp(h, CLIENT_IP_HEADER), userAgent: h.get("user-agent") };
 }

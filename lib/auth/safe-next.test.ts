@@ -7,7 +7,14 @@ describe("safeNextPath", () => {
     expect(safeNextPath("/invite")).toBe("/invite");
   });
   it("refuses other sites and odd forms", () => {
-    for (const bad of ["https://evil.example", "//evil.example", "/\\evil.example", "javascript:alert(1)", "", undefined]) {
+    for (const bad of [
+      "https://evil.example",
+      "//evil.example",
+      "/\\evil.example",
+      "javascript:alert(1)",
+      "",
+      undefined,
+    ]) {
       expect(safeNextPath(bad)).toBe("/dashboard");
     }
   });

@@ -8,12 +8,14 @@ import { requestContext } from "@/lib/auth/request-context";
 import { resolveTeamContext, type TeamContext } from "@/lib/teams/context";
 
 /** A page a role may not see is a 404 too: members learn nothing about what admins manage. */
-export const teamPageContext = cache(async (teamSlug: string, permission: Permission = "team.read"): Promise<TeamContext> => {
-  const session = await requireSession();
-  try {
-    return await resolveTeamContext(session, teamSlug, permission, await requestContext());
-  } catch (error) {
-    if (error instanceof AppError && (error.code === "not_found" || error.code === "forbidden")) notFound();
-    throw error;
-  }
-});
+export const teamPageContext = cache(
+  async (teamSlug: string, permission: Permission = "team.read"): Promise<TeamContext> => {
+    const session = await requireSession();
+    try {
+      return await resolveTeamContext(session, teamSlug, permission, await requestContext());
+    } catch (error) {
+      if (error instanceof AppError && (error.code === "not_found" || error.code === "forbidden")) notFound();
+      throw error;
+    }
+  },
+);

@@ -14,7 +14,6 @@ import { signUpSchema } from "@/lib/validations/auth";
 // The CLI talks to people on stderr/stdout; JSON logs below warnings would only be noise here.
 process.env.LOG_LEVEL ||= "warn";
 
-
 const program = new Command()
   .name("keyward")
   .description("Operate a Keyward installation. Uses DATABASE_URL, or the embedded database under DATA_DIR.")
@@ -22,7 +21,9 @@ const program = new Command()
 
 program
   .command("bootstrap")
-  .description("Create the first owner account and team. The password is read from stdin (piped, or typed without echo).")
+  .description(
+    "Create the first owner account and team. The password is read from stdin (piped, or typed without echo).",
+  )
   .requiredOption("--email <email>", "the owner's e-mail address")
   .requiredOption("--team <name>", "the team's name")
   .option("--name <name>", "the owner's display name (default: the part of the e-mail before @)")

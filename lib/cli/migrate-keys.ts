@@ -10,7 +10,13 @@ import { z } from "zod";
 import { AppError, zodFieldErrors } from "@/lib/api/errors";
 import { recordAudit } from "@/lib/audit/record";
 import { appKeyring, KeyringError, type Keyring } from "@/lib/crypto/keyring";
-import { candidateRows, countToReencrypt, reencryptBatch, type ReencryptCursor, type ReencryptScope } from "@/lib/crypto/reencrypt";
+import {
+  candidateRows,
+  countToReencrypt,
+  reencryptBatch,
+  type ReencryptCursor,
+  type ReencryptScope,
+} from "@/lib/crypto/reencrypt";
 import { withClient } from "@/lib/db/admin";
 import { db } from "@/lib/db/client";
 import { env } from "@/lib/env";
@@ -25,7 +31,10 @@ const PLAINTEXT_TARGETS = new Set(["plaintext", "plain", "none", "clear", "clear
 const version = (flag: string) =>
   z
     .string({ error: `${flag} is required` })
-    .regex(/^[1-9][0-9]{0,8}$/, `${flag} must be a key version number such as 2 (the keys themselves come only from the environment)`)
+    .regex(
+      /^[1-9][0-9]{0,8}$/,
+      `${flag} must be a key version number such as 2 (the keys themselves come only from the environment)`,
+    )
     .transform(Number);
 
 const optionsSchema = z.object({
@@ -44,7 +53,11 @@ function progressReporter(total: number): { update(done: number): void; finish(d
   const rate = (done: number) => Math.round(done / Math.max((Date.now() - started) / 1000, 0.001));
   if (process.stderr.isTTY) {
     const bar = new cliProgress.SingleBar(
-      { stream: process.stderr, format: "re-encrypting {bar} {value}/{total} | {rate}/s | ETA {eta_formatted}", hideCursor: true },
+      {
+        stream: process.stderr,
+        format: "re-encrypting {bar} {value}/{total} | {rate}/s | ETA {eta_formatted}",
+        hideCursor: true,
+      },
       cliProgress.Presets.shades_classic,
     );
     bar.start(total, 0, { rate: 0 });
@@ -80,7 +93,9 @@ async function writeBackup(client: pg.Client, scope: ReencryptScope, file: strin
     try {
       await handle.chmod(0o600); // whatever the umask
       for await (const page of candidateRows(client, scope)) {
-        const lines = page.map(({ table, id, column, teamId, ciphertext }) => JSON.stringify({ table, id, column, teamId, ciphertext }));
+        const lines = page.map(({ table, id, column, teamId, ciphertext }) =>
+          JSON.stringify({ table, id, column, teamId, ciphertext }),
+        );
         await handle.write(`${lines.join("\n")}\n`);
         rows += page.length;
       }
@@ -106,7 +121,9 @@ function defaultBackupPath(dataDir: string): string {
 async function dryRun(client: pg.Client, scope: ReencryptScope): Promise<void> {
   const { total, byColumn } = await countToReencrypt({ connection: client, ...scope });
   for (const { table, column, rows } of byColumn) {
-    process.stdout.write(`${table}.${column}: ${rows} row(s) would be re-encrypted from key version ${scope.from} to ${scope.to}.\n`);
+    process.stdout.write(
+      `${table}.${column}: ${rows} row(s) would be re-encrypted from key version ${scope.from} to ${scope.to}.\n`,
+    );
   }
   process.stdout.write(`Dry run: ${total} row(s) in all; nothing was changed.\n`);
 }
@@ -124,7 +141,13 @@ async function migrate(client: pg.Client, keyring: Keyring, options: Options, ba
       const progress = progressReporter(backedUp);
       let cursor: ReencryptCursor | undefined;
       for (;;) {
-        const batch = await reencryptBatch({ connection: client, keyring, ...scope, batchSize: options.batchSize, cursor });
+        const batch = await reencryptBatch({
+          connection: client,
+          keyring,
+          ...scope,
+          batchSize: options.batchSize,
+          cursor,
+        });
         cursor = batch.cursor;
         done += batch.updated;
         progress.update(done);
@@ -162,11 +185,15 @@ async function run(raw: Record<string, unknown>): Promise<void> {
   const parsed = optionsSchema.safeParse(raw);
   if (!parsed.success) throw new AppError("unprocessable", "Invalid options", zodFieldErrors(parsed.error));
   const options = parsed.data;
-  if (options.from === options.to) throw new AppError("unprocessable", "--from and --to must be different key versions.");
+  if (options.from === options.to)
+    throw new AppError("unprocessable", "--from and --to must be different key versions.");
 
   await withRuntime(async () => {
     const keyring = appKeyring();
-    for (const [flag, v] of [["--from", options.from], ["--to", options.to]] as const) {
+    for (const [flag, v] of [
+      ["--from", options.from],
+      ["--to", options.to],
+    ] as const) {
       if (!keyring.has(v)) {
         throw new KeyringError(
           `${flag} ${v}: key version ${v} is not in the keyring (it has ${keyring.versions().join(", ")}). ` +
@@ -188,15 +215,21 @@ export function registerMigrateKeys(program: Command): void {
     .description(
       "Re-encrypt every stored secret (the teams' OpenAI keys) from key version --from to --to, in batches, after " +
         "backing up the old ciphertexts. Both keys come from the environment: ENCRYPTION_KEY (version " +
-        "ENCRYPTION_KEY_VERSION) and ENCRYPTION_KEY_PREVIOUS (\"<version>:<base64 key>,…\"). Safe to interrupt and re-run.",
+        'ENCRYPTION_KEY_VERSION) and ENCRYPTION_KEY_PREVIOUS ("<version>:<base64 key>,…"). Safe to interrupt and re-run.',
     )
     .option("--from <version>", "the key version the secrets use now (required)")
     .option("--to <version>", "the key version to re-encrypt them with, usually ENCRYPTION_KEY_VERSION (required)")
     .option("--dry-run", "report per table how many rows would change; change nothing, write no backup")
-    .option("--backup <path>", "backup file (JSON lines of old ciphertexts, mode 0600; default <DATA_DIR>/backups/migrate-keys-<UTC time>.jsonl)")
+    .option(
+      "--backup <path>",
+      "backup file (JSON lines of old ciphertexts, mode 0600; default <DATA_DIR>/backups/migrate-keys-<UTC time>.jsonl)",
+    )
     .option("--batch-size <n>", "rows re-encrypted per transaction", "500")
     // Hidden: only there to answer the question with a clear refusal instead of "unknown option".
     .addOption(new Option("--decrypt").hideHelp())
-    .addHelpText("after", "\nExample, after rotating to a new key as version 2:\n  ENCRYPTION_KEY=<new> ENCRYPTION_KEY_VERSION=2 ENCRYPTION_KEY_PREVIOUS=1:<old> keyward migrate-keys --from 1 --to 2")
+    .addHelpText(
+      "after",
+      "\nExample, after rotating to a new key as version 2:\n  ENCRYPTION_KEY=<new> ENCRYPTION_KEY_VERSION=2 ENCRYPTION_KEY_PREVIOUS=1:<old> keyward migrate-keys --from 1 --to 2",
+    )
     .action((raw: Record<string, unknown>) => run(raw));
 }

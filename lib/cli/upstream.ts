@@ -17,7 +17,9 @@ async function scopeOf(slug: string) {
 }
 
 export function registerUpstream(program: Command): void {
-  const upstream = program.command("upstream").description("Manage a team's OpenAI keys (stored encrypted, never shown again).");
+  const upstream = program
+    .command("upstream")
+    .description("Manage a team's OpenAI keys (stored encrypted, never shown again).");
 
   upstream
     .command("add")
@@ -29,12 +31,30 @@ export function registerUpstream(program: Command): void {
     .option("--weight <n>", "share of calls among the team's keys (1-100)", "1")
     .option("--skip-check", "save without checking the key against the upstream")
     .action(async (raw: unknown) => {
-      const options = z.object({ team: z.string(), name: z.string(), org: z.string().optional(), project: z.string().optional(), weight: z.string(), skipCheck: z.boolean().optional() }).parse(raw);
+      const options = z
+        .object({
+          team: z.string(),
+          name: z.string(),
+          org: z.string().optional(),
+          project: z.string().optional(),
+          weight: z.string(),
+          skipCheck: z.boolean().optional(),
+        })
+        .parse(raw);
       const key = await readSecret("OpenAI API key: ");
-      const input = upstreamKeyFieldsSchema.safeParse({ name: options.name, key, organizationId: options.org, projectId: options.project, weight: options.weight, skipCheck: options.skipCheck ?? false });
+      const input = upstreamKeyFieldsSchema.safeParse({
+        name: options.name,
+        key,
+        organizationId: options.org,
+        projectId: options.project,
+        weight: options.weight,
+        skipCheck: options.skipCheck ?? false,
+      });
       if (!input.success) throw new AppError("unprocessable", "Invalid input", zodFieldErrors(input.error));
       const created = await withRuntime(async () => addUpstreamKey(await scopeOf(options.team), input.data));
-      process.stdout.write(`Added ${created.name} (${created.masked}) to ${options.team}${created.verified ? ", checked against the upstream" : ", not checked"}.\n`);
+      process.stdout.write(
+        `Added ${created.name} (${created.masked}) to ${options.team}${created.verified ? ", checked against the upstream" : ", not checked"}.\n`,
+      );
     });
 
   upstream
@@ -46,7 +66,9 @@ export function registerUpstream(program: Command): void {
       const keys = await withRuntime(async () => listUpstreamKeys(await scopeOf(team)));
       if (keys.length === 0) process.stdout.write(`${team} has no OpenAI key yet.\n`);
       for (const key of keys) {
-        process.stdout.write(`${key.masked}  ${key.name}  ${key.enabled ? "enabled" : "disabled"}  weight ${key.weight}  added ${formatDate(key.createdAt)}  last used ${formatDate(key.lastUsedAt)}\n`);
+        process.stdout.write(
+          `${key.masked}  ${key.name}  ${key.enabled ? "enabled" : "disabled"}  weight ${key.weight}  added ${formatDate(key.createdAt)}  last used ${formatDate(key.lastUsedAt)}\n`,
+        );
       }
     });
 }

@@ -1,6 +1,13 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { ciphertextVersion, DecryptionError, decryptSecret, encryptSecret, UnknownKeyVersionError, type SecretBinding } from "./cipher";
+import {
+  ciphertextVersion,
+  DecryptionError,
+  decryptSecret,
+  encryptSecret,
+  UnknownKeyVersionError,
+  type SecretBinding,
+} from "./cipher";
 import { keyringFromEnv } from "./keyring";
 
 const key1 = randomBytes(32).toString("base64");
@@ -67,8 +74,17 @@ describe("encryptSecret / decryptSecret", () => {
   it("refuses a truncated tag, a missing part and anything that is not a Keyward ciphertext", () => {
     const ciphertext = encryptSecret(secret, binding, v1);
     const [version, iv, body, tag] = ciphertext.split(".");
-    const shortTag = Buffer.from(tag ?? "", "base64url").subarray(0, 12).toString("base64url");
-    for (const bad of [`${version}.${iv}.${body}.${shortTag}`, `${version}.${iv}.${body}`, `${version}.${iv}.${body}.`, secret, "", "v0.a.b.c"]) {
+    const shortTag = Buffer.from(tag ?? "", "base64url")
+      .subarray(0, 12)
+      .toString("base64url");
+    for (const bad of [
+      `${version}.${iv}.${body}.${shortTag}`,
+      `${version}.${iv}.${body}`,
+      `${version}.${iv}.${body}.`,
+      secret,
+      "",
+      "v0.a.b.c",
+    ]) {
       expect(() => decryptSecret(bad, binding, v1)).toThrow(DecryptionError);
     }
     expect(() => ciphertextVersion("not-a-ciphertext")).toThrow(DecryptionError);
@@ -89,7 +105,8 @@ describe("encryptSecret / decryptSecret", () => {
     const ciphertext = encryptSecret(secret, binding, v1);
     const error = decryptionErrorOf(() => decryptSecret(ciphertext, { ...binding, rowId: randomUUID() }, v1));
     const text = `${error.message} ${error.stack ?? ""} ${JSON.stringify(error)}`;
-    for (const leak of [secret, ciphertext, ...ciphertext.split("."), key1]) if (leak.length > 3) expect(text).not.toContain(leak);
+    for (const leak of [secret, ciphertext, ...ciphertext.split("."), key1])
+      if (leak.length > 3) expect(text).not.toContain(leak);
   });
 
   it("refuses the wrong key of the right version", () => {

@@ -18,7 +18,14 @@ export type EncryptedColumn = {
 
 // Adding 2FA later: { table: "User", column: "encryptedTotpSecret", purpose: "totp_secret", teamColumn: null, … }.
 export const ENCRYPTED_COLUMNS: readonly EncryptedColumn[] = [
-  { table: "UpstreamKey", column: "encryptedKey", purpose: "upstream_key", teamColumn: "teamId", idColumn: "id", idType: "uuid" },
+  {
+    table: "UpstreamKey",
+    column: "encryptedKey",
+    purpose: "upstream_key",
+    teamColumn: "teamId",
+    idColumn: "id",
+    idType: "uuid",
+  },
 ];
 
 type Queryable = Pick<pg.ClientBase, "query" | "escapeIdentifier">;
@@ -52,7 +59,8 @@ export async function storedVersionCounts(client: Queryable): Promise<StoredVers
     );
     for (const row of result.rows) {
       const match = /^v([1-9][0-9]{0,8})$/.exec(row.prefix);
-      if (match) out.push({ table: column.table, column: column.column, version: Number(match[1]), rows: Number(row.rows) });
+      if (match)
+        out.push({ table: column.table, column: column.column, version: Number(match[1]), rows: Number(row.rows) });
     }
   }
   return out;
@@ -69,7 +77,8 @@ export async function storedKeyVersions(connectionString: string): Promise<Map<n
 /** Start-up refuses to run when stored secrets need a key the keyring lacks: serving would fail on every use. */
 export class MissingKeyVersionsError extends KeyringError {
   constructor(readonly versions: number[]) {
-    const list = versions.length === 1 ? `version ${versions[0]}, which is` : `versions ${versions.join(", ")}, which are`;
+    const list =
+      versions.length === 1 ? `version ${versions[0]}, which is` : `versions ${versions.join(", ")}, which are`;
     super(
       `Stored secrets use encryption key ${list} not in the keyring (ENCRYPTION_KEY / ENCRYPTION_KEY_PREVIOUS). ` +
         `Add the missing key(s) to ENCRYPTION_KEY_PREVIOUS as <version>:<base64 key>; nothing was changed.`,

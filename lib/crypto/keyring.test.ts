@@ -30,7 +30,11 @@ describe("keyringFromEnv", () => {
   });
 
   it("holds the current key and every previous one, in version order", () => {
-    const keyring = keyringFromEnv({ ENCRYPTION_KEY: key3, ENCRYPTION_KEY_VERSION: "3", ENCRYPTION_KEY_PREVIOUS: ` 2:${key2} , 1:${key1}` });
+    const keyring = keyringFromEnv({
+      ENCRYPTION_KEY: key3,
+      ENCRYPTION_KEY_VERSION: "3",
+      ENCRYPTION_KEY_PREVIOUS: ` 2:${key2} , 1:${key1}`,
+    });
     expect(keyring.currentVersion).toBe(3);
     expect(keyring.versions()).toEqual([1, 2, 3]);
     expect(keyring.key(1)).toHaveLength(32);
@@ -55,28 +59,54 @@ describe("keyringFromEnv", () => {
   it("names a missing or malformed ENCRYPTION_KEY without echoing it", () => {
     expect(keyringProblem({})).toContain("ENCRYPTION_KEY is missing");
     expect(keyringProblem({ ENCRYPTION_KEY: "" })).toContain("ENCRYPTION_KEY is missing");
-    expect(keyringProblem({ ENCRYPTION_KEY: randomBytes(16).toString("base64") })).toContain("ENCRYPTION_KEY must be 32 random bytes");
-    expect(keyringProblem({ ENCRYPTION_KEY: `${key1.slice(0, 20)}!!${key1.slice(22)}` })).toContain("ENCRYPTION_KEY must be 32 random bytes");
+    expect(keyringProblem({ ENCRYPTION_KEY: randomBytes(16).toString("base64") })).toContain(
+      "ENCRYPTION_KEY must be 32 random bytes",
+    );
+    expect(keyringProblem({ ENCRYPTION_KEY: `${key1.slice(0, 20)}!!${key1.slice(22)}` })).toContain(
+      "ENCRYPTION_KEY must be 32 random bytes",
+    );
   });
 
   it("accepts only positive integer versions", () => {
     for (const bad of ["0", "-1", "1.5", "v2", "0x10", "1e3", "two"]) {
-      expect(keyringProblem({ ENCRYPTION_KEY: key1, ENCRYPTION_KEY_VERSION: bad })).toContain("ENCRYPTION_KEY_VERSION must be a positive integer");
+      expect(keyringProblem({ ENCRYPTION_KEY: key1, ENCRYPTION_KEY_VERSION: bad })).toContain(
+        "ENCRYPTION_KEY_VERSION must be a positive integer",
+      );
     }
   });
 
   it("names a malformed ENCRYPTION_KEY_PREVIOUS entry by position, never by content", () => {
-    const message = keyringProblem({ ENCRYPTION_KEY: key2, ENCRYPTION_KEY_VERSION: "2", ENCRYPTION_KEY_PREVIOUS: `1:${key1},${key3}` });
+    const message = keyringProblem({
+      ENCRYPTION_KEY: key2,
+      ENCRYPTION_KEY_VERSION: "2",
+      ENCRYPTION_KEY_PREVIOUS: `1:${key1},${key3}`,
+    });
     expect(message).toContain("ENCRYPTION_KEY_PREVIOUS entry 2 must look like <version>:<base64 key>");
-    expect(keyringProblem({ ENCRYPTION_KEY: key2, ENCRYPTION_KEY_VERSION: "2", ENCRYPTION_KEY_PREVIOUS: `1:${key1.slice(0, 30)}` })).toContain("entry 1 must look like");
-    expect(keyringProblem({ ENCRYPTION_KEY: key2, ENCRYPTION_KEY_VERSION: "2", ENCRYPTION_KEY_PREVIOUS: " , " })).toContain("ENCRYPTION_KEY_PREVIOUS has no <version>:<base64 key> entry");
+    expect(
+      keyringProblem({
+        ENCRYPTION_KEY: key2,
+        ENCRYPTION_KEY_VERSION: "2",
+        ENCRYPTION_KEY_PREVIOUS: `1:${key1.slice(0, 30)}`,
+      }),
+    ).toContain("entry 1 must look like");
+    expect(
+      keyringProblem({ ENCRYPTION_KEY: key2, ENCRYPTION_KEY_VERSION: "2", ENCRYPTION_KEY_PREVIOUS: " , " }),
+    ).toContain("ENCRYPTION_KEY_PREVIOUS has no <version>:<base64 key> entry");
   });
 
   it("refuses duplicate versions, a previous entry with the current version, and one key under two versions", () => {
     const env = { ENCRYPTION_KEY: key3, ENCRYPTION_KEY_VERSION: "3" };
-    expect(keyringProblem({ ...env, ENCRYPTION_KEY_PREVIOUS: `1:${key1},1:${key2}` })).toContain("ENCRYPTION_KEY_PREVIOUS lists version 1 more than once");
-    expect(keyringProblem({ ...env, ENCRYPTION_KEY_PREVIOUS: `3:${key2}` })).toContain("ENCRYPTION_KEY_PREVIOUS lists version 3, which is ENCRYPTION_KEY_VERSION");
-    expect(keyringProblem({ ...env, ENCRYPTION_KEY_PREVIOUS: `2:${key3}` })).toContain("holds the same key for versions 3 and 2");
-    expect(keyringProblem({ ...env, ENCRYPTION_KEY_PREVIOUS: `1:${key1},2:${key1}` })).toContain("holds the same key for versions 1 and 2");
+    expect(keyringProblem({ ...env, ENCRYPTION_KEY_PREVIOUS: `1:${key1},1:${key2}` })).toContain(
+      "ENCRYPTION_KEY_PREVIOUS lists version 1 more than once",
+    );
+    expect(keyringProblem({ ...env, ENCRYPTION_KEY_PREVIOUS: `3:${key2}` })).toContain(
+      "ENCRYPTION_KEY_PREVIOUS lists version 3, which is ENCRYPTION_KEY_VERSION",
+    );
+    expect(keyringProblem({ ...env, ENCRYPTION_KEY_PREVIOUS: `2:${key3}` })).toContain(
+      "holds the same key for versions 3 and 2",
+    );
+    expect(keyringProblem({ ...env, ENCRYPTION_KEY_PREVIOUS: `1:${key1},2:${key1}` })).toContain(
+      "holds the same key for versions 1 and 2",
+    );
   });
 });

@@ -51,12 +51,18 @@ export type PreviousKey = { version: number; master: Buffer };
 /** ENCRYPTION_KEY_PREVIOUS: "<version>:<base64 key>" entries, comma-separated. Issues never quote an entry. */
 export const previousKeysSchema = z.string().transform((value, ctx): PreviousKey[] => {
   const keys: PreviousKey[] = [];
-  const entries = value.split(",").map((entry) => entry.trim()).filter(Boolean);
+  const entries = value
+    .split(",")
+    .map((entry) => entry.trim())
+    .filter(Boolean);
   entries.forEach((entry, index) => {
     const match = /^([1-9][0-9]{0,8}):(.+)$/.exec(entry);
     const master = match?.[2] === undefined ? null : decodeMasterKey(match[2]);
     if (!match || !master) {
-      ctx.addIssue({ code: "custom", message: `entry ${index + 1} must look like <version>:<base64 key> (a positive integer, then 32 random bytes in base64)` });
+      ctx.addIssue({
+        code: "custom",
+        message: `entry ${index + 1} must look like <version>:<base64 key> (a positive integer, then 32 random bytes in base64)`,
+      });
       return;
     }
     const version = Number(match[1]);
@@ -70,7 +76,11 @@ export const previousKeysSchema = z.string().transform((value, ctx): PreviousKey
   return keys;
 });
 
-type KeyringSettings = { ENCRYPTION_KEY: string; ENCRYPTION_KEY_VERSION: number; ENCRYPTION_KEY_PREVIOUS?: PreviousKey[] };
+type KeyringSettings = {
+  ENCRYPTION_KEY: string;
+  ENCRYPTION_KEY_VERSION: number;
+  ENCRYPTION_KEY_PREVIOUS?: PreviousKey[];
+};
 
 function fingerprint(master: Buffer): string {
   return createHash("sha256").update(master).digest("hex");
@@ -87,12 +97,20 @@ export function checkKeyringSettings(settings: KeyringSettings, ctx: z.Refinemen
   if (current) seen.set(fingerprint(current), settings.ENCRYPTION_KEY_VERSION);
   for (const { version, master } of settings.ENCRYPTION_KEY_PREVIOUS ?? []) {
     if (version === settings.ENCRYPTION_KEY_VERSION) {
-      ctx.addIssue({ code: "custom", path: ["ENCRYPTION_KEY_PREVIOUS"], message: `lists version ${version}, which is ENCRYPTION_KEY_VERSION (the current key)` });
+      ctx.addIssue({
+        code: "custom",
+        path: ["ENCRYPTION_KEY_PREVIOUS"],
+        message: `lists version ${version}, which is ENCRYPTION_KEY_VERSION (the current key)`,
+      });
       continue;
     }
     const other = seen.get(fingerprint(master));
     if (other !== undefined) {
-      ctx.addIssue({ code: "custom", path: ["ENCRYPTION_KEY_PREVIOUS"], message: `holds the same key for versions ${other} and ${version}` });
+      ctx.addIssue({
+        code: "custom",
+        path: ["ENCRYPTION_KEY_PREVIOUS"],
+        message: `holds the same key for versions ${other} and ${version}`,
+      });
     }
     seen.set(fingerprint(master), version);
   }
@@ -123,7 +141,9 @@ export function keyringFromEnv(env: Record<string, string | undefined>): Keyring
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => {
       const name = issue.path.join(".");
-      return issue.code === "invalid_type" && issue.input === undefined ? `${name} is missing` : `${name} ${issue.message}`;
+      return issue.code === "invalid_type" && issue.input === undefined
+        ? `${name} is missing`
+        : `${name} ${issue.message}`;
     });
     throw new KeyringError(`Invalid encryption keys:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
   }

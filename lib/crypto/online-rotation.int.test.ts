@@ -30,7 +30,11 @@ async function seed(ownerTeamId: string, ownerRows: number): Promise<string[]> {
     const teams = [ownerTeamId];
     for (let i = 0; i < 50; i++) {
       const id = randomUUID();
-      await client.query(`INSERT INTO "Team" (id, slug, name, "updatedAt") VALUES ($1, $2, $3, now())`, [id, `rot-${id}`, `Rotation ${i}`]);
+      await client.query(`INSERT INTO "Team" (id, slug, name, "updatedAt") VALUES ($1, $2, $3, now())`, [
+        id,
+        `rot-${id}`,
+        `Rotation ${i}`,
+      ]);
       teams.push(id);
     }
     for (let start = 0; start < ROWS; start += 1000) {
@@ -43,55 +47,98 @@ async function seed(ownerTeamId: string, ownerRows: number): Promise<string[]> {
         const secret = `sk-proj-${randomBytes(20).toString("hex")}`;
         const n = values.length;
         tuples.push(`($${n + 1}, $${n + 2}, 'k', $${n + 3}, $${n + 4}, now())`);
-        values.push(id, teamId, encryptSecret(secret, { purpose: "upstream_key", teamId, rowId: id }, keyring), secret.slice(-4));
+        values.push(
+          id,
+          teamId,
+          encryptSecret(secret, { purpose: "upstream_key", teamId, rowId: id }, keyring),
+          secret.slice(-4),
+        );
       }
-      await client.query(`INSERT INTO "UpstreamKey" (id, "teamId", name, "encryptedKey", "keyHint", "updatedAt") VALUES ${tuples.join(",")}`, values);
+      await client.query(
+        `INSERT INTO "UpstreamKey" (id, "teamId", name, "encryptedKey", "keyHint", "updatedAt") VALUES ${tuples.join(",")}`,
+        values,
+      );
     }
   });
   return ownerKeyIds;
 }
 
 describe("online key rotation", () => {
-  it("keeps serving decrypting requests while migrate-keys re-encrypts 10,000 secrets", { timeout: 180_000 }, async () => {
-    const mock = await startMockOpenAI();
-    cleanup.push(() => mock.close());
-    const dataDir = await makeEmbeddedTempDir("keyward-rotation-");
-    cleanup.push(() => rm(dataDir, { recursive: true, force: true }));
-    const password = "saffron lighthouse nineteen";
-    const { team } = await signUp({ name: "Rota", email: `rota-${randomUUID()}@example.test`, password, teamName: "Rotation" }, { ip: null, userAgent: "test" });
-    const ownerKeyIds = await seed(team.id, 200);
+  it(
+    "keeps serving decrypting requests while migrate-keys re-encrypts 10,000 secrets",
+    { timeout: 180_000 },
+    async () => {
+      const mock = await startMockOpenAI();
+      cleanup.push(() => mock.close());
+      const dataDir = await makeEmbeddedTempDir("keyward-rotation-");
+      cleanup.push(() => rm(dataDir, { recursive: true, force: true }));
+      const password = "saffron lighthouse nineteen";
+      const { team } = await signUp(
+        { name: "Rota", email: `rota-${randomUUID()}@example.test`, password, teamName: "Rotation" },
+        { ip: null, userAgent: "test" },
+      );
+      const ownerKeyIds = await seed(team.id, 200);
 
-    const rotatedEnv = { ...process.env, DATABASE_URL: url, DATA_DIR: dataDir, AUTH_SECRET: randomBytes(32).toString("base64"), ENCRYPTION_KEY: key2, ENCRYPTION_KEY_VERSION: "2", ENCRYPTION_KEY_PREVIOUS: `1:${key1}`, OPENAI_BASE_URL: mock.baseUrl, LOG_LEVEL: "warn" };
-    const port = await findFreePort();
-    const app = await startApp({ ...rotatedEnv, APP_URL: `http://127.0.0.1:${port}` }, port);
-    cleanup.push(() => app.stop());
-    const cookie = (await signInOverHttp(app.url, (await withClient(url, (c) => c.query<{ email: string }>(`SELECT email FROM "User" LIMIT 1`))).rows[0]?.email ?? "", password)) ?? "";
-    expect(cookie).not.toBe("");
+      const rotatedEnv = {
+        ...process.env,
+        DATABASE_URL: url,
+        DATA_DIR: dataDir,
+        AUTH_SECRET: randomBytes(32).toString("base64"),
+        ENCRYPTION_KEY: key2,
+        ENCRYPTION_KEY_VERSION: "2",
+        ENCRYPTION_KEY_PREVIOUS: `1:${key1}`,
+        OPENAI_BASE_URL: mock.baseUrl,
+        LOG_LEVEL: "warn",
+      };
+      const port = await findFreePort();
+      const app = await startApp({ ...rotatedEnv, APP_URL: `http://127.0.0.1:${port}` }, port);
+      cleanup.push(() => app.stop());
+      const cookie =
+        (await signInOverHttp(
+          app.url,
+          (await withClient(url, (c) => c.query<{ email: string }>(`SELECT email FROM "User" LIMIT 1`))).rows[0]
+            ?.email ?? "",
+          password,
+        )) ?? "";
+      expect(cookie).not.toBe("");
 
-    const cli = spawn(process.execPath, ["bin/keyward.mjs", "migrate-keys", "--from", "1", "--to", "2", "--batch-size", "100"], { env: rotatedEnv, stdio: ["ignore", "pipe", "pipe"] });
-    let cliOutput = "";
-    cli.stdout.on("data", (c: Buffer) => (cliOutput += c.toString()));
-    cli.stderr.on("data", (c: Buffer) => (cliOutput += c.toString()));
-    const cliExit = new Promise<number | null>((resolve) => cli.once("exit", resolve));
+      const cli = spawn(
+        process.execPath,
+        ["bin/keyward.mjs", "migrate-keys", "--from", "1", "--to", "2", "--batch-size", "100"],
+        { env: rotatedEnv, stdio: ["ignore", "pipe", "pipe"] },
+      );
+      let cliOutput = "";
+      cli.stdout.on("data", (c: Buffer) => (cliOutput += c.toString()));
+      cli.stderr.on("data", (c: Buffer) => (cliOutput += c.toString()));
+      const cliExit = new Promise<number | null>((resolve) => cli.once("exit", resolve));
 
-    const failures: string[] = [];
-    let duringRun = 0;
-    const hammer = async () => {
-      while (cli.exitCode === null) {
-        const id = ownerKeyIds[Math.floor(Math.random() * ownerKeyIds.length)];
-        const response = await fetch(`${app.url}/api/teams/${team.slug}/upstream-keys/${id}/check`, { method: "POST", headers: { cookie } });
-        const body = await response.text();
-        if (response.status !== 200 || !body.includes('"status":"valid"')) failures.push(`${response.status} ${body.slice(0, 200)}`);
-        else if (cli.exitCode === null) duringRun++;
-      }
-    };
-    await Promise.all([hammer(), hammer(), hammer()]);
-    expect(await cliExit, cliOutput).toBe(0);
+      const failures: string[] = [];
+      let duringRun = 0;
+      const hammer = async () => {
+        while (cli.exitCode === null) {
+          const id = ownerKeyIds[Math.floor(Math.random() * ownerKeyIds.length)];
+          const response = await fetch(`${app.url}/api/teams/${team.slug}/upstream-keys/${id}/check`, {
+            method: "POST",
+            headers: { cookie },
+          });
+          const body = await response.text();
+          if (response.status !== 200 || !body.includes('"status":"valid"'))
+            failures.push(`${response.status} ${body.slice(0, 200)}`);
+          else if (cli.exitCode === null) duringRun++;
+        }
+      };
+      await Promise.all([hammer(), hammer(), hammer()]);
+      expect(await cliExit, cliOutput).toBe(0);
 
-    expect(failures).toEqual([]);
-    expect(duringRun, "requests answered while the re-encryption ran").toBeGreaterThanOrEqual(20);
-    expect(cliOutput).toMatch(/10000\/10000|10,000/);
-    const versions = await withClient(url, (c) => c.query<{ v: string; n: string }>(`SELECT split_part("encryptedKey", '.', 1) AS v, count(*) AS n FROM "UpstreamKey" GROUP BY 1`));
-    expect(versions.rows).toEqual([{ v: "v2", n: String(ROWS) }]);
-  });
+      expect(failures).toEqual([]);
+      expect(duringRun, "requests answered while the re-encryption ran").toBeGreaterThanOrEqual(20);
+      expect(cliOutput).toMatch(/10000\/10000|10,000/);
+      const versions = await withClient(url, (c) =>
+        c.query<{ v: string; n: string }>(
+          `SELECT split_part("encryptedKey", '.', 1) AS v, count(*) AS n FROM "UpstreamKey" GROUP BY 1`,
+        ),
+      );
+      expect(versions.rows).toEqual([{ v: "v2", n: String(ROWS) }]);
+    },
+  );
 });

@@ -46,19 +46,28 @@ async function withConnection<T>(connection: Connection, fn: (client: pg.ClientB
 }
 
 function checkScope(scope: ReencryptScope): void {
-  if (scope.from === scope.to) throw new ReencryptError(`Nothing to do: --from and --to are both key version ${scope.to}.`);
+  if (scope.from === scope.to)
+    throw new ReencryptError(`Nothing to do: --from and --to are both key version ${scope.to}.`);
 }
 
 /** The columns in scope that exist in this database (a table may not be migrated yet). */
 async function columnsInScope(client: pg.ClientBase, scope: ReencryptScope): Promise<EncryptedColumn[]> {
-  const columns = (scope.columns ?? ENCRYPTED_COLUMNS).filter((column) => scope.teamId === undefined || column.teamColumn !== null);
+  const columns = (scope.columns ?? ENCRYPTED_COLUMNS).filter(
+    (column) => scope.teamId === undefined || column.teamColumn !== null,
+  );
   const present: EncryptedColumn[] = [];
   for (const column of columns) if (await columnExists(client, column)) present.push(column);
   return present;
 }
 
 /** SQL pieces that select the rows of `column` still to re-encrypt (after `afterId` in id order, if given). */
-function selection(client: pg.ClientBase, column: EncryptedColumn, scope: ReencryptScope, params: unknown[], afterId?: string) {
+function selection(
+  client: pg.ClientBase,
+  column: EncryptedColumn,
+  scope: ReencryptScope,
+  params: unknown[],
+  afterId?: string,
+) {
   const id = client.escapeIdentifier(column.idColumn);
   const col = client.escapeIdentifier(column.column);
   const team = column.teamColumn ? `${client.escapeIdentifier(column.teamColumn)}::text` : "NULL::text";
@@ -79,7 +88,10 @@ function selection(client: pg.ClientBase, column: EncryptedColumn, scope: Reencr
 async function countIn(client: pg.ClientBase, column: EncryptedColumn, scope: ReencryptScope): Promise<number> {
   const params: unknown[] = [];
   const s = selection(client, column, scope, params);
-  const result = await client.query<{ rows: string }>(`SELECT count(*)::text AS rows FROM ${s.table} WHERE ${s.where}`, params);
+  const result = await client.query<{ rows: string }>(
+    `SELECT count(*)::text AS rows FROM ${s.table} WHERE ${s.where}`,
+    params,
+  );
   return Number(result.rows[0]?.rows ?? 0);
 }
 
@@ -88,7 +100,10 @@ async function anyLeftIn(client: pg.ClientBase, columns: EncryptedColumn[], scop
   for (const column of columns) {
     const params: unknown[] = [];
     const s = selection(client, column, scope, params);
-    const result = await client.query<{ found: boolean }>(`SELECT EXISTS (SELECT 1 FROM ${s.table} WHERE ${s.where}) AS found`, params);
+    const result = await client.query<{ found: boolean }>(
+      `SELECT EXISTS (SELECT 1 FROM ${s.table} WHERE ${s.where}) AS found`,
+      params,
+    );
     if (result.rows[0]?.found === true) return true;
   }
   return false;
@@ -109,7 +124,11 @@ export async function countToReencrypt(opts: ReencryptScope & { connection: Conn
 }
 
 /** Every row still to re-encrypt, page by page in id order (keyset pagination: no long-held snapshot or lock). */
-export async function* candidateRows(client: pg.ClientBase, scope: ReencryptScope, pageSize = 1000): AsyncGenerator<CandidateRow[]> {
+export async function* candidateRows(
+  client: pg.ClientBase,
+  scope: ReencryptScope,
+  pageSize = 1000,
+): AsyncGenerator<CandidateRow[]> {
   checkScope(scope);
   for (const column of await columnsInScope(client, scope)) {
     let after: string | undefined;
@@ -123,7 +142,13 @@ export async function* candidateRows(client: pg.ClientBase, scope: ReencryptScop
         params,
       );
       if (result.rows.length === 0) break;
-      yield result.rows.map((row) => ({ table: column.table, column: column.column, id: row.id, teamId: row.team_id, ciphertext: row.ciphertext }));
+      yield result.rows.map((row) => ({
+        table: column.table,
+        column: column.column,
+        id: row.id,
+        teamId: row.team_id,
+        ciphertext: row.ciphertext,
+      }));
       after = result.rows[result.rows.length - 1]?.id;
       if (result.rows.length < pageSize) break;
     }
@@ -153,7 +178,9 @@ async function reencryptRows(client: pg.ClientBase, column: EncryptedColumn, opt
       return encryptSecret(decryptSecret(row.ciphertext, binding, opts.keyring), binding, opts.keyring, opts.to);
     } catch (error) {
       // Names the row, never its contents; the batch rolls back and nothing of it is half-done.
-      throw new ReencryptError(`${column.table} row ${row.id}: ${error instanceof Error ? error.message : String(error)}`);
+      throw new ReencryptError(
+        `${column.table} row ${row.id}: ${error instanceof Error ? error.message : String(error)}`,
+      );
     }
   });
   if (rows.length === 0) return { selected: 0, updated: 0, lastId: undefined };
@@ -185,7 +212,9 @@ async function inTransaction<T>(client: pg.ClientBase, fn: () => Promise<T>): Pr
  * grows quadratic on big tables. `remaining` says whether rows are left, locked ones included: when
  * `updated` is 0 but `remaining` is true, another worker holds them, so back off briefly and call again.
  */
-export async function reencryptBatch(opts: ReencryptOptions & { cursor?: ReencryptCursor }): Promise<ReencryptBatchResult> {
+export async function reencryptBatch(
+  opts: ReencryptOptions & { cursor?: ReencryptCursor },
+): Promise<ReencryptBatchResult> {
   checkScope(opts);
   // Throw UnknownKeyVersionError before any work, rather than on the first row.
   opts.keyring.key(opts.to);
@@ -193,16 +222,24 @@ export async function reencryptBatch(opts: ReencryptOptions & { cursor?: Reencry
   return withConnection(opts.connection, async (client) => {
     const columns = await columnsInScope(client, opts);
     const at = opts.cursor;
-    const start = Math.max(0, columns.findIndex((c) => c.table === at?.table && c.column === at.column));
+    const start = Math.max(
+      0,
+      columns.findIndex((c) => c.table === at?.table && c.column === at.column),
+    );
     for (const [index, column] of columns.entries()) {
       if (index < start) continue;
-      const afterId = index === start && at?.table === column.table && at.column === column.column ? at.afterId : undefined;
+      const afterId =
+        index === start && at?.table === column.table && at.column === column.column ? at.afterId : undefined;
       const batch = await inTransaction(client, () => reencryptRows(client, column, opts, afterId));
       if (batch.selected === 0) continue;
       // A full batch: more probably follow it. A short one ended the pass, so check everything afresh
       // (rows skipped while locked by another worker, or written before the cursor meanwhile).
       if (batch.selected === opts.batchSize && batch.lastId) {
-        return { updated: batch.updated, remaining: true, cursor: { table: column.table, column: column.column, afterId: batch.lastId } };
+        return {
+          updated: batch.updated,
+          remaining: true,
+          cursor: { table: column.table, column: column.column, afterId: batch.lastId },
+        };
       }
       return { updated: batch.updated, remaining: await anyLeftIn(client, columns, opts) };
     }

@@ -78,7 +78,17 @@ it("starts after a crash left a stale postmaster.pid, even one whose PID now nam
   await recovered.stop();
 
   // After a reboot the old PID may belong to anything, here this very test process.
-  const lines = [String(process.pid), path.join(dataDir, "postgres"), "0", String(port), "", "127.0.0.1", "0 0", "ready", ""];
+  const lines = [
+    String(process.pid),
+    path.join(dataDir, "postgres"),
+    "0",
+    String(port),
+    "",
+    "127.0.0.1",
+    "0 0",
+    "ready",
+    "",
+  ];
   await writeFile(pidFile, lines.join("\n"));
   const afterReboot = await start(dataDir, port);
   expect(afterReboot.owned).toBe(true);

@@ -26,7 +26,10 @@ async function emptyDatabase(): Promise<string> {
 /** The migrations on disk with their checksums, computed here independently of the runner. */
 async function localMigrations(): Promise<{ name: string; checksum: string }[]> {
   const entries = await readdir(MIGRATIONS_DIR, { withFileTypes: true });
-  const names = entries.filter((e) => e.isDirectory()).map((e) => e.name).sort();
+  const names = entries
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name)
+    .sort();
   return Promise.all(
     names.map(async (name) => {
       const sql = await readFile(path.join(MIGRATIONS_DIR, name, "migration.sql"));
@@ -39,7 +42,10 @@ function query<T>(url: string, sql: string, values: unknown[] = []): Promise<T[]
   return withClient(url, async (client) => (await client.query(sql, values)).rows as T[]);
 }
 
-function migrateInAnotherProcess(url: string, startAt: number): Promise<{ code: number | null; out: string; err: string }> {
+function migrateInAnotherProcess(
+  url: string,
+  startAt: number,
+): Promise<{ code: number | null; out: string; err: string }> {
   const script = path.join(process.cwd(), "lib", "db", "testing", "migrate-process.ts");
   const child = spawn(process.execPath, ["--import", "tsx", script, url, String(startAt)], { cwd: process.cwd() });
   let out = "";

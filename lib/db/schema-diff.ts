@@ -18,10 +18,7 @@ const REPO_ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const PRISMA_619_CLI = path.join(REPO_ROOT, "node_modules", "prisma619", "build", "index.js");
 const ENGINE_CONFIG = path.join(REPO_ROOT, "lib", "db", "schema-engine.config.ts");
 
-export type DiffSource =
-  | { kind: "empty" }
-  | { kind: "migrations"; dir: string }
-  | { kind: "schema"; path: string };
+export type DiffSource = { kind: "empty" } | { kind: "migrations"; dir: string } | { kind: "schema"; path: string };
 
 export interface DiffOptions {
   /** Any database on a server where we may CREATE DATABASE; a scratch database is made there per call. */

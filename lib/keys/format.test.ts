@@ -1,7 +1,18 @@
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { redactText } from "@/lib/logger";
-import { BASE62, CHECKSUM_LENGTH, generateKey, hashKey, KEY_KINDS, KEY_LENGTH, KEY_PATTERN, parseKey, PREFIX_RANDOM_CHARS, RANDOM_LENGTH } from "./format";
+import {
+  BASE62,
+  CHECKSUM_LENGTH,
+  generateKey,
+  hashKey,
+  KEY_KINDS,
+  KEY_LENGTH,
+  KEY_PATTERN,
+  parseKey,
+  PREFIX_RANDOM_CHARS,
+  RANDOM_LENGTH,
+} from "./format";
 
 const HEAD = "kw_live_".length;
 
@@ -37,7 +48,8 @@ describe("generateKey", () => {
   it("uses every base62 character, roughly evenly (no modulo bias towards the first 8)", () => {
     const counts = new Map<string, number>();
     for (let i = 0; i < 4_000; i++) {
-      for (const ch of generateKey("live").key.slice(HEAD, HEAD + RANDOM_LENGTH)) counts.set(ch, (counts.get(ch) ?? 0) + 1);
+      for (const ch of generateKey("live").key.slice(HEAD, HEAD + RANDOM_LENGTH))
+        counts.set(ch, (counts.get(ch) ?? 0) + 1);
     }
     expect(counts.size).toBe(62);
     // 128,000 draws: about 2,065 per character, σ ≈ 45. A biased `byte % 62` would give the first 8 about 2,480.

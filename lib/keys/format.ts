@@ -24,7 +24,8 @@ export const KEY_LENGTH = HEAD_LENGTH + RANDOM_LENGTH + CHECKSUM_LENGTH;
 export const KEY_PATTERN = /\bkw_(?:live|mgmt)_[0-9A-Za-z]{38}\b/;
 const EXACT_KEY = /^kw_(?:live|mgmt)_[0-9A-Za-z]{38}$/;
 
-export type ParsedKey = { readonly ok: true; readonly kind: KeyKind } | { readonly ok: false; readonly reason: "format" | "checksum" };
+export type ParsedKey =
+  { readonly ok: true; readonly kind: KeyKind } | { readonly ok: false; readonly reason: "format" | "checksum" };
 
 // parseKey runs on every proxied request: it hands back these shared frozen results instead of allocating.
 const PARSED_LIVE: ParsedKey = Object.freeze({ ok: true, kind: "live" });
@@ -66,7 +67,9 @@ function base62Digit(code: number): number {
 
 /** SHA-256, hex. The proxy runs this on every request: the one-shot crypto.hash (Node ≥ 20.12) skips the Hash object. */
 export function hashKey(key: string): string {
-  return typeof nodeCrypto.hash === "function" ? nodeCrypto.hash("sha256", key, "hex") : createHash("sha256").update(key, "utf8").digest("hex");
+  return typeof nodeCrypto.hash === "function"
+    ? nodeCrypto.hash("sha256", key, "hex")
+    : createHash("sha256").update(key, "utf8").digest("hex");
 }
 
 export function generateKey(kind: KeyKind): { key: string; hash: string; prefix: string } {

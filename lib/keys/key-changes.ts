@@ -38,7 +38,10 @@ export function onLocalKeyChange(listener: (change: KeyChange) => void): () => v
 }
 
 /** LISTENs for key changes on a dedicated connection and reconnects when it drops. Returns a stop function. */
-export async function subscribeKeyChanges(connectionString: string, onChange: (change: KeyChange) => void): Promise<() => Promise<void>> {
+export async function subscribeKeyChanges(
+  connectionString: string,
+  onChange: (change: KeyChange) => void,
+): Promise<() => Promise<void>> {
   let client: pg.Client | null = null;
   let stopped = false;
   const connect = async (): Promise<void> => {

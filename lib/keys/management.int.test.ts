@@ -6,8 +6,20 @@ import { GET as membersRoute } from "@/app/api/teams/[slug]/members/route";
 import { contextIn, seedMember, seedUser } from "@/lib/testing/seed";
 import { createManagementKey, revokeManagementKey } from "./management";
 
-const call = (handler: (r: Request, c: { params: Promise<{ slug: string; id: string }> }) => Promise<Response>, slug: string, key: string, init: RequestInit = {}, id = "") =>
-  handler(new Request(`http://keyward.test/api/teams/${slug}/keys/${id}`, { ...init, headers: { authorization: `Bearer ${key}`, "content-type": "application/json", ...init.headers } }), { params: Promise.resolve({ slug, id }) });
+const call = (
+  handler: (r: Request, c: { params: Promise<{ slug: string; id: string }> }) => Promise<Response>,
+  slug: string,
+  key: string,
+  init: RequestInit = {},
+  id = "",
+) =>
+  handler(
+    new Request(`http://keyward.test/api/teams/${slug}/keys/${id}`, {
+      ...init,
+      headers: { authorization: `Bearer ${key}`, "content-type": "application/json", ...init.headers },
+    }),
+    { params: Promise.resolve({ slug, id }) },
+  );
 
 describe("management keys", () => {
   it("manage member keys through the API within their scopes, only in their team", async () => {
@@ -17,7 +29,14 @@ describe("management keys", () => {
     const mgmt = await createManagementKey(ctx, { name: "provisioner", scopes: ["api_keys.manage", "members.read"] });
     expect(mgmt.key).toMatch(/^kw_mgmt_/);
 
-    const created = await call(createKeyRoute, owner.team.slug, mgmt.key, { method: "POST", body: JSON.stringify({ name: "for member", memberEmail: member.user.email, scopes: { endpoints: { chat: "write" } } }) });
+    const created = await call(createKeyRoute, owner.team.slug, mgmt.key, {
+      method: "POST",
+      body: JSON.stringify({
+        name: "for member",
+        memberEmail: member.user.email,
+        scopes: { endpoints: { chat: "write" } },
+      }),
+    });
     expect(created.status).toBe(201);
     const body = (await created.json()) as { data: { id: string; key: string; holder: { email: string } } };
     expect(body.data.holder.email).toBe(member.user.email);
@@ -28,7 +47,9 @@ describe("management keys", () => {
     expect(await listed.text()).not.toContain(body.data.key);
     expect((await call(getKeyRoute, owner.team.slug, mgmt.key, {}, body.data.id)).status).toBe(200);
     expect((await call(membersRoute, owner.team.slug, mgmt.key)).status).toBe(200);
-    expect((await call(revokeKeyRoute, owner.team.slug, mgmt.key, { method: "DELETE" }, body.data.id)).status).toBe(204);
+    expect((await call(revokeKeyRoute, owner.team.slug, mgmt.key, { method: "DELETE" }, body.data.id)).status).toBe(
+      204,
+    );
 
     // Another team's URL: 404, as for a session user who is not a member.
     const other = await seedUser("other");
@@ -55,6 +76,8 @@ describe("management keys", () => {
     const owner = await seedUser("owner");
     const member = await seedMember(owner.team, "member", "member");
     const memberCtx = await contextIn(member, owner.team, "team.read");
-    await expect(createManagementKey(memberCtx, { name: "sneaky", scopes: ["api_keys.manage"] })).rejects.toThrow(/more rights/);
+    await expect(createManagementKey(memberCtx, { name: "sneaky", scopes: ["api_keys.manage"] })).rejects.toThrow(
+      /more rights/,
+    );
   });
 });

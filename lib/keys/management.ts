@@ -36,7 +36,16 @@ export async function createManagementKey(ctx: TeamContext, input: { name: strin
   const generated = generateKey("mgmt");
   const row = await db().$transaction(async (tx) => {
     const created = await tx.apiKey.create({
-      data: { teamId: ctx.team.id, kind: "mgmt", userId: ctx.user.id, name: input.name, hash: generated.hash, prefix: generated.prefix, scopes: input.scopes, createdById: ctx.user.id },
+      data: {
+        teamId: ctx.team.id,
+        kind: "mgmt",
+        userId: ctx.user.id,
+        name: input.name,
+        hash: generated.hash,
+        prefix: generated.prefix,
+        scopes: input.scopes,
+        createdById: ctx.user.id,
+      },
       select: { id: true, name: true, prefix: true },
     });
     await recordAudit(tx, {
@@ -56,7 +65,15 @@ export async function listManagementKeys(ctx: Pick<TeamContext, "team">) {
   const rows = await db().apiKey.findMany({
     where: { teamId: ctx.team.id, kind: "mgmt", revokedAt: null },
     orderBy: { createdAt: "desc" },
-    select: { id: true, name: true, prefix: true, scopes: true, createdAt: true, lastUsedAt: true, user: { select: { name: true } } },
+    select: {
+      id: true,
+      name: true,
+      prefix: true,
+      scopes: true,
+      createdAt: true,
+      lastUsedAt: true,
+      user: { select: { name: true } },
+    },
   });
   return rows.map((row) => ({ ...row, scopes: managementScopesSchema.parse(row.scopes) }));
 }
@@ -69,19 +86,38 @@ export function revokeManagementKey(ctx: TeamContext, id: string) {
  * The team context of a request authenticated by a management key. An unknown, malformed or revoked key is
  * 401; a valid key used on another team's URL is 404, exactly like a session user who is not a member.
  */
-export async function resolveManagementKeyContext(token: string, teamSlug: string, permission: Permission, request: RequestContext): Promise<TeamContext> {
+export async function resolveManagementKeyContext(
+  token: string,
+  teamSlug: string,
+  permission: Permission,
+  request: RequestContext,
+): Promise<TeamContext> {
   const parsed = parseKey(token);
   if (!parsed.ok || parsed.kind !== "mgmt") throw new AppError("unauthorized", MANAGEMENT_KEY_ERRORS.invalid);
   const key = await db().apiKey.findFirst({
     where: { hash: hashKey(token), kind: "mgmt", revokedAt: null },
-    select: { id: true, name: true, prefix: true, scopes: true, lastUsedAt: true, teamId: true, team: { select: { id: true, slug: true, name: true } }, user: { select: { id: true, email: true, name: true } } },
+    select: {
+      id: true,
+      name: true,
+      prefix: true,
+      scopes: true,
+      lastUsedAt: true,
+      teamId: true,
+      team: { select: { id: true, slug: true, name: true } },
+      user: { select: { id: true, email: true, name: true } },
+    },
   });
   if (!key?.user) throw new AppError("unauthorized", MANAGEMENT_KEY_ERRORS.invalid);
   if (key.team.slug !== teamSlug) throw new AppError("not_found");
-  const membership = await db().membership.findFirst({ where: { teamId: key.teamId, userId: key.user.id }, select: { id: true, role: true } });
+  const membership = await db().membership.findFirst({
+    where: { teamId: key.teamId, userId: key.user.id },
+    select: { id: true, role: true },
+  });
   if (!membership) throw new AppError("unauthorized", MANAGEMENT_KEY_ERRORS.invalid);
   const roleAllows = new Set(ROLE_PERMISSIONS[membership.role]);
-  const permissions = new Set([...permissionsOf(managementScopesSchema.parse(key.scopes))].filter((p) => roleAllows.has(p)));
+  const permissions = new Set(
+    [...permissionsOf(managementScopesSchema.parse(key.scopes))].filter((p) => roleAllows.has(p)),
+  );
   if (!permissions.has(permission)) throw new AppError("forbidden");
   if (!key.lastUsedAt || Date.now() - key.lastUsedAt.getTime() > 60_000) {
     await db().apiKey.update({ where: { id: key.id }, data: { lastUsedAt: new Date() } });

@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { applyCeiling, DEFAULT_TEAM_POLICY, patternCovered, ROLE_CEILING, teamKeyPolicySchema, type TeamKeyPolicy } from "./policy";
+import {
+  applyCeiling,
+  DEFAULT_TEAM_POLICY,
+  patternCovered,
+  ROLE_CEILING,
+  teamKeyPolicySchema,
+  type TeamKeyPolicy,
+} from "./policy";
 import { ENDPOINT_GROUPS, type KeyScopes } from "./scopes";
 
 const NOW = new Date("2026-06-01T12:00:00.000Z");
@@ -19,12 +26,20 @@ function apply(requested: KeyScopes, policy: TeamKeyPolicy = POLICY, role: keyof
   return applyCeiling(requested, policy, role, NOW);
 }
 
-function problems(requested: KeyScopes, policy: TeamKeyPolicy = POLICY, role: keyof typeof ROLE_CEILING = "member"): string[] {
+function problems(
+  requested: KeyScopes,
+  policy: TeamKeyPolicy = POLICY,
+  role: keyof typeof ROLE_CEILING = "member",
+): string[] {
   const result = apply(requested, policy, role);
   return result.ok ? [] : result.problems.map((p) => `${p.path} | ${p.message}`);
 }
 
-function scopesOf(requested: KeyScopes, policy: TeamKeyPolicy = POLICY, role: keyof typeof ROLE_CEILING = "member"): KeyScopes {
+function scopesOf(
+  requested: KeyScopes,
+  policy: TeamKeyPolicy = POLICY,
+  role: keyof typeof ROLE_CEILING = "member",
+): KeyScopes {
   const result = apply(requested, policy, role);
   if (!result.ok) throw new Error(result.problems.map((p) => p.message).join("\n"));
   return result.scopes;
@@ -35,7 +50,9 @@ describe("the default policy and role ceilings", () => {
     expect(teamKeyPolicySchema.parse(DEFAULT_TEAM_POLICY)).toEqual(DEFAULT_TEAM_POLICY);
     for (const group of ENDPOINT_GROUPS) expect(DEFAULT_TEAM_POLICY.endpoints[group]).toBe("write");
     expect(Object.keys(DEFAULT_TEAM_POLICY)).toEqual(["endpoints"]);
-    expect(scopesOf({ endpoints: { chat: "write" } }, DEFAULT_TEAM_POLICY, "owner")).toEqual({ endpoints: { chat: "write" } });
+    expect(scopesOf({ endpoints: { chat: "write" } }, DEFAULT_TEAM_POLICY, "owner")).toEqual({
+      endpoints: { chat: "write" },
+    });
   });
 
   it("cannot be changed by accident", () => {
@@ -47,18 +64,28 @@ describe("the default policy and role ceilings", () => {
     expect(problems({ endpoints: { chat: "write", models: "read" } }, DEFAULT_TEAM_POLICY, "viewer")).toEqual([
       "endpoints.chat | endpoints.chat: write exceeds what a viewer may hold (read).",
     ]);
-    expect(scopesOf({ endpoints: { chat: "read", models: "read" } }, DEFAULT_TEAM_POLICY, "viewer").endpoints).toEqual({ chat: "read", models: "read" });
+    expect(scopesOf({ endpoints: { chat: "read", models: "read" } }, DEFAULT_TEAM_POLICY, "viewer").endpoints).toEqual({
+      chat: "read",
+      models: "read",
+    });
   });
 
   it("rejects unknown policy fields and nonsense lifetimes", () => {
-    expect(teamKeyPolicySchema.safeParse({ endpoints: {}, expiresAt: "2027-01-01T00:00:00Z" }).error?.issues[0]?.message).toBe('Unknown key policy field "expiresAt".');
-    expect(teamKeyPolicySchema.safeParse({ endpoints: {}, maxLifetimeDays: 0 }).error?.issues[0]?.message).toBe("Keys must live at least 1 day.");
+    expect(
+      teamKeyPolicySchema.safeParse({ endpoints: {}, expiresAt: "2027-01-01T00:00:00Z" }).error?.issues[0]?.message,
+    ).toBe('Unknown key policy field "expiresAt".');
+    expect(teamKeyPolicySchema.safeParse({ endpoints: {}, maxLifetimeDays: 0 }).error?.issues[0]?.message).toBe(
+      "Keys must live at least 1 day.",
+    );
   });
 });
 
 describe("applyCeiling: endpoints", () => {
   it("accepts equal or narrower access and drops groups with none", () => {
-    expect(scopesOf({ endpoints: { chat: "read", images: "read", audio: "none" } }).endpoints).toEqual({ chat: "read", images: "read" });
+    expect(scopesOf({ endpoints: { chat: "read", images: "read", audio: "none" } }).endpoints).toEqual({
+      chat: "read",
+      images: "read",
+    });
   });
 
   it("refuses wider access than the policy, naming the field", () => {
@@ -71,11 +98,9 @@ describe("applyCeiling: endpoints", () => {
 
 describe("applyCeiling: models", () => {
   it("accepts exact names and narrower patterns the policy covers", () => {
-    expect(scopesOf({ endpoints: {}, models: ["gpt-4o-mini", "text-embedding-3-*", "text-embedding-3-small"] }).models).toEqual([
-      "gpt-4o-mini",
-      "text-embedding-3-*",
-      "text-embedding-3-small",
-    ]);
+    expect(
+      scopesOf({ endpoints: {}, models: ["gpt-4o-mini", "text-embedding-3-*", "text-embedding-3-small"] }).models,
+    ).toEqual(["gpt-4o-mini", "text-embedding-3-*", "text-embedding-3-small"]);
   });
 
   it("refuses wider or unrelated patterns", () => {
@@ -131,17 +156,24 @@ describe("applyCeiling: rate limits", () => {
 
 describe("applyCeiling: budget", () => {
   const month100 = { ...POLICY, budget: { amountUsd: 100, period: "month" as const } };
-  const budgetProblems = (amountUsd: number, period: "day" | "week" | "month" | "lifetime", policy: TeamKeyPolicy = month100) =>
-    problems({ endpoints: {}, budget: { amountUsd, period } }, policy);
+  const budgetProblems = (
+    amountUsd: number,
+    period: "day" | "week" | "month" | "lifetime",
+    policy: TeamKeyPolicy = month100,
+  ) => problems({ endpoints: {}, budget: { amountUsd, period } }, policy);
 
   it("compares amounts directly for the same period", () => {
     expect(budgetProblems(100, "month")).toEqual([]);
-    expect(budgetProblems(100.01, "month")).toEqual(["budget | budget: $100.01/month exceeds the team policy ($100/month)."]);
+    expect(budgetProblems(100.01, "month")).toEqual([
+      "budget | budget: $100.01/month exceeds the team policy ($100/month).",
+    ]);
   });
 
   it("multiplies shorter periods by how many fit in the policy's (31 days, 6 weeks in a month)", () => {
     expect(budgetProblems(3.22, "day")).toEqual([]); // 31 × 3.22 = 99.82
-    expect(budgetProblems(3.23, "day")).toEqual(["budget | budget: $3.23/day can add up to $100.13 in one month, which exceeds the team policy ($100/month)."]);
+    expect(budgetProblems(3.23, "day")).toEqual([
+      "budget | budget: $3.23/day can add up to $100.13 in one month, which exceeds the team policy ($100/month).",
+    ]);
     expect(budgetProblems(16.66, "week")).toEqual([]); // 6 × 16.66 = 99.96
     expect(budgetProblems(16.67, "week")).toHaveLength(1);
   });
@@ -149,7 +181,9 @@ describe("applyCeiling: budget", () => {
   it("counts a month straddling a week twice, and a longer key period once against a day", () => {
     const week = { ...POLICY, budget: { amountUsd: 50, period: "week" as const } };
     expect(budgetProblems(25, "month", week)).toEqual([]);
-    expect(budgetProblems(25.01, "month", week)).toEqual(["budget | budget: $25.01/month can add up to $50.02 in one week, which exceeds the team policy ($50/week)."]);
+    expect(budgetProblems(25.01, "month", week)).toEqual([
+      "budget | budget: $25.01/month can add up to $50.02 in one week, which exceeds the team policy ($50/week).",
+    ]);
     const day = { ...POLICY, budget: { amountUsd: 10, period: "day" as const } };
     expect(budgetProblems(10, "month", day)).toEqual([]);
     expect(budgetProblems(10.5, "week", day)).toHaveLength(1);
@@ -159,13 +193,18 @@ describe("applyCeiling: budget", () => {
     expect(budgetProblems(100, "lifetime")).toEqual([]);
     expect(budgetProblems(101, "lifetime")).toHaveLength(1);
     const lifetime = { ...POLICY, budget: { amountUsd: 1000, period: "lifetime" as const } };
-    expect(budgetProblems(1, "day", lifetime)).toEqual(["budget | budget: $1/day has no lifetime total, so it cannot fit the team policy ($1,000 lifetime); use a lifetime budget."]);
+    expect(budgetProblems(1, "day", lifetime)).toEqual([
+      "budget | budget: $1/day has no lifetime total, so it cannot fit the team policy ($1,000 lifetime); use a lifetime budget.",
+    ]);
     expect(budgetProblems(1000, "lifetime", lifetime)).toEqual([]);
   });
 
   it("inherits the policy's budget when none is asked for", () => {
     expect(scopesOf({ endpoints: {} }, month100).budget).toEqual({ amountUsd: 100, period: "month" });
-    expect(scopesOf({ endpoints: {}, budget: { amountUsd: 3, period: "day" } }).budget).toEqual({ amountUsd: 3, period: "day" });
+    expect(scopesOf({ endpoints: {}, budget: { amountUsd: 3, period: "day" } }).budget).toEqual({
+      amountUsd: 3,
+      period: "day",
+    });
   });
 });
 
@@ -181,27 +220,34 @@ describe("applyCeiling: expiry", () => {
     expect(problems({ endpoints: {}, expiresAt: inDays(91) })).toEqual([
       "expiresAt | expiresAt: 2026-08-31 is later than the team policy allows (at most 90 days, until 2026-08-30).",
     ]);
-    expect(problems({ endpoints: {}, expiresAt: inDays(-1) }, DEFAULT_TEAM_POLICY)).toEqual(["expiresAt | expiresAt: the expiry must be in the future."]);
+    expect(problems({ endpoints: {}, expiresAt: inDays(-1) }, DEFAULT_TEAM_POLICY)).toEqual([
+      "expiresAt | expiresAt: the expiry must be in the future.",
+    ]);
     expect(problems({ endpoints: {}, expiresAt: NOW.toISOString() }, DEFAULT_TEAM_POLICY)).toHaveLength(1);
   });
 });
 
 describe("applyCeiling: IP ranges", () => {
   it("accepts ranges inside the policy's, in either family", () => {
-    expect(scopesOf({ endpoints: {}, ipAllowList: ["10.1.0.0/16", "10.2.3.4/32", "2001:db8:1::/48"] }).ipAllowList).toEqual(["10.1.0.0/16", "10.2.3.4/32", "2001:db8:1::/48"]);
+    expect(
+      scopesOf({ endpoints: {}, ipAllowList: ["10.1.0.0/16", "10.2.3.4/32", "2001:db8:1::/48"] }).ipAllowList,
+    ).toEqual(["10.1.0.0/16", "10.2.3.4/32", "2001:db8:1::/48"]);
   });
 
   it("refuses wider, outside or other-family ranges", () => {
     expect(problems({ endpoints: {}, ipAllowList: ["0.0.0.0/0", "11.0.0.0/8", "2001:db9::/32", "::/0"] })).toEqual(
       ["0.0.0.0/0", "11.0.0.0/8", "2001:db9::/32", "::/0"].map(
-        (range) => `ipAllowList | ipAllowList: ${range} is not inside the team policy's ranges (10.0.0.0/8, 2001:db8::/32).`,
+        (range) =>
+          `ipAllowList | ipAllowList: ${range} is not inside the team policy's ranges (10.0.0.0/8, 2001:db8::/32).`,
       ),
     );
   });
 
   it("inherits the policy's ranges when none are listed", () => {
     expect(scopesOf({ endpoints: {} }).ipAllowList).toEqual(["10.0.0.0/8", "2001:db8::/32"]);
-    expect(scopesOf({ endpoints: {}, ipAllowList: ["192.0.2.0/24"] }, DEFAULT_TEAM_POLICY).ipAllowList).toEqual(["192.0.2.0/24"]);
+    expect(scopesOf({ endpoints: {}, ipAllowList: ["192.0.2.0/24"] }, DEFAULT_TEAM_POLICY).ipAllowList).toEqual([
+      "192.0.2.0/24",
+    ]);
   });
 });
 
@@ -218,8 +264,18 @@ describe("applyCeiling: everything at once", () => {
   });
 
   it("reports every problem, not just the first", () => {
-    const found = problems({ endpoints: { chat: "write", images: "write" }, models: ["*"], limits: { rpm: 1000 }, expiresAt: inDays(365) }, POLICY, "viewer");
-    expect(found.map((line) => line.split(" | ")[0])).toEqual(["endpoints.chat", "endpoints.images", "models", "limits.rpm", "expiresAt"]);
+    const found = problems(
+      { endpoints: { chat: "write", images: "write" }, models: ["*"], limits: { rpm: 1000 }, expiresAt: inDays(365) },
+      POLICY,
+      "viewer",
+    );
+    expect(found.map((line) => line.split(" | ")[0])).toEqual([
+      "endpoints.chat",
+      "endpoints.images",
+      "models",
+      "limits.rpm",
+      "expiresAt",
+    ]);
   });
 
   it("returns a copy: changing the result never changes the policy", () => {

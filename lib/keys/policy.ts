@@ -27,7 +27,12 @@ export const teamKeyPolicySchema = z.strictObject(
     models: modelPatternsSchema.optional(), // patterns a key's patterns must stay inside; undefined = any
     limits: limitsSchema.optional(), // the highest rpm/tpm a key may have
     budget: budgetSchema.optional(), // the largest budget a key may have
-    maxLifetimeDays: z.number().int("Use a whole number of days.").min(1, "Keys must live at least 1 day.").max(3650, "Use at most 3650 days (10 years).").optional(),
+    maxLifetimeDays: z
+      .number()
+      .int("Use a whole number of days.")
+      .min(1, "Keys must live at least 1 day.")
+      .max(3650, "Use at most 3650 days (10 years).")
+      .optional(),
     ipAllowList: ipAllowListSchema.optional(), // ranges every key's ranges must stay inside
   },
   { error: unknownFieldError("key policy") },
@@ -70,7 +75,8 @@ function budgetProblem(requested: Budget, ceiling: Budget): string | null {
   const windows = WINDOWS_PER_POLICY_WINDOW[requested.period][ceiling.period];
   if (cents(requested.amountUsd) * windows <= cents(ceiling.amountUsd)) return null;
   const policy = `the team policy (${formatBudget(ceiling)})`;
-  if (windows === Infinity) return `budget: ${formatBudget(requested)} has no lifetime total, so it cannot fit ${policy}; use a lifetime budget.`;
+  if (windows === Infinity)
+    return `budget: ${formatBudget(requested)} has no lifetime total, so it cannot fit ${policy}; use a lifetime budget.`;
   if (windows === 1) return `budget: ${formatBudget(requested)} exceeds ${policy}.`;
   const worst = formatUsd((cents(requested.amountUsd) * windows) / 100);
   const window = ceiling.period === "day" ? "one day" : `one ${ceiling.period}`;
@@ -92,7 +98,12 @@ const DATE = (ms: number) => new Date(ms).toISOString().slice(0, 10);
  * is refused (never silently narrowed, so the creator sees what they get); an omitted limit inherits the
  * policy's, so a key is never less limited than its team allows.
  */
-export function applyCeiling(requested: KeyScopes, policy: TeamKeyPolicy, holderRole: Role, now: Date = new Date()): CeilingResult {
+export function applyCeiling(
+  requested: KeyScopes,
+  policy: TeamKeyPolicy,
+  holderRole: Role,
+  now: Date = new Date(),
+): CeilingResult {
   const problems: CeilingProblem[] = [];
   const refuse = (path: string, message: string) => problems.push({ path, message });
   const scopes: KeyScopes = { endpoints: {} };
@@ -101,8 +112,13 @@ export function applyCeiling(requested: KeyScopes, policy: TeamKeyPolicy, holder
   for (const group of ENDPOINT_GROUPS) {
     const want = requested.endpoints[group] ?? "none";
     const teamMax = policy.endpoints[group] ?? "none";
-    if (ACCESS_RANK[want] > ACCESS_RANK[teamMax]) refuse(`endpoints.${group}`, `endpoints.${group}: ${want} exceeds the team policy (${teamMax}).`);
-    else if (ACCESS_RANK[want] > ACCESS_RANK[roleCeiling]) refuse(`endpoints.${group}`, `endpoints.${group}: ${want} exceeds what a ${holderRole} may hold (${roleCeiling}).`);
+    if (ACCESS_RANK[want] > ACCESS_RANK[teamMax])
+      refuse(`endpoints.${group}`, `endpoints.${group}: ${want} exceeds the team policy (${teamMax}).`);
+    else if (ACCESS_RANK[want] > ACCESS_RANK[roleCeiling])
+      refuse(
+        `endpoints.${group}`,
+        `endpoints.${group}: ${want} exceeds what a ${holderRole} may hold (${roleCeiling}).`,
+      );
     else if (want !== "none") scopes.endpoints[group] = want;
   }
 
@@ -112,14 +128,16 @@ export function applyCeiling(requested: KeyScopes, policy: TeamKeyPolicy, holder
   } else {
     const allowed = policy.models;
     const outside = requested.models.filter((pattern) => !allowed.some((outer) => patternCovered(pattern, outer)));
-    for (const pattern of outside) refuse("models", `models: "${pattern}" is not covered by the team policy (${allowed.join(", ")}).`);
+    for (const pattern of outside)
+      refuse("models", `models: "${pattern}" is not covered by the team policy (${allowed.join(", ")}).`);
     scopes.models = [...requested.models];
   }
 
   for (const field of ["rpm", "tpm"] as const) {
     const want = requested.limits?.[field];
     const max = policy.limits?.[field];
-    if (want !== undefined && max !== undefined && want > max) refuse(`limits.${field}`, `limits.${field}: ${want} exceeds the team policy (${max}).`);
+    if (want !== undefined && max !== undefined && want > max)
+      refuse(`limits.${field}`, `limits.${field}: ${want} exceeds the team policy (${max}).`);
     const value = want ?? max;
     if (value !== undefined) scopes.limits = { ...scopes.limits, [field]: value };
   }
@@ -136,7 +154,10 @@ export function applyCeiling(requested: KeyScopes, policy: TeamKeyPolicy, holder
     const expires = Date.parse(requested.expiresAt);
     if (!(expires > now.getTime())) refuse("expiresAt", "expiresAt: the expiry must be in the future.");
     else if (latest !== undefined && expires > latest) {
-      refuse("expiresAt", `expiresAt: ${DATE(expires)} is later than the team policy allows (at most ${policy.maxLifetimeDays} days, until ${DATE(latest)}).`);
+      refuse(
+        "expiresAt",
+        `expiresAt: ${DATE(expires)} is later than the team policy allows (at most ${policy.maxLifetimeDays} days, until ${DATE(latest)}).`,
+      );
     }
     scopes.expiresAt = new Date(expires).toISOString();
   } else if (latest !== undefined) {
@@ -152,7 +173,10 @@ export function applyCeiling(requested: KeyScopes, policy: TeamKeyPolicy, holder
       const inner = parseCidr(text);
       if (!inner) refuse("ipAllowList", `ipAllowList: "${text}" is not a valid IPv4 or IPv6 CIDR.`);
       else if (!outer.some((range) => cidrWithin(inner, range))) {
-        refuse("ipAllowList", `ipAllowList: ${text} is not inside the team policy's ranges (${policy.ipAllowList.join(", ")}).`);
+        refuse(
+          "ipAllowList",
+          `ipAllowList: ${text} is not inside the team policy's ranges (${policy.ipAllowList.join(", ")}).`,
+        );
       }
     }
     scopes.ipAllowList = [...requested.ipAllowList];

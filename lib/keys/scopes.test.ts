@@ -43,7 +43,9 @@ describe("keyScopesSchema", () => {
   it("rejects unknown fields at every level", () => {
     expect(messages({ endpoints: {}, admin: true })).toEqual([': Unknown key scope field "admin".']);
     expect(messages({ endpoints: {}, limits: { rpd: 5 } })).toEqual(['limits: Unknown limits field "rpd".']);
-    expect(messages({ endpoints: {}, budget: { amountUsd: 1, period: "day", hard: true } })).toEqual(['budget: Unknown budget field "hard".']);
+    expect(messages({ endpoints: {}, budget: { amountUsd: 1, period: "day", hard: true } })).toEqual([
+      'budget: Unknown budget field "hard".',
+    ]);
   });
 
   it("rejects an unknown access level", () => {
@@ -61,7 +63,9 @@ describe("keyScopesSchema", () => {
     ["10.0.0.0/-1"],
     ["example.com"],
   ])("rejects the bad CIDR %s with a clear message", (cidr) => {
-    expect(messages({ endpoints: {}, ipAllowList: [cidr] })).toEqual([`ipAllowList.0: "${cidr}" is not a valid IPv4 or IPv6 CIDR.`]);
+    expect(messages({ endpoints: {}, ipAllowList: [cidr] })).toEqual([
+      `ipAllowList.0: "${cidr}" is not a valid IPv4 or IPv6 CIDR.`,
+    ]);
   });
 
   it.each([
@@ -69,29 +73,42 @@ describe("keyScopesSchema", () => {
     [-5, "A budget must be more than $0."],
     [1.234, "A budget has at most 2 decimals (whole cents)."],
   ])("rejects the budget %s", (amountUsd, message) => {
-    expect(messages({ endpoints: {}, budget: { amountUsd, period: "month" } })).toEqual([`budget.amountUsd: ${message}`]);
+    expect(messages({ endpoints: {}, budget: { amountUsd, period: "month" } })).toEqual([
+      `budget.amountUsd: ${message}`,
+    ]);
   });
 
   it("accepts budgets with up to two decimals", () => {
-    for (const amountUsd of [0.01, 0.29, 1.1, 19.99, 1234.56]) expect(messages({ endpoints: {}, budget: { amountUsd, period: "day" } })).toEqual([]);
+    for (const amountUsd of [0.01, 0.29, 1.1, 19.99, 1234.56])
+      expect(messages({ endpoints: {}, budget: { amountUsd, period: "day" } })).toEqual([]);
   });
 
   it("checks model patterns: characters, length, count, and not an empty list", () => {
     expect(messages({ endpoints: {}, models: ["gpt 4o"] })[0]).toContain('"gpt 4o" is not a valid model pattern');
     expect(messages({ endpoints: {}, models: ["a".repeat(101)] })).toHaveLength(1);
-    expect(messages({ endpoints: {}, models: Array.from({ length: 51 }, (_, i) => `m${i}`) })).toEqual(["models: List at most 50 model patterns."]);
-    expect(messages({ endpoints: {}, models: [] })).toEqual(["models: List at least one model, or leave models out to allow any model."]);
+    expect(messages({ endpoints: {}, models: Array.from({ length: 51 }, (_, i) => `m${i}`) })).toEqual([
+      "models: List at most 50 model patterns.",
+    ]);
+    expect(messages({ endpoints: {}, models: [] })).toEqual([
+      "models: List at least one model, or leave models out to allow any model.",
+    ]);
   });
 
   it("wants positive whole rate limits", () => {
-    expect(messages({ endpoints: {}, limits: { rpm: 0 } })).toEqual(["limits.rpm: Requests per minute must be at least 1."]);
-    expect(messages({ endpoints: {}, limits: { tpm: 1.5 } })).toEqual(["limits.tpm: Tokens per minute must be a whole number."]);
+    expect(messages({ endpoints: {}, limits: { rpm: 0 } })).toEqual([
+      "limits.rpm: Requests per minute must be at least 1.",
+    ]);
+    expect(messages({ endpoints: {}, limits: { tpm: 1.5 } })).toEqual([
+      "limits.tpm: Tokens per minute must be a whole number.",
+    ]);
   });
 
   it("wants an expiry with a time zone, and in the future only when creating", () => {
     expect(messages({ endpoints: {}, expiresAt: "2027-01-01T00:00:00" })).toHaveLength(1);
     expect(messages({ endpoints: {}, expiresAt: "2020-01-01T00:00:00Z" })).toEqual([]); // a stored, expired key still parses
-    expect(messages({ endpoints: {}, expiresAt: "2020-01-01T00:00:00Z" }, newKeyScopesSchema)).toEqual(["expiresAt: The expiry date must be in the future."]);
+    expect(messages({ endpoints: {}, expiresAt: "2020-01-01T00:00:00Z" }, newKeyScopesSchema)).toEqual([
+      "expiresAt: The expiry date must be in the future.",
+    ]);
     expect(messages({ endpoints: {}, expiresAt: "2999-01-01T00:00:00+02:00" }, newKeyScopesSchema)).toEqual([]);
   });
 });
@@ -115,8 +132,23 @@ describe("model allow-lists", () => {
 
   it("matches exact names and anchored * wildcards", () => {
     const allowed = compileModelMatcher(["gpt-4o-mini", "text-embedding-3-*", "*-preview", "ft:*:acme:*"]);
-    for (const model of ["gpt-4o-mini", "text-embedding-3-small", "text-embedding-3-", "o1-preview", "ft:gpt-4o:acme:x1"]) expect(allowed(model), model).toBe(true);
-    for (const model of ["gpt-4o", "gpt-4o-mini-2024", "xgpt-4o-mini", "text-embedding-ada-002", "o1-preview-x", "ft:gpt-4o:other:x1", ""]) {
+    for (const model of [
+      "gpt-4o-mini",
+      "text-embedding-3-small",
+      "text-embedding-3-",
+      "o1-preview",
+      "ft:gpt-4o:acme:x1",
+    ])
+      expect(allowed(model), model).toBe(true);
+    for (const model of [
+      "gpt-4o",
+      "gpt-4o-mini-2024",
+      "xgpt-4o-mini",
+      "text-embedding-ada-002",
+      "o1-preview-x",
+      "ft:gpt-4o:other:x1",
+      "",
+    ]) {
       expect(allowed(model), model).toBe(false);
     }
   });
@@ -183,12 +215,12 @@ describe("IP allow-lists", () => {
   });
 
   it("stores ranges in one canonical spelling", () => {
-    expect(keyScopesSchema.parse({ endpoints: {}, ipAllowList: ["10.1.2.3/8", "2001:DB8::5/32", "::ffff:10.0.0.0/104", " 10.0.0.1 "] }).ipAllowList).toEqual([
-      "10.0.0.0/8",
-      "2001:db8::/32",
-      "10.0.0.0/8",
-      "10.0.0.1/32",
-    ]);
+    expect(
+      keyScopesSchema.parse({
+        endpoints: {},
+        ipAllowList: ["10.1.2.3/8", "2001:DB8::5/32", "::ffff:10.0.0.0/104", " 10.0.0.1 "],
+      }).ipAllowList,
+    ).toEqual(["10.0.0.0/8", "2001:db8::/32", "10.0.0.0/8", "10.0.0.1/32"]);
     expect(parseCidr("10.0.0.0/8")?.[1]).toBe(8);
   });
 });
@@ -203,11 +235,27 @@ describe("summarizeScopes", () => {
       expiresAt: "2027-01-01T00:00:00Z",
       ipAllowList: ["10.0.0.0/8"],
     });
-    expect(summarizeScopes(scopes)).toBe("chat: write · models: gpt-4o-mini · 10 rpm · $5/month · expires 2027-01-01 · 1 IP range");
+    expect(summarizeScopes(scopes)).toBe(
+      "chat: write · models: gpt-4o-mini · 10 rpm · $5/month · expires 2027-01-01 · 1 IP range",
+    );
   });
 
   it("shortens the common cases", () => {
-    const all = Object.fromEntries(["chat", "responses", "embeddings", "images", "audio", "files", "batches", "moderations", "models", "fine_tuning", "assistants"].map((g) => [g, "read"]));
+    const all = Object.fromEntries(
+      [
+        "chat",
+        "responses",
+        "embeddings",
+        "images",
+        "audio",
+        "files",
+        "batches",
+        "moderations",
+        "models",
+        "fine_tuning",
+        "assistants",
+      ].map((g) => [g, "read"]),
+    );
     expect(summarizeScopes({ endpoints: all })).toBe("all endpoints: read");
     expect(summarizeScopes({ endpoints: {} })).toBe("no endpoints");
     expect(

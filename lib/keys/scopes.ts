@@ -3,7 +3,19 @@ import ipaddr from "ipaddr.js";
 import { z } from "zod";
 
 /** `assistants` covers the assistants, threads and vector store endpoints. */
-export const ENDPOINT_GROUPS = ["chat", "responses", "embeddings", "images", "audio", "files", "batches", "moderations", "models", "fine_tuning", "assistants"] as const;
+export const ENDPOINT_GROUPS = [
+  "chat",
+  "responses",
+  "embeddings",
+  "images",
+  "audio",
+  "files",
+  "batches",
+  "moderations",
+  "models",
+  "fine_tuning",
+  "assistants",
+] as const;
 export type EndpointGroup = (typeof ENDPOINT_GROUPS)[number];
 
 /** Ordered: none < read < write. */
@@ -23,12 +35,23 @@ export const unknownFieldError = (what: string) => (issue: z.core.$ZodRawIssue) 
 const access = z.enum(ACCESS, `Use one of ${listOf(ACCESS)}.`).optional();
 export const endpointsSchema = z.strictObject(
   {
-    chat: access, responses: access, embeddings: access, images: access, audio: access, files: access,
-    batches: access, moderations: access, models: access, fine_tuning: access, assistants: access,
+    chat: access,
+    responses: access,
+    embeddings: access,
+    images: access,
+    audio: access,
+    files: access,
+    batches: access,
+    moderations: access,
+    models: access,
+    fine_tuning: access,
+    assistants: access,
   } satisfies Record<EndpointGroup, typeof access>,
   {
     error: (issue) =>
-      issue.code === "unrecognized_keys" ? `Unknown endpoint group ${quoted(issue.keys)}; use one of ${listOf(ENDPOINT_GROUPS)}.` : undefined,
+      issue.code === "unrecognized_keys"
+        ? `Unknown endpoint group ${quoted(issue.keys)}; use one of ${listOf(ENDPOINT_GROUPS)}.`
+        : undefined,
   },
 );
 
@@ -36,13 +59,19 @@ const MODEL_PATTERN = /^[A-Za-z0-9._:*/-]{1,100}$/;
 export const modelPatternsSchema = z
   .array(
     z.string().regex(MODEL_PATTERN, {
-      error: (issue) => `${JSON.stringify(issue.input)} is not a valid model pattern: use 1–100 letters, digits, . _ : / - and * wildcards.`,
+      error: (issue) =>
+        `${JSON.stringify(issue.input)} is not a valid model pattern: use 1–100 letters, digits, . _ : / - and * wildcards.`,
     }),
   )
   .min(1, "List at least one model, or leave models out to allow any model.")
   .max(50, "List at most 50 model patterns.");
 
-const perMinute = (unit: string) => z.number().int(`${unit} must be a whole number.`).positive(`${unit} must be at least 1.`).max(100_000_000, `${unit} is too large.`);
+const perMinute = (unit: string) =>
+  z
+    .number()
+    .int(`${unit} must be a whole number.`)
+    .positive(`${unit} must be at least 1.`)
+    .max(100_000_000, `${unit} is too large.`);
 export const limitsSchema = z.strictObject(
   { rpm: perMinute("Requests per minute").optional(), tpm: perMinute("Tokens per minute").optional() },
   { error: unknownFieldError("limits") },
@@ -85,7 +114,8 @@ export function parseCidr(text: string): Cidr | null {
   const raw = addressText.includes("%") ? null : parseStrict(addressText); // a zone id names no range
   if (!raw || (bitsText !== null && !/^\d{1,3}$/.test(bitsText))) return null;
   const bits = bitsText === null ? (raw.kind() === "ipv4" ? 32 : 128) : Number(bitsText);
-  if (raw instanceof ipaddr.IPv4) return bits > 32 ? null : [ipaddr.IPv4.networkAddressFromCIDR(`${raw.toString()}/${bits}`), bits];
+  if (raw instanceof ipaddr.IPv4)
+    return bits > 32 ? null : [ipaddr.IPv4.networkAddressFromCIDR(`${raw.toString()}/${bits}`), bits];
   if (bits > 128) return null;
   if (raw.isIPv4MappedAddress() && bits >= 96) {
     // ::ffff:10.0.0.0/104 is the IPv4 range 10.0.0.0/8; keep one spelling so matching and subset checks agree.
@@ -113,7 +143,9 @@ export const ipAllowListSchema = z
   .min(1, "List at least one IP range, or leave ipAllowList out to allow any address.")
   .max(100, "List at most 100 IP ranges.");
 
-export const expiresAtSchema = z.iso.datetime({ offset: true, error: "Use an ISO date-time with a time zone, e.g. 2027-01-01T00:00:00Z." }).transform((text) => new Date(text).toISOString());
+export const expiresAtSchema = z.iso
+  .datetime({ offset: true, error: "Use an ISO date-time with a time zone, e.g. 2027-01-01T00:00:00Z." })
+  .transform((text) => new Date(text).toISOString());
 
 /** Scopes as stored. An expiry in the past parses (the key has expired); creation uses newKeyScopesSchema. */
 export const keyScopesSchema = z.strictObject(
@@ -130,12 +162,19 @@ export const keyScopesSchema = z.strictObject(
 export type KeyScopes = z.infer<typeof keyScopesSchema>;
 
 /** Scopes for a key being created now: additionally, the expiry must lie in the future. */
-export const newKeyScopesSchema = keyScopesSchema.refine((scopes) => scopes.expiresAt === undefined || Date.parse(scopes.expiresAt) > Date.now(), {
-  message: "The expiry date must be in the future.",
-  path: ["expiresAt"],
-});
+export const newKeyScopesSchema = keyScopesSchema.refine(
+  (scopes) => scopes.expiresAt === undefined || Date.parse(scopes.expiresAt) > Date.now(),
+  {
+    message: "The expiry date must be in the future.",
+    path: ["expiresAt"],
+  },
+);
 
-export function endpointAllows(scopes: Pick<KeyScopes, "endpoints">, group: EndpointGroup, need: "read" | "write"): boolean {
+export function endpointAllows(
+  scopes: Pick<KeyScopes, "endpoints">,
+  group: EndpointGroup,
+  need: "read" | "write",
+): boolean {
   return ACCESS_RANK[scopes.endpoints[group] ?? "none"] >= ACCESS_RANK[need];
 }
 
@@ -204,9 +243,14 @@ export function summarizeScopes(scopes: KeyScopes): string {
     const access = scopes.endpoints[group] ?? "none";
     return access === "none" ? [] : [[group, access] as const];
   });
-  const allSame = granted.length === ENDPOINT_GROUPS.length && granted.every(([, access]) => access === granted[0]?.[1]);
+  const allSame =
+    granted.length === ENDPOINT_GROUPS.length && granted.every(([, access]) => access === granted[0]?.[1]);
   const parts = [
-    granted.length === 0 ? "no endpoints" : allSame ? `all endpoints: ${granted[0]?.[1]}` : granted.map(([group, access]) => `${group}: ${access}`).join(", "),
+    granted.length === 0
+      ? "no endpoints"
+      : allSame
+        ? `all endpoints: ${granted[0]?.[1]}`
+        : granted.map(([group, access]) => `${group}: ${access}`).join(", "),
   ];
   if (scopes.models) {
     const shown = scopes.models.slice(0, 3).join(", ");
@@ -216,6 +260,7 @@ export function summarizeScopes(scopes: KeyScopes): string {
   if (scopes.limits?.tpm !== undefined) parts.push(`${COUNT.format(scopes.limits.tpm)} tpm`);
   if (scopes.budget) parts.push(formatBudget(scopes.budget));
   if (scopes.expiresAt) parts.push(`expires ${scopes.expiresAt.slice(0, 10)}`);
-  if (scopes.ipAllowList) parts.push(`${scopes.ipAllowList.length} IP range${scopes.ipAllowList.length === 1 ? "" : "s"}`);
+  if (scopes.ipAllowList)
+    parts.push(`${scopes.ipAllowList.length} IP range${scopes.ipAllowList.length === 1 ? "" : "s"}`);
   return parts.join(" · ");
 }

@@ -42,7 +42,11 @@ describe("member keys", () => {
     const bCtx = await contextIn(b, b.team, "api_keys.own");
     const { id } = await createKey(a.ownerCtx, { name: "A's key", scopes: CHAT });
     expect(await listKeys(bCtx, { includeRevoked: true })).toEqual([]);
-    for (const attempt of [() => getKey(bCtx, id), () => updateKey(bCtx, id, { name: "pwned" }), () => revokeKey(bCtx, id)]) {
+    for (const attempt of [
+      () => getKey(bCtx, id),
+      () => updateKey(bCtx, id, { name: "pwned" }),
+      () => revokeKey(bCtx, id),
+    ]) {
       expect((await appErrorOf(attempt())).code).toBe("not_found");
     }
     // …and cannot even get a context in team A.
@@ -56,17 +60,25 @@ describe("member keys", () => {
     const otherCtx = await contextIn(other, owner.team, "api_keys.own");
     const { id } = await createKey(memberCtx, { name: "mine", scopes: CHAT });
     expect(await listKeys(otherCtx)).toEqual([]);
-    for (const attempt of [() => getKey(otherCtx, id), () => updateKey(otherCtx, id, { name: "x" }), () => revokeKey(otherCtx, id)]) {
+    for (const attempt of [
+      () => getKey(otherCtx, id),
+      () => updateKey(otherCtx, id, { name: "x" }),
+      () => revokeKey(otherCtx, id),
+    ]) {
       expect((await appErrorOf(attempt())).code).toBe("not_found");
     }
-    expect((await appErrorOf(createKey(otherCtx, { name: "for you", scopes: CHAT, holderUserId: memberCtx.user.id }))).code).toBe("forbidden");
+    expect(
+      (await appErrorOf(createKey(otherCtx, { name: "for you", scopes: CHAT, holderUserId: memberCtx.user.id }))).code,
+    ).toBe("forbidden");
 
     const admin = await seedMember(owner.team, "admin", "admin");
     const adminCtx = await contextIn(admin, owner.team, "api_keys.own");
     expect((await listKeys(adminCtx)).map((k) => k.id)).toContain(id);
     await revokeKey(adminCtx, id);
     expect((await getKey(memberCtx, id)).status).toBe("revoked");
-    expect((await auditEvents(owner.team.id, "api_key.revoke"))[0]?.metadata).toEqual({ reason: "revoked by an admin" });
+    expect((await auditEvents(owner.team.id, "api_key.revoke"))[0]?.metadata).toEqual({
+      reason: "revoked by an admin",
+    });
   });
 
   it("caps scopes by the team policy and the holder's role, and records edits with their diff", async () => {
@@ -75,8 +87,14 @@ describe("member keys", () => {
     const read = await createKey(memberCtx, { name: "r", scopes: { endpoints: { models: "read" } } });
     expect(read.scopes.endpoints).toEqual({ models: "read" });
 
-    await updateTeamKeyPolicy(ownerCtx, { endpoints: { chat: "write", models: "read" }, models: ["gpt-4o-mini"], limits: { rpm: 60 } });
-    const wide = await appErrorOf(createKey(ownerCtx, { name: "wide", scopes: { endpoints: { chat: "write", images: "write" } } }));
+    await updateTeamKeyPolicy(ownerCtx, {
+      endpoints: { chat: "write", models: "read" },
+      models: ["gpt-4o-mini"],
+      limits: { rpm: 60 },
+    });
+    const wide = await appErrorOf(
+      createKey(ownerCtx, { name: "wide", scopes: { endpoints: { chat: "write", images: "write" } } }),
+    );
     expect(wide.code).toBe("unprocessable");
     expect(wide.message).toMatch(/images/);
     const inherited = await createKey(ownerCtx, { name: "inherits", scopes: CHAT });
@@ -94,19 +112,30 @@ describe("member keys", () => {
     // Their key in another team is untouched.
     const elsewhere = await seedUser("elsewhere");
     await addMember(elsewhere.team, member.user, "member");
-    const k3 = await createKey(await contextIn(member, elsewhere.team, "api_keys.own"), { name: "three", scopes: CHAT });
+    const k3 = await createKey(await contextIn(member, elsewhere.team, "api_keys.own"), {
+      name: "three",
+      scopes: CHAT,
+    });
 
     const changes: KeyChange[] = [];
     const stop = await subscribeKeyChanges(process.env.DATABASE_URL ?? "", (change) => changes.push(change));
     try {
-      const membership = await db().membership.findFirstOrThrow({ where: { teamId: owner.team.id, userId: member.user.id } });
+      const membership = await db().membership.findFirstOrThrow({
+        where: { teamId: owner.team.id, userId: member.user.id },
+      });
       await removeMember(await contextIn(owner, owner.team, "members.remove"), membership.id);
-      await expect.poll(() => changes.flatMap((c) => c.hashes ?? []).sort(), { timeout: 5000 }).toEqual([hashKey(k1.key), hashKey(k2.key)].sort());
+      await expect
+        .poll(() => changes.flatMap((c) => c.hashes ?? []).sort(), { timeout: 5000 })
+        .toEqual([hashKey(k1.key), hashKey(k2.key)].sort());
     } finally {
       await stop();
     }
     const rows = await db().apiKey.findMany({ where: { id: { in: [k1.id, k2.id, k3.id] } }, orderBy: { name: "asc" } });
-    expect(rows.map((r) => [r.name, r.revokedReason])).toEqual([["one", "member_removed"], ["three", null], ["two", "member_removed"]]);
+    expect(rows.map((r) => [r.name, r.revokedReason])).toEqual([
+      ["one", "member_removed"],
+      ["three", null],
+      ["two", "member_removed"],
+    ]);
     expect(await auditEvents(ownerCtx.team.id, "api_key.revoke")).toHaveLength(2);
   });
 });

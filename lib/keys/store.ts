@@ -17,13 +17,26 @@ export const KEY_ERRORS = {
 } as const;
 
 const KEY_FIELDS = {
-  id: true, name: true, prefix: true, scopes: true, createdAt: true, lastUsedAt: true, expiresAt: true, revokedAt: true,
-  revokedReason: true, userId: true, user: { select: { name: true, email: true } },
+  id: true,
+  name: true,
+  prefix: true,
+  scopes: true,
+  createdAt: true,
+  lastUsedAt: true,
+  expiresAt: true,
+  revokedAt: true,
+  revokedReason: true,
+  userId: true,
+  user: { select: { name: true, email: true } },
 } as const;
 
 /** Who may see which keys: managers see the team's, everyone else only their own. */
 function visibleKeys(ctx: TeamContext): Prisma.ApiKeyWhereInput {
-  return { teamId: ctx.team.id, kind: "live", ...(ctx.permissions.has("api_keys.manage") ? {} : { userId: ctx.user.id }) };
+  return {
+    teamId: ctx.team.id,
+    kind: "live",
+    ...(ctx.permissions.has("api_keys.manage") ? {} : { userId: ctx.user.id }),
+  };
 }
 
 function toView(row: Prisma.ApiKeyGetPayload<{ select: typeof KEY_FIELDS }>) {
@@ -50,7 +63,10 @@ export async function getKey(ctx: TeamContext, id: string): Promise<KeyView> {
 
 /** The team member with this e-mail, who may hold a key issued by a manager. */
 export async function memberIdByEmail(ctx: Pick<TeamContext, "team">, email: string): Promise<string> {
-  const holder = await db().membership.findFirst({ where: { teamId: ctx.team.id, user: { email: email.toLowerCase() } }, select: { userId: true } });
+  const holder = await db().membership.findFirst({
+    where: { teamId: ctx.team.id, user: { email: email.toLowerCase() } },
+    select: { userId: true },
+  });
   if (!holder) throw new AppError("not_found", KEY_ERRORS.notMember);
   return holder.userId;
 }
@@ -60,7 +76,11 @@ export async function teamPolicy(teamId: string, tx: Tx = db()): Promise<TeamKey
   return team.keyPolicy ? teamKeyPolicySchema.parse(team.keyPolicy) : DEFAULT_TEAM_POLICY;
 }
 
-function ceilingOrThrow(requested: KeyScopes, policy: TeamKeyPolicy, role: Parameters<typeof applyCeiling>[2]): KeyScopes {
+function ceilingOrThrow(
+  requested: KeyScopes,
+  policy: TeamKeyPolicy,
+  role: Parameters<typeof applyCeiling>[2],
+): KeyScopes {
   const result = applyCeiling(requested, policy, role);
   if (!result.ok) {
     const fields: Record<string, string[]> = {};
@@ -79,10 +99,19 @@ const keyLabel = (name: string, prefix: string) => `${name} (${prefix}…)`;
 export async function createKey(ctx: TeamContext, input: { name: string; scopes: KeyScopes; holderUserId?: string }) {
   const holderId = input.holderUserId ?? ctx.user.id;
   if (holderId !== ctx.user.id && !ctx.permissions.has("api_keys.manage")) throw new AppError("forbidden");
-  return issueKey({ teamId: ctx.team.id, holderId, createdById: ctx.user.id, actor: ctx.actor, request: ctx.request }, input);
+  return issueKey(
+    { teamId: ctx.team.id, holderId, createdById: ctx.user.id, actor: ctx.actor, request: ctx.request },
+    input,
+  );
 }
 
-type IssueScope = { teamId: string; holderId: string; createdById: string | null; actor: AuditActor; request: RequestContext };
+type IssueScope = {
+  teamId: string;
+  holderId: string;
+  createdById: string | null;
+  actor: AuditActor;
+  request: RequestContext;
+};
 
 /** Shared by the web and the operator CLI. */
 export async function issueKey(scope: IssueScope, input: { name: string; scopes: KeyScopes }) {
@@ -96,8 +125,15 @@ export async function issueKey(scope: IssueScope, input: { name: string; scopes:
     const scopes = ceilingOrThrow(input.scopes, await teamPolicy(scope.teamId, tx), holder.role);
     const row = await tx.apiKey.create({
       data: {
-        teamId: scope.teamId, kind: "live", userId: scope.holderId, name: input.name, hash: generated.hash, prefix: generated.prefix,
-        scopes, createdById: scope.createdById, expiresAt: scopes.expiresAt ? new Date(scopes.expiresAt) : null,
+        teamId: scope.teamId,
+        kind: "live",
+        userId: scope.holderId,
+        name: input.name,
+        hash: generated.hash,
+        prefix: generated.prefix,
+        scopes,
+        createdById: scope.createdById,
+        expiresAt: scopes.expiresAt ? new Date(scopes.expiresAt) : null,
       },
       select: { id: true, prefix: true, name: true },
     });
@@ -105,7 +141,10 @@ export async function issueKey(scope: IssueScope, input: { name: string; scopes:
       teamId: scope.teamId,
       actor: scope.actor,
       action: "api_key.create",
-      targets: [{ type: "api_key", id: row.id, label: keyLabel(row.name, row.prefix) }, { type: "user", id: scope.holderId, label: holder.user.email }],
+      targets: [
+        { type: "api_key", id: row.id, label: keyLabel(row.name, row.prefix) },
+        { type: "user", id: scope.holderId, label: holder.user.email },
+      ],
       metadata: { scopes },
       context: scope.request,
     });
@@ -116,23 +155,37 @@ export async function issueKey(scope: IssueScope, input: { name: string; scopes:
 
 export async function updateKey(ctx: TeamContext, id: string, input: { name?: string; scopes?: KeyScopes }) {
   return transaction(async (tx) => {
-    const row = await tx.apiKey.findFirst({ where: { id, ...visibleKeys(ctx) }, select: { id: true, name: true, prefix: true, hash: true, scopes: true, userId: true, revokedAt: true } });
+    const row = await tx.apiKey.findFirst({
+      where: { id, ...visibleKeys(ctx) },
+      select: { id: true, name: true, prefix: true, hash: true, scopes: true, userId: true, revokedAt: true },
+    });
     if (!row) throw new AppError("not_found");
     if (row.revokedAt) throw new AppError("conflict", KEY_ERRORS.revoked);
-    const holder = await tx.membership.findFirst({ where: { teamId: ctx.team.id, userId: row.userId ?? "" }, select: { role: true } });
+    const holder = await tx.membership.findFirst({
+      where: { teamId: ctx.team.id, userId: row.userId ?? "" },
+      select: { role: true },
+    });
     if (!holder) throw new AppError("not_found");
     const before = keyScopesSchema.parse(row.scopes);
     const after = input.scopes ? ceilingOrThrow(input.scopes, await teamPolicy(ctx.team.id, tx), holder.role) : before;
     await tx.apiKey.update({
       where: { id, teamId: ctx.team.id },
-      data: { name: input.name ?? row.name, scopes: after, expiresAt: after.expiresAt ? new Date(after.expiresAt) : null },
+      data: {
+        name: input.name ?? row.name,
+        scopes: after,
+        expiresAt: after.expiresAt ? new Date(after.expiresAt) : null,
+      },
     });
     await recordAudit(tx, {
       teamId: ctx.team.id,
       actor: ctx.actor,
       action: "api_key.update",
       targets: [{ type: "api_key", id, label: keyLabel(input.name ?? row.name, row.prefix) }],
-      metadata: { before, after, ...(input.name && input.name !== row.name ? { renamed: { from: row.name, to: input.name } } : {}) },
+      metadata: {
+        before,
+        after,
+        ...(input.name && input.name !== row.name ? { renamed: { from: row.name, to: input.name } } : {}),
+      },
       context: ctx.request,
     });
     await notifyKeyChange(tx, { hashes: [row.hash] });
@@ -144,11 +197,21 @@ export async function updateKey(ctx: TeamContext, id: string, input: { name?: st
  * Revokes the one live key matching `where` within the actor's team (404 otherwise): audited, and the
  * proxy's cache hears of it on commit. Shared by member keys and management keys.
  */
-export async function revokeApiKey(ctx: TeamContext, where: Prisma.ApiKeyWhereInput, metadata: (row: { userId: string | null }) => Prisma.InputJsonObject) {
+export async function revokeApiKey(
+  ctx: TeamContext,
+  where: Prisma.ApiKeyWhereInput,
+  metadata: (row: { userId: string | null }) => Prisma.InputJsonObject,
+) {
   await transaction(async (tx) => {
-    const row = await tx.apiKey.findFirst({ where: { ...where, teamId: ctx.team.id, revokedAt: null }, select: { id: true, name: true, prefix: true, hash: true, userId: true } });
+    const row = await tx.apiKey.findFirst({
+      where: { ...where, teamId: ctx.team.id, revokedAt: null },
+      select: { id: true, name: true, prefix: true, hash: true, userId: true },
+    });
     if (!row) throw new AppError("not_found");
-    await tx.apiKey.update({ where: { id: row.id, teamId: ctx.team.id }, data: { revokedAt: new Date(), revokedById: ctx.user.id, revokedReason: "revoked" } });
+    await tx.apiKey.update({
+      where: { id: row.id, teamId: ctx.team.id },
+      data: { revokedAt: new Date(), revokedById: ctx.user.id, revokedReason: "revoked" },
+    });
     await recordAudit(tx, {
       teamId: ctx.team.id,
       actor: ctx.actor,
@@ -162,14 +225,25 @@ export async function revokeApiKey(ctx: TeamContext, where: Prisma.ApiKeyWhereIn
 }
 
 export function revokeKey(ctx: TeamContext, id: string) {
-  return revokeApiKey(ctx, { id, ...visibleKeys(ctx) }, (row) => ({ reason: row.userId === ctx.user.id ? "revoked by its holder" : "revoked by an admin" }));
+  return revokeApiKey(ctx, { id, ...visibleKeys(ctx) }, (row) => ({
+    reason: row.userId === ctx.user.id ? "revoked by its holder" : "revoked by an admin",
+  }));
 }
 
 /** In the same transaction as a member's removal: every key they hold in the team stops working at once. */
-export async function revokeMemberKeys(tx: Tx, input: { teamId: string; userId: string; actor: AuditActor; request: RequestContext }) {
-  const keys = await tx.apiKey.findMany({ where: { teamId: input.teamId, userId: input.userId, revokedAt: null }, select: { id: true, name: true, prefix: true, hash: true } });
+export async function revokeMemberKeys(
+  tx: Tx,
+  input: { teamId: string; userId: string; actor: AuditActor; request: RequestContext },
+) {
+  const keys = await tx.apiKey.findMany({
+    where: { teamId: input.teamId, userId: input.userId, revokedAt: null },
+    select: { id: true, name: true, prefix: true, hash: true },
+  });
   if (keys.length === 0) return 0;
-  await tx.apiKey.updateMany({ where: { teamId: input.teamId, userId: input.userId, revokedAt: null }, data: { revokedAt: new Date(), revokedReason: "member_removed" } });
+  await tx.apiKey.updateMany({
+    where: { teamId: input.teamId, userId: input.userId, revokedAt: null },
+    data: { revokedAt: new Date(), revokedReason: "member_removed" },
+  });
   for (const key of keys) {
     await recordAudit(tx, {
       teamId: input.teamId,

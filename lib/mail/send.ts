@@ -26,7 +26,10 @@ export async function sendMail(mail: Mail): Promise<Delivery> {
   const built = await nodemailer.createTransport({ streamTransport: true, buffer: true }).sendMail(message);
   const dir = path.resolve(DATA_DIR, "mail");
   await mkdir(dir, { recursive: true, mode: 0o700 });
-  const file = path.join(dir, `${new Date().toISOString().replace(/[:.]/g, "-")}-${built.messageId.replace(/[^\w.-]/g, "")}.eml`);
+  const file = path.join(
+    dir,
+    `${new Date().toISOString().replace(/[:.]/g, "-")}-${built.messageId.replace(/[^\w.-]/g, "")}.eml`,
+  );
   await writeFile(file, built.message as Buffer, { mode: 0o600 });
   logger.info({ to: mail.to, subject: mail.subject, file }, "SMTP_URL is not set: mail written to a file");
   return { via: "file", file };

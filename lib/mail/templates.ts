@@ -7,7 +7,13 @@ function escapeHtml(value: string): string {
   return value.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
-export function inviteEmail(input: { to: string; link: string; teamName: string; inviterName: string; role: Role }): Mail {
+export function inviteEmail(input: {
+  to: string;
+  link: string;
+  teamName: string;
+  inviterName: string;
+  role: Role;
+}): Mail {
   const role = ROLE_LABELS[input.role].toLowerCase();
   const text = [
     `${input.inviterName} invited you to join ${input.teamName} on Keyward as ${role}.`,

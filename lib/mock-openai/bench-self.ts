@@ -9,15 +9,26 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { z } from "zod";
 
-const { values } = parseArgs({ options: { connections: { type: "string", default: "50" }, duration: { type: "string", default: "5" }, builtin: { type: "boolean", default: false } } });
-const { connections, duration } = z.object({ connections: z.coerce.number().int().min(1), duration: z.coerce.number().min(1) }).parse(values);
+const { values } = parseArgs({
+  options: {
+    connections: { type: "string", default: "50" },
+    duration: { type: "string", default: "5" },
+    builtin: { type: "boolean", default: false },
+  },
+});
+const { connections, duration } = z
+  .object({ connections: z.coerce.number().int().min(1), duration: z.coerce.number().min(1) })
+  .parse(values);
 
 const BODY = JSON.stringify({ model: "gpt-4o-mini", messages: [{ role: "user", content: "Say hello." }] });
 const HEADERS = { authorization: "Bearer sk-bench", "content-type": "application/json" };
 const root = fileURLToPath(new URL("../..", import.meta.url));
 
 async function startMock(): Promise<{ port: number; stop(): void }> {
-  const child = spawn(process.execPath, ["--import", "tsx", "lib/mock-openai/main.ts", "--port", "0"], { cwd: root, stdio: ["ignore", "pipe", "inherit"] });
+  const child = spawn(process.execPath, ["--import", "tsx", "lib/mock-openai/main.ts", "--port", "0"], {
+    cwd: root,
+    stdio: ["ignore", "pipe", "inherit"],
+  });
   const port = await new Promise<number>((resolve, reject) => {
     child.stdout.on("data", (chunk: Buffer) => {
       const match = /:(\d+)\/v1/.exec(chunk.toString());
@@ -28,11 +39,27 @@ async function startMock(): Promise<{ port: number; stop(): void }> {
   return { port, stop: () => void child.kill("SIGTERM") };
 }
 
-const autocannonResult = z.object({ requests: z.object({ average: z.number() }), non2xx: z.number(), errors: z.number() });
+const autocannonResult = z.object({
+  requests: z.object({ average: z.number() }),
+  non2xx: z.number(),
+  errors: z.number(),
+});
 
 function withAutocannon(bin: string, port: number): { rps: number; failures: number } {
   const headers = Object.entries(HEADERS).flatMap(([k, v]) => ["-H", `${k}=${v}`]);
-  const args = ["--json", "-c", String(connections), "-d", String(duration), "-m", "POST", "-b", BODY, ...headers, `http://127.0.0.1:${port}/v1/chat/completions`];
+  const args = [
+    "--json",
+    "-c",
+    String(connections),
+    "-d",
+    String(duration),
+    "-m",
+    "POST",
+    "-b",
+    BODY,
+    ...headers,
+    `http://127.0.0.1:${port}/v1/chat/completions`,
+  ];
   const run = spawnSync(bin, args, { encoding: "utf8" });
   const result = autocannonResult.parse(JSON.parse(run.stdout));
   return { rps: result.requests.average, failures: result.non2xx + result.errors };
@@ -41,8 +68,12 @@ function withAutocannon(bin: string, port: number): { rps: number; failures: num
 // One request in flight per connection, like autocannon without pipelining; responses are counted by
 // their content-length, which the mock always sends for JSON.
 function withRawClient(port: number): Promise<{ rps: number; failures: number }> {
-  const head = Object.entries(HEADERS).map(([k, v]) => `${k}: ${v}\r\n`).join("");
-  const request = Buffer.from(`POST /v1/chat/completions HTTP/1.1\r\nhost: 127.0.0.1:${port}\r\n${head}content-length: ${Buffer.byteLength(BODY)}\r\n\r\n${BODY}`);
+  const head = Object.entries(HEADERS)
+    .map(([k, v]) => `${k}: ${v}\r\n`)
+    .join("");
+  const request = Buffer.from(
+    `POST /v1/chat/completions HTTP/1.1\r\nhost: 127.0.0.1:${port}\r\n${head}content-length: ${Buffer.byteLength(BODY)}\r\n\r\n${BODY}`,
+  );
   let done = 0;
   let failures = 0;
   let running = true;
@@ -81,7 +112,9 @@ try {
   const useAutocannon = existsSync(bin) && !values.builtin;
   const tool = useAutocannon ? "autocannon" : "built-in keep-alive client";
   const { rps, failures } = useAutocannon ? withAutocannon(bin, mock.port) : await withRawClient(mock.port);
-  process.stdout.write(`mock chat completion (JSON): ${Math.round(rps)} req/s, ${connections} connections, ${duration} s, ${failures} failures — ${tool}\n`);
+  process.stdout.write(
+    `mock chat completion (JSON): ${Math.round(rps)} req/s, ${connections} connections, ${duration} s, ${failures} failures — ${tool}\n`,
+  );
 } finally {
   mock.stop();
 }

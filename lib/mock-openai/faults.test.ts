@@ -1,5 +1,11 @@
 // Faults, delays and aborts of the mock OpenAI API, as the official SDK experiences them.
-import OpenAI, { APIConnectionError, APIConnectionTimeoutError, AuthenticationError, InternalServerError, RateLimitError } from "openai";
+import OpenAI, {
+  APIConnectionError,
+  APIConnectionTimeoutError,
+  AuthenticationError,
+  InternalServerError,
+  RateLimitError,
+} from "openai";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { pausedReader, settled } from "@/lib/testing/paused-reader";
 import { startMockOpenAI, type MockOpenAI } from "./server";
@@ -18,8 +24,13 @@ beforeEach(() => {
   mock.setFault(null);
 });
 
-const chat = (headers: Record<string, string> = {}) => client.chat.completions.create({ model: "gpt-4o", messages }, { headers });
-const failure = (promise: Promise<unknown>) => promise.then(() => null, (error: unknown) => error);
+const chat = (headers: Record<string, string> = {}) =>
+  client.chat.completions.create({ model: "gpt-4o", messages }, { headers });
+const failure = (promise: Promise<unknown>) =>
+  promise.then(
+    () => null,
+    (error: unknown) => error,
+  );
 
 describe("faults by header", () => {
   it("401 is an AuthenticationError with code invalid_api_key", async () => {
@@ -46,7 +57,12 @@ describe("faults by header", () => {
 
   it("hang never answers: the SDK times out and the request is recorded as aborted", async () => {
     const started = performance.now();
-    const error = await failure(client.chat.completions.create({ model: "gpt-4o", messages }, { headers: { "x-mock-fault": "hang" }, timeout: 300 }));
+    const error = await failure(
+      client.chat.completions.create(
+        { model: "gpt-4o", messages },
+        { headers: { "x-mock-fault": "hang" }, timeout: 300 },
+      ),
+    );
     expect(error).toBeInstanceOf(APIConnectionTimeoutError);
     expect(performance.now() - started).toBeGreaterThanOrEqual(250);
     await expect.poll(() => mock.requests[0]?.aborted).toBe(true);
@@ -60,7 +76,10 @@ describe("faults by header", () => {
   });
 
   it("reset on a stream sends two chunks, then the SDK's iteration throws", async () => {
-    const stream = await client.chat.completions.create({ model: "gpt-4o", messages, stream: true }, { headers: { "x-mock-fault": "reset" } });
+    const stream = await client.chat.completions.create(
+      { model: "gpt-4o", messages, stream: true },
+      { headers: { "x-mock-fault": "reset" } },
+    );
     const received: string[] = [];
     const error = await failure(
       (async () => {
@@ -97,7 +116,10 @@ describe("faults for the next N requests", () => {
 
   it("POST /__mock/faults does the same for tests that cannot call setFault", async () => {
     const origin = mock.baseUrl.replace(/\/v1$/, "");
-    const set = await fetch(`${origin}/__mock/faults`, { method: "POST", body: JSON.stringify({ fault: "429", times: 1 }) });
+    const set = await fetch(`${origin}/__mock/faults`, {
+      method: "POST",
+      body: JSON.stringify({ fault: "429", times: 1 }),
+    });
     expect(await set.json()).toEqual({ fault: "429", times: 1 });
     await expect(chat()).rejects.toBeInstanceOf(RateLimitError);
     await expect(chat()).resolves.toBeTruthy();
@@ -128,7 +150,10 @@ describe("latency and aborts", () => {
 
   it("records a client that goes away mid-stream as aborted", async () => {
     const controller = new AbortController();
-    const stream = await client.chat.completions.create({ model: "gpt-4o", messages, stream: true }, { headers: { "x-mock-chunk-delay-ms": "50" }, signal: controller.signal });
+    const stream = await client.chat.completions.create(
+      { model: "gpt-4o", messages, stream: true },
+      { headers: { "x-mock-chunk-delay-ms": "50" }, signal: controller.signal },
+    );
     let chunks = 0;
     for await (const _ of stream) {
       chunks += 1;
@@ -139,7 +164,10 @@ describe("latency and aborts", () => {
   });
 
   it("does not record a completed stream as aborted", async () => {
-    const stream = await client.chat.completions.create({ model: "gpt-4o", messages, stream: true }, { headers: { "x-mock-chunk-delay-ms": "5" } });
+    const stream = await client.chat.completions.create(
+      { model: "gpt-4o", messages, stream: true },
+      { headers: { "x-mock-chunk-delay-ms": "5" } },
+    );
     for await (const _ of stream) void _;
     await new Promise((resolve) => setTimeout(resolve, 20));
     expect(mock.requests[0]).toMatchObject({ stream: true, aborted: false });
@@ -148,7 +176,11 @@ describe("latency and aborts", () => {
 
 describe("flood", () => {
   const FLOOD = 32 * 1024 * 1024;
-  const headers = { authorization: "Bearer sk-test-abcd", "x-mock-fault": "flood", "x-mock-flood-bytes": String(FLOOD) };
+  const headers = {
+    authorization: "Bearer sk-test-abcd",
+    "x-mock-fault": "flood",
+    "x-mock-flood-bytes": String(FLOOD),
+  };
   const body = JSON.stringify({ model: "gpt-4o", messages, stream: true, stream_options: { include_usage: true } });
 
   it("goes only as far as a paused reader lets it, then sends the whole stream once it reads again", async () => {

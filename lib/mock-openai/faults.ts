@@ -66,9 +66,23 @@ const RATE_LIMIT_HEADERS = {
 };
 
 const ERRORS: Record<"401" | "429" | "500", OpenAIError> = {
-  "401": invalidRequest("Incorrect API key provided: sk-mo*****ault. You can find your API key at https://platform.openai.com/account/api-keys.", null, "invalid_api_key"),
-  "429": { message: "Rate limit reached for requests per min (RPM): Limit 500, Used 500, Requested 1. Please try again in 2s.", type: "requests", param: null, code: "rate_limit_exceeded" },
-  "500": { message: "The server had an error while processing your request. Sorry about that!", type: "server_error", param: null, code: null },
+  "401": invalidRequest(
+    "Incorrect API key provided: sk-mo*****ault. You can find your API key at https://platform.openai.com/account/api-keys.",
+    null,
+    "invalid_api_key",
+  ),
+  "429": {
+    message: "Rate limit reached for requests per min (RPM): Limit 500, Used 500, Requested 1. Please try again in 2s.",
+    type: "requests",
+    param: null,
+    code: "rate_limit_exceeded",
+  },
+  "500": {
+    message: "The server had an error while processing your request. Sorry about that!",
+    type: "server_error",
+    param: null,
+    code: null,
+  },
 };
 
 // Answers the faults that are plain error responses; false when the fault shapes the response another way.

@@ -8,18 +8,33 @@ export type OpenAIError = { message: string; type: string; param: string | null;
 const NOT_JSON =
   "We could not parse the JSON body of your request. (HINT: This likely means you aren't using your HTTP library correctly. The OpenAI API expects a JSON payload, but what was sent was not valid JSON.)";
 
-export function sendJsonText(res: http.ServerResponse, status: number, text: string, headers?: http.OutgoingHttpHeaders): void {
+export function sendJsonText(
+  res: http.ServerResponse,
+  status: number,
+  text: string,
+  headers?: http.OutgoingHttpHeaders,
+): void {
   // The client may have gone away during a delay; writing then would only raise errors nobody reads.
   if (res.destroyed) return;
   res.writeHead(status, { ...headers, "content-type": "application/json", "content-length": Buffer.byteLength(text) });
   res.end(text);
 }
 
-export function sendJson(res: http.ServerResponse, status: number, body: unknown, headers?: http.OutgoingHttpHeaders): void {
+export function sendJson(
+  res: http.ServerResponse,
+  status: number,
+  body: unknown,
+  headers?: http.OutgoingHttpHeaders,
+): void {
   sendJsonText(res, status, JSON.stringify(body), headers);
 }
 
-export function sendError(res: http.ServerResponse, status: number, error: OpenAIError, headers?: http.OutgoingHttpHeaders): void {
+export function sendError(
+  res: http.ServerResponse,
+  status: number,
+  error: OpenAIError,
+  headers?: http.OutgoingHttpHeaders,
+): void {
   sendJson(res, status, { error }, headers);
 }
 
@@ -58,7 +73,11 @@ export function parseBody<T extends z.ZodType>(ctx: MockContext, schema: T): z.i
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0];
   const param = issue && issue.path.length > 0 ? issue.path.join(".") : null;
-  sendError(ctx.res, 400, invalidRequest(`Invalid '${param ?? "body"}': ${issue?.message ?? "invalid request"}.`, param));
+  sendError(
+    ctx.res,
+    400,
+    invalidRequest(`Invalid '${param ?? "body"}': ${issue?.message ?? "invalid request"}.`, param),
+  );
   return null;
 }
 

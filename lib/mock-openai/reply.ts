@@ -31,7 +31,8 @@ export function contentChars(content: unknown): number {
   let chars = 0;
   for (const part of content) {
     if (typeof part === "string") chars += part.length;
-    else if (part && typeof part === "object" && "text" in part && typeof part.text === "string") chars += part.text.length;
+    else if (part && typeof part === "object" && "text" in part && typeof part.text === "string")
+      chars += part.text.length;
   }
   return chars;
 }

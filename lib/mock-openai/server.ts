@@ -7,7 +7,16 @@ import { randomBytes } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { z } from "zod";
-import { delayFromHeader, faultControlSchema, faultFromHeader, FaultQueue, FLOOD_MAX_BYTES, floodBytesFromHeader, sendFaultError, SLOW_START_MS } from "./faults";
+import {
+  delayFromHeader,
+  faultControlSchema,
+  faultFromHeader,
+  FaultQueue,
+  FLOOD_MAX_BYTES,
+  floodBytesFromHeader,
+  sendFaultError,
+  SLOW_START_MS,
+} from "./faults";
 import { bearer, invalidRequest, readBody, sendError, sendJson, later } from "./http";
 import { makeReply } from "./reply";
 import { chatCompletions } from "./routes/chat";
@@ -17,7 +26,14 @@ import { createSpeech, generateImages } from "./routes/media";
 import { listModels, retrieveModel } from "./routes/models";
 import { createModeration } from "./routes/moderations";
 import { createResponse } from "./routes/responses";
-import { INVALID_JSON, type MockContext, type MockFault, type MockState, type RecordedRequest, type Route } from "./types";
+import {
+  INVALID_JSON,
+  type MockContext,
+  type MockFault,
+  type MockState,
+  type RecordedRequest,
+  type Route,
+} from "./types";
 
 export { MOCK_FAULTS, MOCK_MODELS, type MockFault, type RecordedRequest } from "./types";
 
@@ -28,7 +44,12 @@ export const mockOptionsSchema = z.object({
   chunkDelayMs: z.number().min(0).default(0),
   replyWords: z.number().int().min(1).max(10_000).default(8),
   // How much a `flood` stream sends when the request has no x-mock-flood-bytes.
-  floodBytes: z.number().int().min(1).max(FLOOD_MAX_BYTES).default(64 * 1024 * 1024),
+  floodBytes: z
+    .number()
+    .int()
+    .min(1)
+    .max(FLOOD_MAX_BYTES)
+    .default(64 * 1024 * 1024),
   // Past this many records the oldest half is dropped, so a long benchmark cannot exhaust memory.
   maxRecorded: z.number().int().min(1).default(10_000),
 });
@@ -74,7 +95,11 @@ function findRoute(method: string, path: string): { route: Route; param?: string
 }
 
 function unknownUrl(ctx: MockContext): void {
-  sendError(ctx.res, 404, invalidRequest(`Unknown request URL: ${ctx.record.method} ${ctx.record.path}.`, null, "unknown_url"));
+  sendError(
+    ctx.res,
+    404,
+    invalidRequest(`Unknown request URL: ${ctx.record.method} ${ctx.record.path}.`, null, "unknown_url"),
+  );
 }
 
 function authorize(req: http.IncomingMessage, res: http.ServerResponse): boolean {
@@ -85,7 +110,11 @@ function authorize(req: http.IncomingMessage, res: http.ServerResponse): boolean
   }
   if (!key.startsWith("sk-") || /invalid|revoked/.test(key)) {
     // OpenAI echoes a masked key in this message; the gateway in front must never pass it on as is.
-    sendError(res, 401, invalidRequest(`Incorrect API key provided: ${key.slice(0, 3)}*****${key.slice(-4)}.`, null, "invalid_api_key"));
+    sendError(
+      res,
+      401,
+      invalidRequest(`Incorrect API key provided: ${key.slice(0, 3)}*****${key.slice(-4)}.`, null, "invalid_api_key"),
+    );
     return false;
   }
   return true;
@@ -100,7 +129,11 @@ function parseJson(raw: Buffer | null): unknown {
   }
 }
 
-type Settings = z.output<typeof mockOptionsSchema> & { faults: FaultQueue; state: MockState; reply: ReturnType<typeof makeReply> };
+type Settings = z.output<typeof mockOptionsSchema> & {
+  faults: FaultQueue;
+  state: MockState;
+  reply: ReturnType<typeof makeReply>;
+};
 
 // Body read, request recorded, then: fault, delay, route. Faults come after the key check, as upstream.
 function respond(ctx: MockContext, settings: Settings, route: Route): void {
@@ -116,7 +149,11 @@ function respond(ctx: MockContext, settings: Settings, route: Route): void {
   const chunkDelay = delayFromHeader(req.headers["x-mock-chunk-delay-ms"]);
   const floodBytes = floodBytesFromHeader(req.headers["x-mock-flood-bytes"]);
   if (headerFault === "invalid" || latency === "invalid" || chunkDelay === "invalid" || floodBytes === "invalid") {
-    return sendError(res, 400, invalidRequest("Invalid x-mock-* header: see lib/mock-openai/faults.ts for the accepted values."));
+    return sendError(
+      res,
+      400,
+      invalidRequest("Invalid x-mock-* header: see lib/mock-openai/faults.ts for the accepted values."),
+    );
   }
   const fault = headerFault ?? settings.faults.take();
   record.fault = fault;
@@ -136,7 +173,8 @@ function respond(ctx: MockContext, settings: Settings, route: Route): void {
 function control(req: http.IncomingMessage, res: http.ServerResponse, faults: FaultQueue): void {
   readBody(req, (raw) => {
     const parsed = faultControlSchema.safeParse(parseJson(raw));
-    if (req.method !== "POST" || !parsed.success) return sendError(res, 400, invalidRequest("POST { fault, times } to /__mock/faults."));
+    if (req.method !== "POST" || !parsed.success)
+      return sendError(res, 400, invalidRequest("POST { fault, times } to /__mock/faults."));
     faults.set(parsed.data.fault, parsed.data.times);
     sendJson(res, 200, parsed.data);
   });
@@ -178,7 +216,19 @@ export async function startMockOpenAI(options: MockOpenAIOptions = {}): Promise<
     });
     if (!authorize(req, res)) return;
     const found = findRoute(method, path);
-    const ctx: MockContext = { req, res, record, json: undefined, raw: null, param: found?.param, reply: settings.reply, chunkDelayMs: 0, reset: false, floodBytes: 0, state: settings.state };
+    const ctx: MockContext = {
+      req,
+      res,
+      record,
+      json: undefined,
+      raw: null,
+      param: found?.param,
+      reply: settings.reply,
+      chunkDelayMs: 0,
+      reset: false,
+      floodBytes: 0,
+      state: settings.state,
+    };
     const route = found?.route ?? unknownUrl;
     if (method === "GET" || method === "HEAD") return respond(ctx, settings, route);
     readBody(req, (raw) => {

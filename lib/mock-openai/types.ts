@@ -2,7 +2,15 @@
 import type http from "node:http";
 import type { Reply } from "./reply";
 
-export const MOCK_MODELS = ["gpt-4o", "gpt-4o-mini", "gpt-4.1-mini", "o3-mini", "text-embedding-3-small", "text-embedding-3-large", "omni-moderation-latest"];
+export const MOCK_MODELS = [
+  "gpt-4o",
+  "gpt-4o-mini",
+  "gpt-4.1-mini",
+  "o3-mini",
+  "text-embedding-3-small",
+  "text-embedding-3-large",
+  "omni-moderation-latest",
+];
 
 // Failures a test can ask for, per request (`x-mock-fault` header) or for the next N requests (setFault):
 // 401 invalid_api_key; 429 rate_limit_exceeded with retry-after: 2 and x-ratelimit-*; 500 server_error;
@@ -28,7 +36,15 @@ export type RecordedRequest = {
   streamedBytes: number;
 };
 
-export type MockFileObject = { id: string; object: "file"; bytes: number; created_at: number; filename: string; purpose: string; status: "processed" };
+export type MockFileObject = {
+  id: string;
+  object: "file";
+  bytes: number;
+  created_at: number;
+  filename: string;
+  purpose: string;
+  status: "processed";
+};
 export type MockBatch = Record<string, unknown> & { id: string; object: "batch" };
 
 // Per-server state: ids are a random per-instance prefix plus a counter, so they stay unique across restarts

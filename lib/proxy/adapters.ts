@@ -21,7 +21,13 @@ const holder = globalThis as unknown as { keywardProxy?: Promise<ProxyRuntime> }
 export function proxyRuntime(): Promise<ProxyRuntime> {
   holder.keywardProxy ??= (() => {
     const config = env();
-    return createProxyRuntime({ databaseUrl: process.env.DATABASE_URL ?? "", upstreamBaseUrl: config.OPENAI_BASE_URL, timeoutMs: config.UPSTREAM_TIMEOUT_MS, stalledClientMs: config.STALLED_CLIENT_TIMEOUT_MS, listen: config.KEY_CHANGE_LISTEN === "on" });
+    return createProxyRuntime({
+      databaseUrl: process.env.DATABASE_URL ?? "",
+      upstreamBaseUrl: config.OPENAI_BASE_URL,
+      timeoutMs: config.UPSTREAM_TIMEOUT_MS,
+      stalledClientMs: config.STALLED_CLIENT_TIMEOUT_MS,
+      listen: config.KEY_CHANGE_LISTEN === "on",
+    });
   })();
   return holder.keywardProxy;
 }
@@ -82,14 +88,20 @@ export function handleNode(runtime: ProxyRuntime, req: IncomingMessage, res: Ser
       refuse(ERRORS.bodyTooLarge);
     };
     const onEnd = () => {
-      const request: ProxyRequest = { ...head, body: chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks) };
-      handleProxy(runtime.deps, request, verdict, sink).catch((error: unknown) => fail(error, sink, res.headersSent, () => res.destroy()));
+      const request: ProxyRequest = {
+        ...head,
+        body: chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks),
+      };
+      handleProxy(runtime.deps, request, verdict, sink).catch((error: unknown) =>
+        fail(error, sink, res.headersSent, () => res.destroy()),
+      );
     };
     req.on("data", onData);
     req.once("end", onEnd);
   };
   const verdict = authorize(runtime.deps, head);
-  if (verdict instanceof Promise) verdict.then(admit, (error: unknown) => fail(error, sink, res.headersSent, () => res.destroy()));
+  if (verdict instanceof Promise)
+    verdict.then(admit, (error: unknown) => fail(error, sink, res.headersSent, () => res.destroy()));
   else admit(verdict);
 }
 
@@ -149,7 +161,14 @@ export async function handleWeb(request: Request, pathPrefix: string, clientIp: 
       { highWaterMark: STREAM_BUFFER_BYTES, size: (chunk) => chunk.byteLength },
     );
     const path = url.pathname.replace(pathPrefix, "/v1");
-    const head: ProxyHead = { method: request.method, path, search: url.search, need: routeNeed(request.method, path), headers: Object.fromEntries(request.headers.entries()), clientIp };
+    const head: ProxyHead = {
+      method: request.method,
+      path,
+      search: url.search,
+      need: routeNeed(request.method, path),
+      headers: Object.fromEntries(request.headers.entries()),
+      clientIp,
+    };
     const startedAt = performance.now();
     const sink: ProxySink = {
       writeHead: (status, responseHeaders) => {
@@ -178,7 +197,8 @@ export async function handleWeb(request: Request, pathPrefix: string, clientIp: 
       aborter,
     };
     const run = async () => {
-      if (Number(request.headers.get("content-length") ?? 0) > MAX_BODY_BYTES) return sendError(sink, ERRORS.bodyTooLarge);
+      if (Number(request.headers.get("content-length") ?? 0) > MAX_BODY_BYTES)
+        return sendError(sink, ERRORS.bodyTooLarge);
       const verdict = await authorize(runtime.deps, head);
       if ("status" in verdict) return sendError(sink, verdict);
       const body = await readLimited(request, MAX_BODY_BYTES);

@@ -17,9 +17,19 @@ const { issueFor, managementKeyFor } = await import("./testing/management");
 const { pausedReader } = await import("@/lib/testing/paused-reader");
 
 const harness = proxyHarness({ chunkDelayMs: 30, logLevel: "debug", env: { STALLED_CLIENT_TIMEOUT_MS: "1500" } });
-const sdk = (apiKey: string) => new OpenAI({ baseURL: `${harness.app.url}/v1`, apiKey, maxRetries: 0, timeout: 10_000 });
-const chat = (apiKey: string, extra: Record<string, unknown> = {}) => sdk(apiKey).chat.completions.create({ model: "gpt-4o-mini", messages: [{ role: "user", content: "hi" }], ...extra } as OpenAI.ChatCompletionCreateParamsNonStreaming);
-const errorOf = (promise: Promise<unknown>) => promise.then(() => null, (e: unknown) => e as InstanceType<typeof OpenAI.APIError>);
+const sdk = (apiKey: string) =>
+  new OpenAI({ baseURL: `${harness.app.url}/v1`, apiKey, maxRetries: 0, timeout: 10_000 });
+const chat = (apiKey: string, extra: Record<string, unknown> = {}) =>
+  sdk(apiKey).chat.completions.create({
+    model: "gpt-4o-mini",
+    messages: [{ role: "user", content: "hi" }],
+    ...extra,
+  } as OpenAI.ChatCompletionCreateParamsNonStreaming);
+const errorOf = (promise: Promise<unknown>) =>
+  promise.then(
+    () => null,
+    (e: unknown) => e as InstanceType<typeof OpenAI.APIError>,
+  );
 const issue = (userId: string, scopes: Parameters<typeof issueFor>[2]) => issueFor(harness.seeded, userId, scopes);
 const CHAT = { endpoints: { chat: "write" as const } };
 
@@ -30,7 +40,10 @@ describe("revocation", () => {
     const { id, key } = await issue(harness.seeded.user.id, CHAT);
     const mgmt = await managementKey();
     expect((await chat(key)).choices.length).toBe(1); // cached now
-    const revoke = await fetch(`${harness.app.url}/api/teams/${harness.seeded.team.slug}/keys/${id}`, { method: "DELETE", headers: { authorization: `Bearer ${mgmt}` } });
+    const revoke = await fetch(`${harness.app.url}/api/teams/${harness.seeded.team.slug}/keys/${id}`, {
+      method: "DELETE",
+      headers: { authorization: `Bearer ${mgmt}` },
+    });
     expect(revoke.status).toBe(204);
     expect((await errorOf(chat(key)))?.status).toBe(401);
   });
@@ -39,19 +52,36 @@ describe("revocation", () => {
     const { id, key } = await issue(harness.seeded.user.id, CHAT);
     const mgmt = await managementKey();
     expect((await chat(key)).choices.length).toBe(1); // cached now
-    const body = Buffer.from(JSON.stringify({ model: "gpt-4o-mini", messages: [{ role: "user", content: "hi".padEnd(200_000, ".") }] }));
+    const body = Buffer.from(
+      JSON.stringify({ model: "gpt-4o-mini", messages: [{ role: "user", content: "hi".padEnd(200_000, ".") }] }),
+    );
     const answer = new Promise<{ status: number; text: string }>((resolve, reject) => {
-      const req = http.request(`${harness.app.url}/v1/chat/completions`, { method: "POST", agent: false, headers: { authorization: `Bearer ${key}`, "content-type": "application/json", "content-length": String(body.length) } }, (res) => {
-        let text = "";
-        res.on("data", (chunk: Buffer) => (text += chunk.toString("utf8")));
-        res.on("end", () => resolve({ status: res.statusCode ?? 0, text }));
-      });
+      const req = http.request(
+        `${harness.app.url}/v1/chat/completions`,
+        {
+          method: "POST",
+          agent: false,
+          headers: {
+            authorization: `Bearer ${key}`,
+            "content-type": "application/json",
+            "content-length": String(body.length),
+          },
+        },
+        (res) => {
+          let text = "";
+          res.on("data", (chunk: Buffer) => (text += chunk.toString("utf8")));
+          res.on("end", () => resolve({ status: res.statusCode ?? 0, text }));
+        },
+      );
       req.on("error", reject);
       // Headers and half the body (the key is admitted on the headers), then the revocation, then the rest.
       req.write(body.subarray(0, body.length / 2));
       (async () => {
         await new Promise((r) => setTimeout(r, 200));
-        const revoke = await fetch(`${harness.app.url}/api/teams/${harness.seeded.team.slug}/keys/${id}`, { method: "DELETE", headers: { authorization: `Bearer ${mgmt}` } });
+        const revoke = await fetch(`${harness.app.url}/api/teams/${harness.seeded.team.slug}/keys/${id}`, {
+          method: "DELETE",
+          headers: { authorization: `Bearer ${mgmt}` },
+        });
         if (revoke.status !== 204) throw new Error(`revoke answered ${revoke.status}`);
         req.end(body.subarray(body.length / 2));
       })().catch((error: unknown) => {
@@ -64,12 +94,21 @@ describe("revocation", () => {
   });
 
   it("removing the key's member takes effect on the very next request", async () => {
-    const member = await db().user.create({ data: { email: `m-${randomUUID()}@example.test`, name: "m", passwordHash: "x" } });
+    const member = await db().user.create({
+      data: { email: `m-${randomUUID()}@example.test`, name: "m", passwordHash: "x" },
+    });
     const membershipId = await addMember(harness.seeded.team, member, "member");
     const { key } = await issue(member.id, CHAT);
     const mgmt = await managementKey();
     expect((await chat(key)).choices.length).toBe(1);
-    expect((await fetch(`${harness.app.url}/api/teams/${harness.seeded.team.slug}/members/${membershipId}`, { method: "DELETE", headers: { authorization: `Bearer ${mgmt}` } })).status).toBe(204);
+    expect(
+      (
+        await fetch(`${harness.app.url}/api/teams/${harness.seeded.team.slug}/members/${membershipId}`, {
+          method: "DELETE",
+          headers: { authorization: `Bearer ${mgmt}` },
+        })
+      ).status,
+    ).toBe(204);
     expect((await errorOf(chat(key)))?.status).toBe(401);
   });
 });
@@ -78,8 +117,24 @@ describe("budgets", () => {
   it("200 parallel callers on a nearly spent key overshoot by at most one request", async () => {
     const { id, key } = await issue(harness.seeded.user.id, { ...CHAT, budget: { amountUsd: 0.01, period: "month" } });
     // Spent: all but $0.00005 of the month's cent (a handful of small requests).
-    await db().keyUsage.create({ data: { keyId: id, teamId: harness.seeded.team.id, day: new Date(), model: "gpt-4o-mini", requests: 1, costMicros: 9_950n } });
-    const results = await Promise.all(Array.from({ length: 200 }, () => chat(key, { max_tokens: 10 }).then((r) => r.usage, (e: unknown) => e as InstanceType<typeof OpenAI.APIError>)));
+    await db().keyUsage.create({
+      data: {
+        keyId: id,
+        teamId: harness.seeded.team.id,
+        day: new Date(),
+        model: "gpt-4o-mini",
+        requests: 1,
+        costMicros: 9_950n,
+      },
+    });
+    const results = await Promise.all(
+      Array.from({ length: 200 }, () =>
+        chat(key, { max_tokens: 10 }).then(
+          (r) => r.usage,
+          (e: unknown) => e as InstanceType<typeof OpenAI.APIError>,
+        ),
+      ),
+    );
     const ok = results.filter((r): r is OpenAI.CompletionUsage => !!r && "total_tokens" in r);
     const refused = results.filter((r) => r instanceof OpenAI.APIError);
     expect(ok.length).toBeGreaterThan(0);
@@ -96,7 +151,11 @@ describe("metering", () => {
     const { id, key } = await issue(harness.seeded.user.id, { endpoints: { chat: "write", responses: "write" } });
     let chatUsage: OpenAI.CompletionUsage | undefined;
     // The client did not ask for usage: Keyward asks the upstream for it, and the client sees it too.
-    const stream = await sdk(key).chat.completions.create({ model: "gpt-4o-mini", messages: [{ role: "user", content: "hi" }], stream: true });
+    const stream = await sdk(key).chat.completions.create({
+      model: "gpt-4o-mini",
+      messages: [{ role: "user", content: "hi" }],
+      stream: true,
+    });
     for await (const chunk of stream) chatUsage = chunk.usage ?? chatUsage;
     let responsesUsage: OpenAI.Responses.ResponseUsage | undefined;
     const events = await sdk(key).responses.create({ model: "gpt-4o-mini", input: "hi", stream: true });
@@ -106,33 +165,57 @@ describe("metering", () => {
     const prompt = chatUsage!.prompt_tokens + responsesUsage!.input_tokens;
     const completion = chatUsage!.completion_tokens + responsesUsage!.output_tokens;
     // Written by the next batch (every 5 s).
-    const row = async () => (await db().keyUsage.findMany({ where: { keyId: id } })).map((r) => ({ requests: r.requests, promptTokens: Number(r.promptTokens), completionTokens: Number(r.completionTokens), costMicros: r.costMicros > 0n }));
-    await expect.poll(row, { timeout: 10_000, interval: 250 }).toEqual([{ requests: 2, promptTokens: prompt, completionTokens: completion, costMicros: true }]);
+    const row = async () =>
+      (await db().keyUsage.findMany({ where: { keyId: id } })).map((r) => ({
+        requests: r.requests,
+        promptTokens: Number(r.promptTokens),
+        completionTokens: Number(r.completionTokens),
+        costMicros: r.costMicros > 0n,
+      }));
+    await expect
+      .poll(row, { timeout: 10_000, interval: 250 })
+      .toEqual([{ requests: 2, promptTokens: prompt, completionTokens: completion, costMicros: true }]);
   });
   it("a stream the client leaves before its usage event is still metered, from an estimate", async () => {
     const { id, key } = await issue(harness.seeded.user.id, CHAT);
     const controller = new AbortController();
-    const stream = await sdk(key).chat.completions.create({ model: "gpt-4o-mini", messages: [{ role: "user", content: "hi" }], stream: true }, { signal: controller.signal });
+    const stream = await sdk(key).chat.completions.create(
+      { model: "gpt-4o-mini", messages: [{ role: "user", content: "hi" }], stream: true },
+      { signal: controller.signal },
+    );
     let chunks = 0;
     // As a client that stops at the first words would: the mock paces chunks 30 ms apart, usage comes last.
     await (async () => {
       for await (const _ of stream) if (++chunks === 3) controller.abort();
     })().catch(() => undefined);
     // The mock would report 1 prompt token for "hi"; the estimate counts the body's text (about 30).
-    const row = async () => (await db().keyUsage.findMany({ where: { keyId: id } })).map((r) => ({ requests: r.requests, estimatedPrompt: Number(r.promptTokens) >= 20, completion: Number(r.completionTokens) >= 3, cost: r.costMicros > 0n }));
-    await expect.poll(row, { timeout: 10_000, interval: 250 }).toEqual([{ requests: 1, estimatedPrompt: true, completion: true, cost: true }]);
+    const row = async () =>
+      (await db().keyUsage.findMany({ where: { keyId: id } })).map((r) => ({
+        requests: r.requests,
+        estimatedPrompt: Number(r.promptTokens) >= 20,
+        completion: Number(r.completionTokens) >= 3,
+        cost: r.costMicros > 0n,
+      }));
+    await expect
+      .poll(row, { timeout: 10_000, interval: 250 })
+      .toEqual([{ requests: 1, estimatedPrompt: true, completion: true, cost: true }]);
   });
 });
 
 describe("upstream behaviour", () => {
   it("a client abort reaches the upstream", async () => {
     const controller = new AbortController();
-    const stream = await sdk(harness.seeded.full).chat.completions.create({ model: "gpt-4o-mini", messages: [{ role: "user", content: "a long story please" }], stream: true }, { signal: controller.signal });
+    const stream = await sdk(harness.seeded.full).chat.completions.create(
+      { model: "gpt-4o-mini", messages: [{ role: "user", content: "a long story please" }], stream: true },
+      { signal: controller.signal },
+    );
     const reading = (async () => {
       for await (const _ of stream) controller.abort();
     })().catch(() => undefined);
     await reading;
-    await expect.poll(() => harness.mock.requests.some((r) => r.path === "/v1/chat/completions" && r.aborted), { timeout: 5000 }).toBe(true);
+    await expect
+      .poll(() => harness.mock.requests.some((r) => r.path === "/v1/chat/completions" && r.aborted), { timeout: 5000 })
+      .toBe(true);
   });
 
   it("maps upstream faults to documented client-visible errors", async () => {
@@ -147,7 +230,11 @@ describe("upstream behaviour", () => {
     expect([hung?.status, hung?.code]).toEqual([504, "upstream_timeout"]);
     harness.mock.setFault("reset", 1);
     let text = "";
-    const stream = await sdk(harness.seeded.full).chat.completions.create({ model: "gpt-4o-mini", messages: [{ role: "user", content: "hi" }], stream: true });
+    const stream = await sdk(harness.seeded.full).chat.completions.create({
+      model: "gpt-4o-mini",
+      messages: [{ role: "user", content: "hi" }],
+      stream: true,
+    });
     // Ends cleanly (the loop does not throw) with the part that arrived before the reset — not the whole reply.
     for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? "";
     const whole = (await chat(harness.seeded.full)).choices[0]?.message.content ?? "";
@@ -158,7 +245,12 @@ describe("upstream behaviour", () => {
   it("a client that reads nothing for STALLED_CLIENT_TIMEOUT_MS is cut, and the upstream request with it", async () => {
     harness.mock.setFault("flood");
     const body = JSON.stringify({ model: "gpt-4o-mini", messages: [{ role: "user", content: "hi" }], stream: true });
-    const reader = await pausedReader(`${harness.app.url}/v1/chat/completions`, { authorization: `Bearer ${harness.seeded.full}` }, body, 1).finally(() => harness.mock.setFault(null));
+    const reader = await pausedReader(
+      `${harness.app.url}/v1/chat/completions`,
+      { authorization: `Bearer ${harness.seeded.full}` },
+      body,
+      1,
+    ).finally(() => harness.mock.setFault(null));
     try {
       const record = harness.mock.requests.findLast((r) => r.fault === "flood")!;
       const started = performance.now();
@@ -175,9 +267,22 @@ describe("upstream behaviour", () => {
 
   it("retries once on another upstream key and benches the failing one", async () => {
     const second = randomUUID();
-    await db().upstreamKey.create({ data: { id: second, teamId: harness.seeded.team.id, name: "second", keyHint: "abcd", encryptedKey: encryptSecret(`sk-proj-${randomBytes(20).toString("hex")}`, { purpose: "upstream_key", teamId: harness.seeded.team.id, rowId: second }) } });
+    await db().upstreamKey.create({
+      data: {
+        id: second,
+        teamId: harness.seeded.team.id,
+        name: "second",
+        keyHint: "abcd",
+        encryptedKey: encryptSecret(`sk-proj-${randomBytes(20).toString("hex")}`, {
+          purpose: "upstream_key",
+          teamId: harness.seeded.team.id,
+          rowId: second,
+        }),
+      },
+    });
     // New upstream keys reach the proxy through the team's change notification.
-    await db().$executeRaw`SELECT pg_notify('keyward_key_changes', ${JSON.stringify({ upstreamTeamId: harness.seeded.team.id })})`;
+    await db()
+      .$executeRaw`SELECT pg_notify('keyward_key_changes', ${JSON.stringify({ upstreamTeamId: harness.seeded.team.id })})`;
     await new Promise((r) => setTimeout(r, 200));
     harness.mock.setFault("401", 1);
     const completion = await chat(harness.seeded.full);
@@ -188,13 +293,22 @@ describe("upstream behaviour", () => {
     const bodies: string[] = [];
     for (const fault of ["401", "429", "500"] as const) {
       harness.mock.setFault(fault, 2);
-      const response = await fetch(`${harness.app.url}/v1/chat/completions`, { method: "POST", headers: { authorization: `Bearer ${harness.seeded.full}`, "content-type": "application/json" }, body: JSON.stringify({ model: "gpt-4o-mini", messages: [] }) });
+      const response = await fetch(`${harness.app.url}/v1/chat/completions`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${harness.seeded.full}`, "content-type": "application/json" },
+        body: JSON.stringify({ model: "gpt-4o-mini", messages: [] }),
+      });
       bodies.push(await response.text());
     }
     const metricsText = await (await fetch(`${harness.app.url}/metrics`)).text();
     expect(metricsText).toContain("keyward_proxy_upstream_errors_total");
     const haystack = bodies.join("\n") + harness.app.output() + metricsText;
     expect(harness.app.output().length).toBeGreaterThan(100);
-    for (const needle of [harness.seeded.upstreamSecret, harness.seeded.upstreamSecret.slice(8, 30), harness.seeded.upstreamSecret.slice(-12)]) expect(haystack).not.toContain(needle);
+    for (const needle of [
+      harness.seeded.upstreamSecret,
+      harness.seeded.upstreamSecret.slice(8, 30),
+      harness.seeded.upstreamSecret.slice(-12),
+    ])
+      expect(haystack).not.toContain(needle);
   });
 });

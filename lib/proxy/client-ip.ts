@@ -4,11 +4,16 @@
 import { randomBytes } from "node:crypto";
 import { compileIpMatcher } from "@/lib/keys/scopes";
 
-export function clientIpResolver(trustedProxies: readonly string[]): (socketIp: string, forwardedFor: string | string[] | undefined) => string {
+export function clientIpResolver(
+  trustedProxies: readonly string[],
+): (socketIp: string, forwardedFor: string | string[] | undefined) => string {
   const trusted = trustedProxies.length ? compileIpMatcher(trustedProxies) : null;
   return (socketIp, forwardedFor) => {
     if (!trusted || !forwardedFor || !trusted(socketIp)) return socketIp;
-    const hops = (Array.isArray(forwardedFor) ? forwardedFor.join(",") : forwardedFor).split(",").map((h) => h.trim()).filter(Boolean);
+    const hops = (Array.isArray(forwardedFor) ? forwardedFor.join(",") : forwardedFor)
+      .split(",")
+      .map((h) => h.trim())
+      .filter(Boolean);
     for (let i = hops.length - 1; i >= 0; i--) {
       const hop = hops[i] ?? "";
       if (!trusted(hop)) return hop;

@@ -20,7 +20,14 @@ import type { UpstreamPool } from "./upstreams";
  * The request line and headers: all the checks up to the endpoint scope need. `need` is the route's scope,
  * worked out once by the adapter (which also labels its metrics with it).
  */
-export type ProxyHead = { method: string; path: string; search: string; need: RouteNeed | null; headers: IncomingHttpHeaders; clientIp: string };
+export type ProxyHead = {
+  method: string;
+  path: string;
+  search: string;
+  need: RouteNeed | null;
+  headers: IncomingHttpHeaders;
+  clientIp: string;
+};
 export type ProxyRequest = ProxyHead & { body: Buffer };
 
 /** Where the answer goes: a node:http response, or a web Response being built. */
@@ -89,31 +96,67 @@ type Admitted = { headers: Record<string, string>; reservation: Reservation | nu
  * rpm, tpm and budget; returns the budget reservation to settle, or a refusal. Synchronous unless a budget's
  * ledger must first be loaded (once per key and period): every promise on the hot path costs throughput.
  */
-function admit(deps: ProxyDeps, key: CompiledKey, model: string | null, json: Record<string, unknown> | null, bodyBytes: number, now: number): Admitted | ProxyError | Promise<Admitted | ProxyError> {
+function admit(
+  deps: ProxyDeps,
+  key: CompiledKey,
+  model: string | null,
+  json: Record<string, unknown> | null,
+  bodyBytes: number,
+  now: number,
+): Admitted | ProxyError | Promise<Admitted | ProxyError> {
   const headers: Record<string, string> = {};
   if (key.rpm !== null) {
     const verdict = deps.requests.take(key.id, 1, key.rpm, now);
-    if (!verdict.ok) return openAIError(429, `Rate limit reached for this key: ${key.rpm} requests per minute.`, "requests", "rate_limit_exceeded", null, rateHeaders(key.rpm, 0, verdict.retryAfterSeconds));
-    Object.assign(headers, { "x-ratelimit-limit-requests": String(key.rpm), "x-ratelimit-remaining-requests": String(verdict.remaining) });
+    if (!verdict.ok)
+      return openAIError(
+        429,
+        `Rate limit reached for this key: ${key.rpm} requests per minute.`,
+        "requests",
+        "rate_limit_exceeded",
+        null,
+        rateHeaders(key.rpm, 0, verdict.retryAfterSeconds),
+      );
+    Object.assign(headers, {
+      "x-ratelimit-limit-requests": String(key.rpm),
+      "x-ratelimit-remaining-requests": String(verdict.remaining),
+    });
   }
   const promptEstimate = Math.ceil(bodyBytes / 4);
-  const maxOutput = Number(json?.max_completion_tokens ?? json?.max_tokens ?? json?.max_output_tokens ?? DEFAULT_MAX_OUTPUT_TOKENS) || DEFAULT_MAX_OUTPUT_TOKENS;
+  const maxOutput =
+    Number(json?.max_completion_tokens ?? json?.max_tokens ?? json?.max_output_tokens ?? DEFAULT_MAX_OUTPUT_TOKENS) ||
+    DEFAULT_MAX_OUTPUT_TOKENS;
   if (key.tpm !== null && deps.tokens.used(key.id, now) + promptEstimate > key.tpm) {
-    return openAIError(429, `Rate limit reached for this key: ${key.tpm} tokens per minute.`, "tokens", "rate_limit_exceeded", null, { "retry-after": String(Math.max(1, Math.ceil(60 - (now % 60_000) / 1000))) });
+    return openAIError(
+      429,
+      `Rate limit reached for this key: ${key.tpm} tokens per minute.`,
+      "tokens",
+      "rate_limit_exceeded",
+      null,
+      { "retry-after": String(Math.max(1, Math.ceil(60 - (now % 60_000) / 1000))) },
+    );
   }
   if (!key.budget) return { headers, reservation: null };
   const budget = key.budget;
   const date = new Date(now);
   const reserve = (): Admitted | ProxyError => {
     const reservation = deps.budgets.reserve(key.id, budget, costUsd(model ?? "", promptEstimate, maxOutput), date);
-    return reservation ? { headers, reservation } : openAIError(429, "This key's budget for the period is spent.", "insufficient_quota", "insufficient_quota");
+    return reservation
+      ? { headers, reservation }
+      : openAIError(429, "This key's budget for the period is spent.", "insufficient_quota", "insufficient_quota");
   };
   // The check and the reservation stay synchronous together: nothing can interleave between them.
-  return deps.budgets.isPrepared(key.id, budget, date) ? reserve() : deps.budgets.prepare(key.id, budget, date).then(reserve);
+  return deps.budgets.isPrepared(key.id, budget, date)
+    ? reserve()
+    : deps.budgets.prepare(key.id, budget, date).then(reserve);
 }
 
 function rateHeaders(limit: number, remaining: number, retryAfter: number): Record<string, string> {
-  return { "retry-after": String(retryAfter), "x-ratelimit-limit-requests": String(limit), "x-ratelimit-remaining-requests": String(remaining), "x-ratelimit-reset-requests": `${retryAfter}s` };
+  return {
+    "retry-after": String(retryAfter),
+    "x-ratelimit-limit-requests": String(limit),
+    "x-ratelimit-remaining-requests": String(remaining),
+    "x-ratelimit-reset-requests": `${retryAfter}s`,
+  };
 }
 
 /**
@@ -121,7 +164,10 @@ function rateHeaders(limit: number, remaining: number, retryAfter: number): Reco
  * endpoint scope. The adapters run them before reading the body, so a caller without a valid key and scope
  * cannot make the proxy read and hold a body of up to 32 MB. Synchronous when the key is cached.
  */
-export function authorize(deps: ProxyDeps, head: ProxyHead): CompiledKey | ProxyError | Promise<CompiledKey | ProxyError> {
+export function authorize(
+  deps: ProxyDeps,
+  head: ProxyHead,
+): CompiledKey | ProxyError | Promise<CompiledKey | ProxyError> {
   const auth = head.headers.authorization;
   if (!auth?.startsWith("Bearer ")) return ERRORS.missingKey;
   const token = auth.slice(7).trim();
@@ -129,7 +175,9 @@ export function authorize(deps: ProxyDeps, head: ProxyHead): CompiledKey | Proxy
   if (!parsedKey.ok || parsedKey.kind !== "live") return ERRORS.invalidKey;
   const hash = hashKey(token);
   const cached = deps.keys.peek(hash, Date.now());
-  return cached ? admitKey(cached, head) : deps.keys.get(hash).then((key) => (key ? admitKey(key, head) : ERRORS.invalidKey));
+  return cached
+    ? admitKey(cached, head)
+    : deps.keys.get(hash).then((key) => (key ? admitKey(key, head) : ERRORS.invalidKey));
 }
 
 const expired = (key: CompiledKey, now: number) => key.expiresAtMs !== null && key.expiresAtMs <= now;
@@ -144,12 +192,22 @@ function admitKey(key: CompiledKey, head: ProxyHead): CompiledKey | ProxyError {
 }
 
 /** The rest, once `authorize` admitted `key` and the body has been read: model → rpm/tpm → budget → upstream. */
-export async function handleProxy(deps: ProxyDeps, req: ProxyRequest, admittedKey: CompiledKey, sink: ProxySink): Promise<void> {
+export async function handleProxy(
+  deps: ProxyDeps,
+  req: ProxyRequest,
+  admittedKey: CompiledKey,
+  sink: ProxySink,
+): Promise<void> {
   const now = Date.now();
   // The key may have changed while the body was arriving: a revocation or an edit drops it from the cache, so
   // anything but the same cached object is checked again in full. The same object has the same scopes and
   // IP list, checked against the same head: only its expiry can have passed.
-  const current = deps.keys.peek(admittedKey.hash, now) !== admittedKey ? await authorize(deps, req) : expired(admittedKey, now) ? ERRORS.expiredKey : admittedKey;
+  const current =
+    deps.keys.peek(admittedKey.hash, now) !== admittedKey
+      ? await authorize(deps, req)
+      : expired(admittedKey, now)
+        ? ERRORS.expiredKey
+        : admittedKey;
   if ("status" in current) return sendError(sink, current);
   const key = current;
   const body = parseBody(req);
@@ -166,5 +224,14 @@ export async function handleProxy(deps: ProxyDeps, req: ProxyRequest, admittedKe
     body.json!.stream_options = { ...(body.json!.stream_options as object | undefined), include_usage: true };
     outgoing = Buffer.from(JSON.stringify(body.json));
   }
-  await relay(deps, { req, sink, key, model: body.model, body: outgoing, streaming, extraHeaders: admitted.headers, reservation: admitted.reservation });
+  await relay(deps, {
+    req,
+    sink,
+    key,
+    model: body.model,
+    body: outgoing,
+    streaming,
+    extraHeaders: admitted.headers,
+    reservation: admitted.reservation,
+  });
 }

@@ -6,8 +6,10 @@ const kind = (code: string) => classifyUpstreamError(Object.assign(new Error("x"
 
 describe("classifyUpstreamError", () => {
   it("retries only connect-phase failures; anything after the request may have left is a reset", () => {
-    for (const code of ["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "UND_ERR_CONNECT_TIMEOUT"]) expect(kind(code)).toBe("connect");
-    for (const code of ["UND_ERR_SOCKET", "ECONNRESET", "UND_ERR_HEADERS_OVERFLOW", "UND_ERR_INVALID_ARG", "EPIPE"]) expect(kind(code)).toBe("reset");
+    for (const code of ["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "UND_ERR_CONNECT_TIMEOUT"])
+      expect(kind(code)).toBe("connect");
+    for (const code of ["UND_ERR_SOCKET", "ECONNRESET", "UND_ERR_HEADERS_OVERFLOW", "UND_ERR_INVALID_ARG", "EPIPE"])
+      expect(kind(code)).toBe("reset");
     expect(kind("UND_ERR_HEADERS_TIMEOUT")).toBe("timeout");
     expect(kind("UND_ERR_ABORTED")).toBe("aborted");
     expect(classifyUpstreamError(new Error("no code")).kind).toBe("reset");

@@ -46,7 +46,14 @@ export function upstreamErrorKind(error: unknown): UpstreamError["kind"] | null 
 }
 
 // Failures of the connection itself, before any byte of the request left: retrying cannot double-spend.
-const CONNECT_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH", "UND_ERR_CONNECT_TIMEOUT"]);
+const CONNECT_CODES = new Set([
+  "ECONNREFUSED",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "UND_ERR_CONNECT_TIMEOUT",
+]);
 
 /** undici's errors, by code. */
 export function classifyUpstreamError(error: unknown): UpstreamError {

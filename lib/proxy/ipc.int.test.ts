@@ -20,8 +20,15 @@ const CHAT = { endpoints: { chat: "write" as const } };
 const status = (apiKey: string) =>
   new OpenAI({ baseURL: `${harness.app.url}/v1`, apiKey, maxRetries: 0, timeout: 10_000 }).chat.completions
     .create({ model: "gpt-4o-mini", messages: [{ role: "user", content: "hi" }] })
-    .then(() => 200, (e: unknown) => (e as InstanceType<typeof OpenAI.APIError>).status);
-const api = (path: string, mgmt: string) => fetch(`${harness.app.url}/api/teams/${harness.seeded.team.slug}${path}`, { method: "DELETE", headers: { authorization: `Bearer ${mgmt}` } });
+    .then(
+      () => 200,
+      (e: unknown) => (e as InstanceType<typeof OpenAI.APIError>).status,
+    );
+const api = (path: string, mgmt: string) =>
+  fetch(`${harness.app.url}/api/teams/${harness.seeded.team.slug}${path}`, {
+    method: "DELETE",
+    headers: { authorization: `Bearer ${mgmt}` },
+  });
 
 describe("key changes over IPC, with LISTEN off", () => {
   it("a key revoked through the management API fails on the very next request", async () => {
@@ -33,7 +40,9 @@ describe("key changes over IPC, with LISTEN off", () => {
   });
 
   it("removing the key's member through the API takes effect on the very next request", async () => {
-    const member = await db().user.create({ data: { email: `m-${randomUUID()}@example.test`, name: "m", passwordHash: "x" } });
+    const member = await db().user.create({
+      data: { email: `m-${randomUUID()}@example.test`, name: "m", passwordHash: "x" },
+    });
     const membershipId = await addMember(harness.seeded.team, member, "member");
     const { key } = await issueFor(harness.seeded, member.id, CHAT);
     const mgmt = await managementKeyFor(harness.seeded);

@@ -1,7 +1,14 @@
 // The proxy's view of member keys: hash → compiled key, in memory. A miss loads one row (and caches a
 // negative answer for a while, so a flood of bad keys cannot reach the database); NOTIFYs on the
 // keyward_key_changes channel drop entries the moment a revoke, edit, removal or team deletion commits.
-import { keyScopesSchema, compileIpMatcher, compileModelMatcher, type Access, type EndpointGroup, type KeyScopes } from "@/lib/keys/scopes";
+import {
+  keyScopesSchema,
+  compileIpMatcher,
+  compileModelMatcher,
+  type Access,
+  type EndpointGroup,
+  type KeyScopes,
+} from "@/lib/keys/scopes";
 import type { KeyChange } from "@/lib/keys/key-changes";
 
 export type CompiledKey = {
@@ -20,7 +27,14 @@ export type CompiledKey = {
   expiresAtMs: number | null;
 };
 
-export type KeyRow = { id: string; teamId: string; userId: string | null; hash: string; scopes: unknown; expiresAt: Date | null };
+export type KeyRow = {
+  id: string;
+  teamId: string;
+  userId: string | null;
+  hash: string;
+  scopes: unknown;
+  expiresAt: Date | null;
+};
 
 export function compileKey(row: KeyRow): CompiledKey {
   const scopes = keyScopesSchema.parse(row.scopes);
@@ -70,21 +84,24 @@ export class KeyCache {
     let pending = this.loading.get(hash);
     if (!pending) {
       const generation = this.generation;
-      pending = this.load(hash).then((row) => {
-        this.loading.delete(hash);
-        const compiled = row ? compileKey(row) : null;
-        if (generation === this.generation) {
-          if (compiled) this.keys.set(hash, compiled);
-          else {
-            if (this.negative.size >= MAX_NEGATIVE) this.negative.clear();
-            this.negative.set(hash, Date.now() + NEGATIVE_TTL_MS);
+      pending = this.load(hash).then(
+        (row) => {
+          this.loading.delete(hash);
+          const compiled = row ? compileKey(row) : null;
+          if (generation === this.generation) {
+            if (compiled) this.keys.set(hash, compiled);
+            else {
+              if (this.negative.size >= MAX_NEGATIVE) this.negative.clear();
+              this.negative.set(hash, Date.now() + NEGATIVE_TTL_MS);
+            }
           }
-        }
-        return compiled;
-      }, (error: unknown) => {
-        this.loading.delete(hash);
-        throw error;
-      });
+          return compiled;
+        },
+        (error: unknown) => {
+          this.loading.delete(hash);
+          throw error;
+        },
+      );
       this.loading.set(hash, pending);
     }
     return pending;

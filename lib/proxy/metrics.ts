@@ -9,11 +9,36 @@ function create() {
   client.collectDefaultMetrics({ register: registry, prefix: "keyward_" });
   return {
     registry,
-    requests: new client.Counter({ name: "keyward_proxy_requests_total", help: "Proxy requests by endpoint group and status.", labelNames: ["group", "status"] as const, registers: [registry] }),
-    latency: new client.Histogram({ name: "keyward_proxy_request_duration_seconds", help: "Time until the response finished.", labelNames: ["group"] as const, buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60], registers: [registry] }),
-    upstreamErrors: new client.Counter({ name: "keyward_proxy_upstream_errors_total", help: "Upstream failures by kind (status code, connect, timeout).", labelNames: ["kind"] as const, registers: [registry] }),
-    refusals: new client.Counter({ name: "keyward_proxy_refusals_total", help: "Requests refused by Keyward, by reason (budget, rate_limit, scope, …).", labelNames: ["reason"] as const, registers: [registry] }),
-    stalledClients: new client.Counter({ name: "keyward_proxy_stalled_clients_total", help: "Streams cut because the client read nothing for STALLED_CLIENT_TIMEOUT_MS.", registers: [registry] }),
+    requests: new client.Counter({
+      name: "keyward_proxy_requests_total",
+      help: "Proxy requests by endpoint group and status.",
+      labelNames: ["group", "status"] as const,
+      registers: [registry],
+    }),
+    latency: new client.Histogram({
+      name: "keyward_proxy_request_duration_seconds",
+      help: "Time until the response finished.",
+      labelNames: ["group"] as const,
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+      registers: [registry],
+    }),
+    upstreamErrors: new client.Counter({
+      name: "keyward_proxy_upstream_errors_total",
+      help: "Upstream failures by kind (status code, connect, timeout).",
+      labelNames: ["kind"] as const,
+      registers: [registry],
+    }),
+    refusals: new client.Counter({
+      name: "keyward_proxy_refusals_total",
+      help: "Requests refused by Keyward, by reason (budget, rate_limit, scope, …).",
+      labelNames: ["reason"] as const,
+      registers: [registry],
+    }),
+    stalledClients: new client.Counter({
+      name: "keyward_proxy_stalled_clients_total",
+      help: "Streams cut because the client read nothing for STALLED_CLIENT_TIMEOUT_MS.",
+      registers: [registry],
+    }),
   };
 }
 

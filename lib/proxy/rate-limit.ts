@@ -32,7 +32,8 @@ export class SlidingWindowCounter {
   /** Takes `amount` if it fits under `limit`; otherwise says when to retry. */
   take(id: string, amount: number, limit: number, now: number): LimitVerdict {
     const used = this.used(id, now);
-    if (used + amount > limit) return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil(60 - (now % 60_000) / 1000)) };
+    if (used + amount > limit)
+      return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil(60 - (now % 60_000) / 1000)) };
     this.window(id, Math.floor(now / 60_000)).current += amount;
     return { ok: true, remaining: Math.max(0, Math.floor(limit - used - amount)) };
   }

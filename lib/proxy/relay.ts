@@ -13,9 +13,26 @@ import { costUsd } from "./pricing";
 import { promptTextBytes, StreamUsageScanner, usageFromJson, type Usage } from "./usage";
 import type { Upstream } from "./upstreams";
 
-export type Metered = { keyId: string; teamId: string; model: string; promptTokens: number; completionTokens: number; costUsd: number; status: number };
+export type Metered = {
+  keyId: string;
+  teamId: string;
+  model: string;
+  promptTokens: number;
+  completionTokens: number;
+  costUsd: number;
+  status: number;
+};
 
-type Job = { req: ProxyRequest; sink: ProxySink; key: CompiledKey; model: string | null; body: Buffer; streaming: boolean; extraHeaders: Record<string, string>; reservation: Reservation | null };
+type Job = {
+  req: ProxyRequest;
+  sink: ProxySink;
+  key: CompiledKey;
+  model: string | null;
+  body: Buffer;
+  streaming: boolean;
+  extraHeaders: Record<string, string>;
+  reservation: Reservation | null;
+};
 
 const RETRYABLE = new Set([401, 403, 429, 500, 502, 503, 504]);
 const PASSED_HEADERS = ["content-type", "x-request-id", "openai-processing-ms", "openai-version"];
@@ -46,8 +63,22 @@ const drain = (body: Readable): Promise<string> => drainBuffer(body).then((b) =>
 function mappedError(status: number, text: string, response: UpstreamResponse) {
   const retryAfter = response.headers["retry-after"];
   const headers = typeof retryAfter === "string" ? { "retry-after": retryAfter } : undefined;
-  if (status === 401 || status === 403) return openAIError(502, "The upstream rejected this team's OpenAI key. An admin must check the team's keys in Keyward.", "upstream_error", "upstream_auth_failed");
-  if (status >= 500) return openAIError(status, "The upstream API returned an error. Try again.", "api_error", "upstream_error", null, headers);
+  if (status === 401 || status === 403)
+    return openAIError(
+      502,
+      "The upstream rejected this team's OpenAI key. An admin must check the team's keys in Keyward.",
+      "upstream_error",
+      "upstream_auth_failed",
+    );
+  if (status >= 500)
+    return openAIError(
+      status,
+      "The upstream API returned an error. Try again.",
+      "api_error",
+      "upstream_error",
+      null,
+      headers,
+    );
   let parsed: { error?: { message?: unknown; type?: unknown; code?: unknown; param?: unknown } } = {};
   try {
     parsed = JSON.parse(text) as typeof parsed;
@@ -56,7 +87,14 @@ function mappedError(status: number, text: string, response: UpstreamResponse) {
   }
   const e = parsed.error ?? {};
   const str = (v: unknown) => (typeof v === "string" ? redactText(v) : null);
-  return openAIError(status, str(e.message) ?? "The upstream API refused the request.", str(e.type) ?? "invalid_request_error", str(e.code), str(e.param), headers);
+  return openAIError(
+    status,
+    str(e.message) ?? "The upstream API refused the request.",
+    str(e.type) ?? "invalid_request_error",
+    str(e.code),
+    str(e.param),
+    headers,
+  );
 }
 
 export async function relay(deps: ProxyDeps, job: Job): Promise<void> {
@@ -67,7 +105,15 @@ export async function relay(deps: ProxyDeps, job: Job): Promise<void> {
     if (job.reservation) deps.budgets.settle(job.reservation, cost);
     if (usage) {
       deps.tokens.add(key.id, usage.promptTokens + usage.completionTokens, Date.now());
-      deps.meter({ keyId: key.id, teamId: key.teamId, model: job.model ?? "", promptTokens: usage.promptTokens, completionTokens: usage.completionTokens, costUsd: cost, status });
+      deps.meter({
+        keyId: key.id,
+        teamId: key.teamId,
+        model: job.model ?? "",
+        promptTokens: usage.promptTokens,
+        completionTokens: usage.completionTokens,
+        costUsd: cost,
+        status,
+      });
     }
   };
   const now = Date.now();
@@ -80,14 +126,22 @@ export async function relay(deps: ProxyDeps, job: Job): Promise<void> {
   for (let attempt = 0; ; attempt++) {
     let response: UpstreamResponse;
     try {
-      response = await deps.client.request({ method: req.method, path: req.path.slice(3) + req.search, headers: upstreamHeaders(job, upstream), body: job.body.length ? job.body : null, timeoutMs: deps.timeoutMs, aborter: sink.aborter });
+      response = await deps.client.request({
+        method: req.method,
+        path: req.path.slice(3) + req.search,
+        headers: upstreamHeaders(job, upstream),
+        body: job.body.length ? job.body : null,
+        timeoutMs: deps.timeoutMs,
+        aborter: sink.aborter,
+      });
     } catch (error) {
       const kind = upstreamErrorKind(error);
       if (kind === "aborted") return settle(null, 499);
       metrics().upstreamErrors.inc({ kind: kind ?? "reset" });
       // A key sits out for connect failures and timeouts; a reset says nothing about the key.
       if (kind === "connect" || kind === "timeout") deps.upstreams.markFailure(upstream, Date.now());
-      const other: Upstream | null = attempt === 0 && kind === "connect" ? deps.upstreams.pick(list, Date.now(), upstream) : null;
+      const other: Upstream | null =
+        attempt === 0 && kind === "connect" ? deps.upstreams.pick(list, Date.now(), upstream) : null;
       if (other) {
         upstream = other;
         continue;
@@ -100,7 +154,8 @@ export async function relay(deps: ProxyDeps, job: Job): Promise<void> {
       const text = await drain(response.body);
       metrics().upstreamErrors.inc({ kind: String(status) });
       if (RETRYABLE.has(status)) deps.upstreams.markFailure(upstream, Date.now());
-      const other: Upstream | null = attempt === 0 && RETRYABLE.has(status) ? deps.upstreams.pick(list, Date.now(), upstream) : null;
+      const other: Upstream | null =
+        attempt === 0 && RETRYABLE.has(status) ? deps.upstreams.pick(list, Date.now(), upstream) : null;
       if (other && other !== upstream) {
         upstream = other;
         continue;
@@ -118,7 +173,13 @@ function writeError(sink: ProxySink, error: ReturnType<typeof openAIError>): voi
   sink.end(error.body);
 }
 
-function pass(deps: ProxyDeps, job: Job, response: UpstreamResponse, status: number, settle: (usage: Usage | null, status: number) => void): Promise<void> {
+function pass(
+  deps: ProxyDeps,
+  job: Job,
+  response: UpstreamResponse,
+  status: number,
+  settle: (usage: Usage | null, status: number) => void,
+): Promise<void> {
   const { sink } = job;
   const headers: Record<string, string> = { ...job.extraHeaders };
   for (const name of PASSED_HEADERS) {
@@ -127,7 +188,12 @@ function pass(deps: ProxyDeps, job: Job, response: UpstreamResponse, status: num
   }
   const sse = (headers["content-type"] ?? "").includes("text/event-stream");
   const filterModels = job.req.method === "GET" && job.req.path === "/v1/models" && job.key.models !== undefined;
-  if (sse) Object.assign(headers, { "cache-control": "no-cache, no-transform", "x-accel-buffering": "no", connection: "keep-alive" });
+  if (sse)
+    Object.assign(headers, {
+      "cache-control": "no-cache, no-transform",
+      "x-accel-buffering": "no",
+      connection: "keep-alive",
+    });
   return new Promise((resolve) => {
     if (filterModels) {
       void drain(response.body).then((text) => {
@@ -194,7 +260,10 @@ function pass(deps: ProxyDeps, job: Job, response: UpstreamResponse, status: num
         logger.warn({ err: error }, "ending a client's stream failed");
       }
       // Settled whatever happened on the client's side.
-      settle(scanner ? scanner.usageOrEstimate(promptTextBytes(job.body, job.req.headers["content-type"])) : null, status);
+      settle(
+        scanner ? scanner.usageOrEstimate(promptTextBytes(job.body, job.req.headers["content-type"])) : null,
+        status,
+      );
       resolve();
     };
     body.once("end", close);

@@ -29,7 +29,8 @@ function startsWithSegment(path: string, prefix: string): boolean {
 /** GET and HEAD read; everything else (POST, DELETE, …) writes. */
 export function routeNeed(method: string, path: string): RouteNeed | null {
   for (const [prefix, group] of PREFIXES) {
-    if (startsWithSegment(path, prefix)) return { group, access: method === "GET" || method === "HEAD" ? "read" : "write" };
+    if (startsWithSegment(path, prefix))
+      return { group, access: method === "GET" || method === "HEAD" ? "read" : "write" };
   }
   return null;
 }

@@ -16,7 +16,13 @@ import { UsageMeter } from "./usage-meter";
 export type ProxyRuntime = { deps: ProxyDeps; meter: UsageMeter; close(): Promise<void> };
 
 /** `listen`: hear other servers' key changes (PostgreSQL LISTEN); this process's own arrive in-process. */
-export async function createProxyRuntime(options: { databaseUrl: string; upstreamBaseUrl: string; timeoutMs: number; stalledClientMs: number; listen: boolean }): Promise<ProxyRuntime> {
+export async function createProxyRuntime(options: {
+  databaseUrl: string;
+  upstreamBaseUrl: string;
+  timeoutMs: number;
+  stalledClientMs: number;
+  listen: boolean;
+}): Promise<ProxyRuntime> {
   const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 4, idleTimeoutMillis: 30_000 });
   pool.on("error", (error) => logger.warn({ err: error }, "proxy pool connection lost"));
 
@@ -28,7 +34,13 @@ export async function createProxyRuntime(options: { databaseUrl: string; upstrea
     return result.rows[0] ?? null;
   });
   const upstreams = new UpstreamPool(async (teamId) => {
-    const result = await pool.query<{ id: string; encryptedKey: string; organizationId: string | null; projectId: string | null; weight: number }>(
+    const result = await pool.query<{
+      id: string;
+      encryptedKey: string;
+      organizationId: string | null;
+      projectId: string | null;
+      weight: number;
+    }>(
       `SELECT id, "encryptedKey", "organizationId", "projectId", weight FROM "UpstreamKey" WHERE "teamId" = $1 AND enabled ORDER BY "createdAt"`,
       [teamId],
     );

@@ -11,13 +11,19 @@ const { proxyHarness } = await import("./testing/proxy-harness");
 
 // 80 ms between chunks: a stream takes ~0.8 s, so SIGTERM lands while it is open.
 const harness = proxyHarness({ chunkDelayMs: 80, logLevel: "info", routeHandlers: true });
-const meteredRequests = async () => (await db().keyUsage.findMany({ where: { teamId: harness.seeded.team.id } })).reduce((sum, r) => sum + r.requests, 0);
+const meteredRequests = async () =>
+  (await db().keyUsage.findMany({ where: { teamId: harness.seeded.team.id } })).reduce((sum, r) => sum + r.requests, 0);
 
 describe("SIGTERM", () => {
   it("lets open streams finish and flushes metered usage", async () => {
     const sdk = new OpenAI({ baseURL: `${harness.app.url}/v1`, apiKey: harness.seeded.full, maxRetries: 0 });
-    for (let i = 0; i < 3; i++) await sdk.chat.completions.create({ model: "gpt-4o-mini", messages: [{ role: "user", content: "hi" }] });
-    const stream = await sdk.chat.completions.create({ model: "gpt-4o-mini", messages: [{ role: "user", content: "hi" }], stream: true });
+    for (let i = 0; i < 3; i++)
+      await sdk.chat.completions.create({ model: "gpt-4o-mini", messages: [{ role: "user", content: "hi" }] });
+    const stream = await sdk.chat.completions.create({
+      model: "gpt-4o-mini",
+      messages: [{ role: "user", content: "hi" }],
+      stream: true,
+    });
     let text = "";
     const reading = (async () => {
       for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? "";
@@ -39,7 +45,8 @@ describe("SIGTERM", () => {
   it("with PROXY_FAST_PATH=off the web process proxies, and its metered usage is written at shutdown too", async () => {
     const before = await meteredRequests();
     const sdk = new OpenAI({ baseURL: `${harness.handlers.url}/v1`, apiKey: harness.seeded.full, maxRetries: 0 });
-    for (let i = 0; i < 2; i++) await sdk.chat.completions.create({ model: "gpt-4o-mini", messages: [{ role: "user", content: "hi" }] });
+    for (let i = 0; i < 2; i++)
+      await sdk.chat.completions.create({ model: "gpt-4o-mini", messages: [{ role: "user", content: "hi" }] });
     expect(await harness.handlers.stop()).toBe(0); // well within the 5 s batch interval
     expect((await meteredRequests()) - before).toBe(2);
   });

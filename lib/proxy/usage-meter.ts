@@ -4,7 +4,16 @@ import type pg from "pg";
 import { logger } from "@/lib/logger";
 import type { Metered } from "./relay";
 
-type Bucket = { keyId: string; teamId: string; day: string; model: string; requests: number; prompt: number; completion: number; costMicros: number };
+type Bucket = {
+  keyId: string;
+  teamId: string;
+  day: string;
+  model: string;
+  requests: number;
+  prompt: number;
+  completion: number;
+  costMicros: number;
+};
 
 const FLUSH_INTERVAL_MS = 5_000;
 
@@ -35,7 +44,16 @@ export class UsageMeter {
     const id = `${event.keyId}|${day}|${event.model}`;
     let bucket = this.pending.get(id);
     if (!bucket) {
-      bucket = { keyId: event.keyId, teamId: event.teamId, day, model: event.model, requests: 0, prompt: 0, completion: 0, costMicros: 0 };
+      bucket = {
+        keyId: event.keyId,
+        teamId: event.teamId,
+        day,
+        model: event.model,
+        requests: 0,
+        prompt: 0,
+        completion: 0,
+        costMicros: 0,
+      };
       this.pending.set(id, bucket);
     }
     bucket.requests++;
@@ -66,7 +84,9 @@ export class UsageMeter {
           values,
         );
         // Key usage doubles as "last used": one statement per flush, not per request.
-        await this.pool.query(`UPDATE "ApiKey" SET "lastUsedAt" = now() WHERE id = ANY($1::uuid[])`, [[...new Set(batch.map((b) => b.keyId))]]);
+        await this.pool.query(`UPDATE "ApiKey" SET "lastUsedAt" = now() WHERE id = ANY($1::uuid[])`, [
+          [...new Set(batch.map((b) => b.keyId))],
+        ]);
       } catch (error) {
         logger.warn({ err: error, buckets: batch.length }, "usage flush failed; will retry");
         for (const b of batch) this.mergeBack(b);
@@ -79,13 +99,22 @@ export class UsageMeter {
     const id = `${b.keyId}|${b.day}|${b.model}`;
     const current = this.pending.get(id);
     if (!current) this.pending.set(id, b);
-    else Object.assign(current, { requests: current.requests + b.requests, prompt: current.prompt + b.prompt, completion: current.completion + b.completion, costMicros: current.costMicros + b.costMicros });
+    else
+      Object.assign(current, {
+        requests: current.requests + b.requests,
+        prompt: current.prompt + b.prompt,
+        completion: current.completion + b.completion,
+        costMicros: current.costMicros + b.costMicros,
+      });
   }
 
   /** Stored spend since `since` plus what this process has not written yet. */
   async spentSince(keyId: string, since: number): Promise<number> {
     const day = new Date(since).toISOString().slice(0, 10);
-    const result = await this.pool.query<{ micros: string | null }>(`SELECT sum("costMicros") AS micros FROM "KeyUsage" WHERE "keyId" = $1 AND day >= $2::date`, [keyId, day]);
+    const result = await this.pool.query<{ micros: string | null }>(
+      `SELECT sum("costMicros") AS micros FROM "KeyUsage" WHERE "keyId" = $1 AND day >= $2::date`,
+      [keyId, day],
+    );
     let micros = Number(result.rows[0]?.micros ?? 0);
     for (const b of this.pending.values()) if (b.keyId === keyId && b.day >= day) micros += b.costMicros;
     return micros / 1_000_000;

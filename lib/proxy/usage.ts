@@ -2,13 +2,20 @@
 // carry it in their last data event (chat: with stream_options.include_usage; responses: response.completed).
 export type Usage = { promptTokens: number; completionTokens: number };
 
-type RawUsage = { prompt_tokens?: unknown; completion_tokens?: unknown; input_tokens?: unknown; output_tokens?: unknown };
+type RawUsage = {
+  prompt_tokens?: unknown;
+  completion_tokens?: unknown;
+  input_tokens?: unknown;
+  output_tokens?: unknown;
+};
 
 function fromRaw(raw: RawUsage | undefined | null): Usage | null {
   if (!raw || typeof raw !== "object") return null;
   const prompt = Number(raw.prompt_tokens ?? raw.input_tokens ?? 0);
   const completion = Number(raw.completion_tokens ?? raw.output_tokens ?? 0);
-  return Number.isFinite(prompt) && Number.isFinite(completion) ? { promptTokens: prompt, completionTokens: completion } : null;
+  return Number.isFinite(prompt) && Number.isFinite(completion)
+    ? { promptTokens: prompt, completionTokens: completion }
+    : null;
 }
 
 const PROMPT = /"(?:prompt_tokens|input_tokens)":\s*(\d+)/;

@@ -10,7 +10,11 @@ import { loadOrCreateLocalSecrets } from "@/lib/server/secrets";
 export type Runtime = { env: Env; embedded: boolean; stop(): Promise<void> };
 
 /** `log` for progress; `notice` for the few things an operator must see whatever the log level. */
-export type RuntimeLog = { log: (message: string) => void; notice: (message: string) => void; debug?: (message: string) => void };
+export type RuntimeLog = {
+  log: (message: string) => void;
+  notice: (message: string) => void;
+  debug?: (message: string) => void;
+};
 
 export async function prepareRuntime({ log, notice, debug }: RuntimeLog): Promise<Runtime> {
   const dataDir = process.env.DATA_DIR || ".data";
@@ -20,10 +24,19 @@ export async function prepareRuntime({ log, notice, debug }: RuntimeLog): Promis
   const config = parseEnv(process.env);
   let stop = async () => {};
   if (embedded) {
-    const pg = await startEmbeddedPostgres({ dataDir, port: config.EMBEDDED_PG_PORT, log, output: debug ?? (() => undefined) });
+    const pg = await startEmbeddedPostgres({
+      dataDir,
+      port: config.EMBEDDED_PG_PORT,
+      log,
+      output: debug ?? (() => undefined),
+    });
     process.env.DATABASE_URL = pg.url;
     stop = () => pg.stop();
-    log(pg.owned ? "Embedded PostgreSQL started." : "Using the embedded PostgreSQL already running for this data directory.");
+    log(
+      pg.owned
+        ? "Embedded PostgreSQL started."
+        : "Using the embedded PostgreSQL already running for this data directory.",
+    );
   }
   const databaseUrl = process.env.DATABASE_URL ?? "";
   try {

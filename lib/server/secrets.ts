@@ -26,7 +26,9 @@ export function loadOrCreateLocalSecrets(dataDir: string, log: (message: string)
     secrets = { AUTH_SECRET: randomBytes(32).toString("base64"), ENCRYPTION_KEY: randomBytes(32).toString("base64") };
     writeFileSync(file, `${JSON.stringify(secrets, null, 2)}\n`, { mode: 0o600, flag: "wx" });
     chmodSync(file, 0o600);
-    log(`Generated AUTH_SECRET and ENCRYPTION_KEY into ${file} (mode 0600). Back this file up: stored keys cannot be read without it.`);
+    log(
+      `Generated AUTH_SECRET and ENCRYPTION_KEY into ${file} (mode 0600). Back this file up: stored keys cannot be read without it.`,
+    );
   }
   for (const name of GENERATED) process.env[name] ||= secrets[name];
 }

@@ -15,15 +15,21 @@ afterEach(async () => {
 
 async function listen(server: http.Server): Promise<number> {
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  closers.push(() => new Promise<void>((resolve) => {
-    server.closeAllConnections();
-    server.close(() => resolve());
-  }));
+  closers.push(
+    () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  );
   return (server.address() as AddressInfo).port;
 }
 
 /** A web process answering with `handler`, and an edge relaying everything to it. */
-async function pair(handler: (req: IncomingMessage, res: ServerResponse) => void, devUpgrades = true): Promise<{ edgeUrl: string; web: http.Server; forwarder: WebForwarder }> {
+async function pair(
+  handler: (req: IncomingMessage, res: ServerResponse) => void,
+  devUpgrades = true,
+): Promise<{ edgeUrl: string; web: http.Server; forwarder: WebForwarder }> {
   const web = http.createServer(handler);
   const forwarder = webForwarder(await listen(web), { devUpgrades });
   closers.push(async () => forwarder.close());
@@ -40,7 +46,9 @@ describe("webForwarder", () => {
       res.setHeader("set-cookie", ["a=1; Path=/", "b=2; Path=/"]);
       res.writeHead(201, { "content-type": "text/plain", "x-app": "yes", "keep-alive": "timeout=99" }).end("made");
     });
-    const response = await fetch(`${edgeUrl}/teams?x=1`, { headers: { "x-keyward-client-ip": "10.0.0.1", "x-keyward-edge": "forged", "x-custom": "kept", te: "trailers" } });
+    const response = await fetch(`${edgeUrl}/teams?x=1`, {
+      headers: { "x-keyward-client-ip": "10.0.0.1", "x-keyward-edge": "forged", "x-custom": "kept", te: "trailers" },
+    });
     expect(response.status).toBe(201);
     expect(await response.text()).toBe("made");
     expect(response.headers.get("x-app")).toBe("yes");
@@ -112,7 +120,9 @@ describe("webForwarder", () => {
       socket.on("end", () => socket.end()); // upgraded sockets are half-open by default: close with the edge
     });
     const socket = await new Promise<import("node:stream").Duplex>((resolve, reject) => {
-      const request = http.request(`${edgeUrl}/_next/hmr`, { headers: { connection: "Upgrade", upgrade: "websocket", "x-keyward-edge": "forged" } });
+      const request = http.request(`${edgeUrl}/_next/hmr`, {
+        headers: { connection: "Upgrade", upgrade: "websocket", "x-keyward-edge": "forged" },
+      });
       request.on("upgrade", (_res, upgraded) => resolve(upgraded));
       request.on("error", reject);
       request.end();
@@ -166,7 +176,9 @@ describe("webForwarder", () => {
       socket.on("end", () => socket.end());
     });
     const socket = await new Promise<import("node:stream").Duplex>((resolve, reject) => {
-      const request = http.request(`${edgeUrl}/_next/webpack-hmr`, { headers: { connection: "Upgrade", upgrade: "websocket" } });
+      const request = http.request(`${edgeUrl}/_next/webpack-hmr`, {
+        headers: { connection: "Upgrade", upgrade: "websocket" },
+      });
       request.on("upgrade", (_res, upgraded) => resolve(upgraded));
       request.on("error", reject);
       request.end();

@@ -38,7 +38,14 @@ export function webForwarder(port: number, options: { devUpgrades: boolean }): W
   return {
     forward(req, res, stamp) {
       const upstream = http.request(
-        { host: "127.0.0.1", port, method: req.method, path: req.url, headers: { ...withoutHopHeaders(req.headers), ...stamp }, agent },
+        {
+          host: "127.0.0.1",
+          port,
+          method: req.method,
+          path: req.url,
+          headers: { ...withoutHopHeaders(req.headers), ...stamp },
+          agent,
+        },
         (answer) => {
           // Transfer framing is this hop's business: Node frames the body again for the client.
           res.writeHead(answer.statusCode ?? 502, withoutHopHeaders(answer.headers, ["transfer-encoding"]));
@@ -51,7 +58,9 @@ export function webForwarder(port: number, options: { devUpgrades: boolean }): W
       upstream.on("error", (error) => {
         if (res.headersSent) return void res.destroy();
         logger.error({ err: error }, "the web process did not answer");
-        res.writeHead(502, { "content-type": "text/plain; charset=utf-8" }).end("Keyward's dashboard is not answering. Try again in a moment.\n");
+        res
+          .writeHead(502, { "content-type": "text/plain; charset=utf-8" })
+          .end("Keyward's dashboard is not answering. Try again in a moment.\n");
       });
       res.once("close", () => {
         if (!res.writableFinished) upstream.destroy();
@@ -60,7 +69,9 @@ export function webForwarder(port: number, options: { devUpgrades: boolean }): W
     },
     upgrade(req, socket, head, stamp) {
       if (!options.devUpgrades || !isDevReloadUpgrade(req)) {
-        socket.end("HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n", () => socket.destroy());
+        socket.end("HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n", () =>
+          socket.destroy(),
+        );
         return;
       }
       const upstream = net.connect(port, "127.0.0.1", () => {

@@ -26,21 +26,24 @@ function send(message: WebMessage): void {
 function relayKeyChanges(): (id: number) => void {
   const waiting = new Map<number, () => void>();
   let nextId = 0;
-  setKeyChangeRelay((change: KeyChange) => new Promise<void>((resolve) => {
-    const id = ++nextId;
-    const timer = setTimeout(() => {
-      // The NOTIFY sent with the commit still reaches the edge; only the "before the answer" promise is lost.
-      waiting.delete(id);
-      logger.warn("the edge did not confirm a key change in time");
-      resolve();
-    }, RELAY_TIMEOUT_MS);
-    waiting.set(id, () => {
-      clearTimeout(timer);
-      waiting.delete(id);
-      resolve();
-    });
-    send({ type: "key-change", id, change });
-  }));
+  setKeyChangeRelay(
+    (change: KeyChange) =>
+      new Promise<void>((resolve) => {
+        const id = ++nextId;
+        const timer = setTimeout(() => {
+          // The NOTIFY sent with the commit still reaches the edge; only the "before the answer" promise is lost.
+          waiting.delete(id);
+          logger.warn("the edge did not confirm a key change in time");
+          resolve();
+        }, RELAY_TIMEOUT_MS);
+        waiting.set(id, () => {
+          clearTimeout(timer);
+          waiting.delete(id);
+          resolve();
+        });
+        send({ type: "key-change", id, change });
+      }),
+  );
   return (id) => waiting.get(id)?.();
 }
 
@@ -70,7 +73,13 @@ async function main(): Promise<void> {
     if (!message.success) return;
     if (message.data.type === "key-change-applied") return applied(message.data.id);
     // With PROXY_FAST_PATH=off the proxy runs here: its metered usage is written before exiting.
-    server.close(() => void closeProxyRuntime().then(() => app.close()).catch(() => undefined).finally(() => process.exit(0)));
+    server.close(
+      () =>
+        void closeProxyRuntime()
+          .then(() => app.close())
+          .catch(() => undefined)
+          .finally(() => process.exit(0)),
+    );
     server.closeIdleConnections();
   });
 

@@ -44,8 +44,14 @@ describe("team listings", () => {
     const b = await seedUser("team-b");
     const memberA = await seedMember(a.team, "member", "member-a");
     const memberB = await seedMember(b.team, "admin", "member-b");
-    const inviteA = await createInvite(await contextIn(a, a.team, "members.invite"), { email: uniqueEmail("invited-a"), role: "viewer" });
-    const inviteB = await createInvite(await contextIn(b, b.team, "members.invite"), { email: uniqueEmail("invited-b"), role: "member" });
+    const inviteA = await createInvite(await contextIn(a, a.team, "members.invite"), {
+      email: uniqueEmail("invited-a"),
+      role: "viewer",
+    });
+    const inviteB = await createInvite(await contextIn(b, b.team, "members.invite"), {
+      email: uniqueEmail("invited-b"),
+      role: "member",
+    });
 
     const membersA = await listMembers(a);
     expect(membersA.map((m) => [m.user.id, m.role])).toEqual([

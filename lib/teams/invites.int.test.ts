@@ -2,7 +2,16 @@ import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { db } from "@/lib/db/client";
 import { acceptInvite, createInvite, INVITE_ERRORS, revokeInvite } from "@/lib/teams/invites";
-import { appErrorOf, auditEvents, contextIn, seedMember, seedUser, TEST_REQUEST, uniqueEmail, type SeededUser } from "@/lib/testing/seed";
+import {
+  appErrorOf,
+  auditEvents,
+  contextIn,
+  seedMember,
+  seedUser,
+  TEST_REQUEST,
+  uniqueEmail,
+  type SeededUser,
+} from "@/lib/testing/seed";
 
 /** An owner with a context allowed to invite, in the owner's own fresh team. */
 async function teamWithInviter() {
@@ -194,7 +203,9 @@ describe("invite audit trail", () => {
       [{ type: "invite", id: accepted.invite.id, label: invitee.user.email }],
     ]);
     expect(created.map((e) => e.actorId)).toEqual([owner.user.id, owner.user.id]);
-    expect(revokes.map((e) => e.targets)).toEqual([[{ type: "invite", id: revoked.invite.id, label: revoked.invite.email }]]);
+    expect(revokes.map((e) => e.targets)).toEqual([
+      [{ type: "invite", id: revoked.invite.id, label: revoked.invite.email }],
+    ]);
     expect(accepts).toHaveLength(1);
     expect(accepts[0]).toMatchObject({ actorId: invitee.user.id, metadata: { role: "member" }, ip: TEST_REQUEST.ip });
 

@@ -24,7 +24,14 @@ export async function listPendingInvites(ctx: Pick<TeamContext, "team">) {
   return db().invite.findMany({
     where: { teamId: ctx.team.id, acceptedAt: null, revokedAt: null, expiresAt: { gt: new Date() } },
     orderBy: { createdAt: "desc" },
-    select: { id: true, email: true, role: true, createdAt: true, expiresAt: true, invitedBy: { select: { name: true } } },
+    select: {
+      id: true,
+      email: true,
+      role: true,
+      createdAt: true,
+      expiresAt: true,
+      invitedBy: { select: { name: true } },
+    },
   });
 }
 
@@ -104,8 +111,13 @@ export async function describeInvite(token: string) {
   const invite = await db().invite.findUnique({
     where: { tokenHash: sha256Hex(token) },
     select: {
-      email: true, role: true, expiresAt: true, acceptedAt: true, revokedAt: true,
-      team: { select: { name: true } }, invitedBy: { select: { name: true } },
+      email: true,
+      role: true,
+      expiresAt: true,
+      acceptedAt: true,
+      revokedAt: true,
+      team: { select: { name: true } },
+      invitedBy: { select: { name: true } },
     },
   });
   if (!invite) return null;
@@ -125,7 +137,16 @@ export async function acceptInvite(token: string, user: SessionUser, context: Re
   return db().$transaction(async (tx) => {
     const invite = await tx.invite.findUnique({
       where: { tokenHash: sha256Hex(token) },
-      select: { id: true, teamId: true, email: true, role: true, expiresAt: true, acceptedAt: true, revokedAt: true, team: { select: { slug: true } } },
+      select: {
+        id: true,
+        teamId: true,
+        email: true,
+        role: true,
+        expiresAt: true,
+        acceptedAt: true,
+        revokedAt: true,
+        team: { select: { slug: true } },
+      },
     });
     if (!invite) throw new AppError("not_found", INVITE_ERRORS.invalid);
     const status = statusOf(invite);
@@ -136,7 +157,10 @@ export async function acceptInvite(token: string, user: SessionUser, context: Re
       data: { acceptedAt: new Date(), acceptedById: user.id },
     });
     if (consumed.count !== 1) throw new AppError("conflict", INVITE_ERRORS.used);
-    const already = await tx.membership.findFirst({ where: { teamId: invite.teamId, userId: user.id }, select: { id: true } });
+    const already = await tx.membership.findFirst({
+      where: { teamId: invite.teamId, userId: user.id },
+      select: { id: true },
+    });
     if (already) throw new AppError("conflict", INVITE_ERRORS.alreadyMember);
     await tx.membership.create({ data: { teamId: invite.teamId, userId: user.id, role: invite.role } });
     await recordAudit(tx, {

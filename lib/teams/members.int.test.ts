@@ -165,7 +165,11 @@ describe("removeMember and leaveTeam", () => {
     expect(await roleOf(member.membershipId)).toBeUndefined();
     const events = await auditEvents(team.id, "member.remove");
     expect(events).toHaveLength(1);
-    expect(events[0]).toMatchObject({ actorId: admin.user.id, metadata: { role: "member" }, targets: [{ id: member.user.id }] });
+    expect(events[0]).toMatchObject({
+      actorId: admin.user.id,
+      metadata: { role: "member" },
+      targets: [{ id: member.user.id }],
+    });
   });
 });
 
@@ -179,13 +183,20 @@ describe("transferOwnership", () => {
     expect(await roleOf(ownerMembershipId)).toBe("admin");
     const events = await auditEvents(team.id, "team.ownership_transfer");
     expect(events).toHaveLength(1);
-    expect(events[0]).toMatchObject({ actorId: owner.user.id, metadata: { previousRole: "member" }, targets: [{ id: member.user.id }] });
+    expect(events[0]).toMatchObject({
+      actorId: owner.user.id,
+      metadata: { previousRole: "member" },
+      targets: [{ id: member.user.id }],
+    });
   });
 
   it("refuses a transfer to oneself", async () => {
     const { owner, team, ownerMembershipId } = await seedTeam();
     const ctx = await contextIn(owner, team, "ownership.transfer");
-    expect(await appErrorOf(transferOwnership(ctx, ownerMembershipId))).toMatchObject({ code: "forbidden", message: MEMBER_ERRORS.self });
+    expect(await appErrorOf(transferOwnership(ctx, ownerMembershipId))).toMatchObject({
+      code: "forbidden",
+      message: MEMBER_ERRORS.self,
+    });
     expect(await roleOf(ownerMembershipId)).toBe("owner");
   });
 });
@@ -209,8 +220,14 @@ describe("cross-team", () => {
     // leaveTeam takes its membership from the context; a context naming team A with a membership of team B
     // must not delete the B membership (the wrappers map Prisma's "record not found" to not_found).
     const victimInA = await addMember(a.team, victim.user, "member");
-    const mixed: TeamContext = { ...(await contextIn(victim, a.team)), membership: { id: victim.membershipId, role: "member" } };
-    const leaveError = await leaveTeam(mixed).then(() => null, (error: unknown) => toAppError(error));
+    const mixed: TeamContext = {
+      ...(await contextIn(victim, a.team)),
+      membership: { id: victim.membershipId, role: "member" },
+    };
+    const leaveError = await leaveTeam(mixed).then(
+      () => null,
+      (error: unknown) => toAppError(error),
+    );
     expect(leaveError?.code).toBe("not_found");
 
     expect(await roleOf(victim.membershipId)).toBe("member");
@@ -218,6 +235,8 @@ describe("cross-team", () => {
     expect(await roleOf(b.ownerMembershipId)).toBe("owner");
     expect(await roleOf(a.ownerMembershipId)).toBe("owner");
     const writes = ["member.role_change", "member.remove", "member.leave", "team.ownership_transfer"];
-    expect(await db().auditEvent.count({ where: { teamId: { in: [a.team.id, b.team.id] }, action: { in: writes } } })).toBe(0);
+    expect(
+      await db().auditEvent.count({ where: { teamId: { in: [a.team.id, b.team.id] }, action: { in: writes } } }),
+    ).toBe(0);
   });
 });

@@ -43,7 +43,10 @@ async function findTeamMembership(tx: Tx, ctx: Pick<TeamContext, "team">, member
  * demoted meanwhile must not act with their old rank.
  */
 async function currentActorRole(tx: Tx, ctx: TeamContext): Promise<Role> {
-  const actor = await tx.membership.findFirst({ where: { id: ctx.membership.id, teamId: ctx.team.id }, select: { role: true } });
+  const actor = await tx.membership.findFirst({
+    where: { id: ctx.membership.id, teamId: ctx.team.id },
+    select: { role: true },
+  });
   if (!actor) throw new AppError("not_found");
   return actor.role;
 }
@@ -58,7 +61,8 @@ export async function changeMemberRole(ctx: TeamContext, membershipId: string, r
     await lockTeam(tx, ctx.team.id);
     const target = await findTeamMembership(tx, ctx, membershipId);
     if (target.userId === ctx.user.id) throw new AppError("forbidden", MEMBER_ERRORS.self);
-    if (!canManage(await currentActorRole(tx, ctx), target.role, role)) throw new AppError("forbidden", MEMBER_ERRORS.outranked);
+    if (!canManage(await currentActorRole(tx, ctx), target.role, role))
+      throw new AppError("forbidden", MEMBER_ERRORS.outranked);
     if (target.role === role) return target;
     if (target.role === "owner") await assertAnotherOwner(tx, ctx.team.id, target.userId);
     await tx.membership.update({ where: { id: target.id, teamId: ctx.team.id }, data: { role } });
@@ -79,11 +83,17 @@ export async function removeMember(ctx: TeamContext, membershipId: string) {
     await lockTeam(tx, ctx.team.id);
     const target = await findTeamMembership(tx, ctx, membershipId);
     if (target.userId === ctx.user.id) throw new AppError("forbidden", MEMBER_ERRORS.self);
-    if (!canManage(await currentActorRole(tx, ctx), target.role)) throw new AppError("forbidden", MEMBER_ERRORS.outranked);
+    if (!canManage(await currentActorRole(tx, ctx), target.role))
+      throw new AppError("forbidden", MEMBER_ERRORS.outranked);
     if (target.role === "owner") await assertAnotherOwner(tx, ctx.team.id, target.userId);
     await tx.membership.delete({ where: { id: target.id, teamId: ctx.team.id } });
     // Same transaction: the removed member's keys stop working the moment the removal commits.
-    const keysRevoked = await revokeMemberKeys(tx, { teamId: ctx.team.id, userId: target.userId, actor: actorOf(ctx), request: ctx.request });
+    const keysRevoked = await revokeMemberKeys(tx, {
+      teamId: ctx.team.id,
+      userId: target.userId,
+      actor: actorOf(ctx),
+      request: ctx.request,
+    });
     await recordAudit(tx, {
       teamId: ctx.team.id,
       actor: actorOf(ctx),

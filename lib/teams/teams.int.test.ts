@@ -12,12 +12,17 @@ describe("deleteTeam", () => {
   it("deletes the team's data, notifies the key cache, and keeps the audit trail", async () => {
     const owner = await seedUser("owner");
     const member = await seedMember(owner.team, "member");
-    const key = await createKey(await contextIn(member, owner.team, "api_keys.own"), { name: "k", scopes: { endpoints: { chat: "write" } } });
+    const key = await createKey(await contextIn(member, owner.team, "api_keys.own"), {
+      name: "k",
+      scopes: { endpoints: { chat: "write" } },
+    });
     const changes: KeyChange[] = [];
     const stop = await subscribeKeyChanges(process.env.DATABASE_URL ?? "", (change) => changes.push(change));
     try {
       await deleteTeam(await contextIn(owner, owner.team, "team.delete"));
-      await expect.poll(() => changes.find((c) => c.teamId === owner.team.id), { timeout: 5000 }).toMatchObject({ hashes: [hashKey(key.key)] });
+      await expect
+        .poll(() => changes.find((c) => c.teamId === owner.team.id), { timeout: 5000 })
+        .toMatchObject({ hashes: [hashKey(key.key)] });
     } finally {
       await stop();
     }

@@ -14,9 +14,19 @@ export type PausedReader = {
  * POSTs `body` to `url` and reads until `readFirst` bytes of the answer arrived, then pauses. Rejects on a
  * status other than 200 or after `timeoutMs` without those first bytes.
  */
-export function pausedReader(url: string, headers: Record<string, string>, body: string, readFirst: number, timeoutMs = 10_000): Promise<PausedReader> {
+export function pausedReader(
+  url: string,
+  headers: Record<string, string>,
+  body: string,
+  readFirst: number,
+  timeoutMs = 10_000,
+): Promise<PausedReader> {
   return new Promise((resolve, reject) => {
-    const req = http.request(url, { method: "POST", headers: { ...headers, "content-type": "application/json" }, agent: false });
+    const req = http.request(url, {
+      method: "POST",
+      headers: { ...headers, "content-type": "application/json" },
+      agent: false,
+    });
     const timer = setTimeout(() => {
       req.destroy();
       reject(new Error(`fewer than ${readFirst} bytes after ${timeoutMs} ms`));
@@ -80,10 +90,21 @@ export type EarlyAnswer = { status: number; body: string; connection: string | u
  * then waits for an answer: a server that refuses on the headers answers at once, one that waits for the
  * whole body never does (rejects after `timeoutMs`).
  */
-export function partialUpload(url: string, headers: Record<string, string>, declaredBytes: number | null, sendBytes: number, timeoutMs = 5_000): Promise<EarlyAnswer> {
+export function partialUpload(
+  url: string,
+  headers: Record<string, string>,
+  declaredBytes: number | null,
+  sendBytes: number,
+  timeoutMs = 5_000,
+): Promise<EarlyAnswer> {
   return new Promise((resolve, reject) => {
-    const lengthHeader: Record<string, string> = declaredBytes === null ? {} : { "content-length": String(declaredBytes) };
-    const req = http.request(url, { method: "POST", agent: false, headers: { "content-type": "application/json", ...lengthHeader, ...headers } });
+    const lengthHeader: Record<string, string> =
+      declaredBytes === null ? {} : { "content-length": String(declaredBytes) };
+    const req = http.request(url, {
+      method: "POST",
+      agent: false,
+      headers: { "content-type": "application/json", ...lengthHeader, ...headers },
+    });
     const timer = setTimeout(() => {
       req.destroy();
       reject(new Error(`no answer within ${timeoutMs} ms after ${sendBytes} of ${declaredBytes ?? "chunked"} bytes`));
@@ -98,7 +119,12 @@ export function partialUpload(url: string, headers: Record<string, string>, decl
       res.on("end", () => {
         clearTimeout(timer);
         req.destroy();
-        resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8"), connection: res.headers.connection, sentBytes: sendBytes });
+        resolve({
+          status: res.statusCode ?? 0,
+          body: Buffer.concat(chunks).toString("utf8"),
+          connection: res.headers.connection,
+          sentBytes: sendBytes,
+        });
       });
     });
     // Sent in 64 KB pieces: the server may answer (and stop reading) part-way.

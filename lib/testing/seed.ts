@@ -33,7 +33,10 @@ export async function seedUser(label = "user", password = TEST_PASSWORD): Promis
 
 /** Puts a user in a team with a role, as an accepted invite would. Returns the membership id. */
 export async function addMember(team: Pick<TeamRef, "id">, user: Pick<SessionUser, "id">, role: Role): Promise<string> {
-  const membership = await db().membership.create({ data: { teamId: team.id, userId: user.id, role }, select: { id: true } });
+  const membership = await db().membership.create({
+    data: { teamId: team.id, userId: user.id, role },
+    select: { id: true },
+  });
   return membership.id;
 }
 

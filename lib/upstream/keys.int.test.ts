@@ -47,10 +47,17 @@ describe("upstream keys", () => {
 
   it("refuses a key the upstream rejects and saves nothing; saving unchecked is allowed", async () => {
     const { ctx } = await ownerContext();
-    const rejected = await appErrorOf(keys.addUpstreamKey(ctx, { name: "Bad", key: "sk-invalid-0123456789abcdef", weight: 1, skipCheck: false }));
+    const rejected = await appErrorOf(
+      keys.addUpstreamKey(ctx, { name: "Bad", key: "sk-invalid-0123456789abcdef", weight: 1, skipCheck: false }),
+    );
     expect(rejected.message).toBe(keys.UPSTREAM_ERRORS.rejected);
     expect(await keys.listUpstreamKeys(ctx)).toEqual([]);
-    const unchecked = await keys.addUpstreamKey(ctx, { name: "Offline", key: "sk-invalid-but-unchecked-000", weight: 1, skipCheck: true });
+    const unchecked = await keys.addUpstreamKey(ctx, {
+      name: "Offline",
+      key: "sk-invalid-but-unchecked-000",
+      weight: 1,
+      skipCheck: true,
+    });
     expect(unchecked.verified).toBe(false);
   });
 
@@ -67,7 +74,10 @@ describe("upstream keys", () => {
     ]) {
       expect((await appErrorOf(attempt())).code).toBe("not_found");
     }
-    expect(await db().upstreamKey.findUniqueOrThrow({ where: { id } })).toMatchObject({ enabled: true, teamId: alice.team.id });
+    expect(await db().upstreamKey.findUniqueOrThrow({ where: { id } })).toMatchObject({
+      enabled: true,
+      teamId: alice.team.id,
+    });
   });
 
   it("a ciphertext copied to another team's row does not decrypt", async () => {

@@ -19,12 +19,25 @@ export const UPSTREAM_ERRORS = {
 export const maskKey = (hint: string): string => `sk-…${hint}`;
 
 const PUBLIC_FIELDS = {
-  id: true, name: true, keyHint: true, organizationId: true, projectId: true, weight: true, enabled: true,
-  createdAt: true, lastUsedAt: true, verifiedAt: true, createdBy: { select: { name: true, email: true } },
+  id: true,
+  name: true,
+  keyHint: true,
+  organizationId: true,
+  projectId: true,
+  weight: true,
+  enabled: true,
+  createdAt: true,
+  lastUsedAt: true,
+  verifiedAt: true,
+  createdBy: { select: { name: true, email: true } },
 } as const;
 
 export async function listUpstreamKeys(ctx: Pick<TeamContext, "team">) {
-  const rows = await db().upstreamKey.findMany({ where: { teamId: ctx.team.id }, orderBy: { createdAt: "asc" }, select: PUBLIC_FIELDS });
+  const rows = await db().upstreamKey.findMany({
+    where: { teamId: ctx.team.id },
+    orderBy: { createdAt: "asc" },
+    select: PUBLIC_FIELDS,
+  });
   return rows.map(({ keyHint, ...row }) => ({ ...row, masked: maskKey(keyHint) }));
 }
 export type UpstreamKeyView = Awaited<ReturnType<typeof listUpstreamKeys>>[number];
@@ -36,8 +49,10 @@ export async function addUpstreamKey(ctx: TeamScope, input: UpstreamKeyInput) {
   let check: UpstreamCheck | null = null;
   if (!input.skipCheck) {
     check = await checkUpstreamKey(input);
-    if (check.status === "rejected") throw new AppError("unprocessable", UPSTREAM_ERRORS.rejected, { key: [UPSTREAM_ERRORS.rejected] });
-    if (check.status === "unreachable") throw new AppError("unprocessable", UPSTREAM_ERRORS.unreachable, { key: [UPSTREAM_ERRORS.unreachable] });
+    if (check.status === "rejected")
+      throw new AppError("unprocessable", UPSTREAM_ERRORS.rejected, { key: [UPSTREAM_ERRORS.rejected] });
+    if (check.status === "unreachable")
+      throw new AppError("unprocessable", UPSTREAM_ERRORS.unreachable, { key: [UPSTREAM_ERRORS.unreachable] });
   }
   const id = randomUUID();
   const keyHint = input.key.slice(-4);
@@ -71,7 +86,10 @@ export async function addUpstreamKey(ctx: TeamScope, input: UpstreamKeyInput) {
 }
 
 async function findKey(ctx: Pick<TeamContext, "team">, id: string) {
-  const row = await db().upstreamKey.findFirst({ where: { id, teamId: ctx.team.id }, select: { id: true, name: true, keyHint: true, enabled: true } });
+  const row = await db().upstreamKey.findFirst({
+    where: { id, teamId: ctx.team.id },
+    select: { id: true, name: true, keyHint: true, enabled: true },
+  });
   if (!row) throw new AppError("not_found");
   return row;
 }
@@ -116,6 +134,7 @@ export async function recheckUpstreamKey(ctx: Pick<TeamContext, "team">, id: str
   if (!row) throw new AppError("not_found");
   const key = decryptSecret(row.encryptedKey, binding(ctx.team.id, row.id));
   const check = await checkUpstreamKey({ key, organizationId: row.organizationId, projectId: row.projectId });
-  if (check.status === "valid") await db().upstreamKey.update({ where: { id, teamId: ctx.team.id }, data: { verifiedAt: new Date() } });
+  if (check.status === "valid")
+    await db().upstreamKey.update({ where: { id, teamId: ctx.team.id }, data: { verifiedAt: new Date() } });
   return check;
 }

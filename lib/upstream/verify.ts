@@ -1,7 +1,8 @@
 // Asks the upstream (OPENAI_BASE_URL) whether a key works: GET /models, the cheapest authenticated call.
 import { env } from "@/lib/env";
 
-export type UpstreamCheck = { status: "valid" } | { status: "rejected"; httpStatus: number } | { status: "unreachable" };
+export type UpstreamCheck =
+  { status: "valid" } | { status: "rejected"; httpStatus: number } | { status: "unreachable" };
 
 export const CHECK_TIMEOUT_MS = 10_000;
 

@@ -27,16 +27,28 @@ function strongPassword<T extends { password: string; email?: string; name?: str
 }
 
 export const signUpSchema = z
-  .object({ name: nameSchema, email: emailSchema, password: z.string(), teamName: z.string().trim().max(100).optional() })
+  .object({
+    name: nameSchema,
+    email: emailSchema,
+    password: z.string(),
+    teamName: z.string().trim().max(100).optional(),
+  })
   .superRefine(strongPassword);
 export type SignUpInput = z.infer<typeof signUpSchema>;
 
 export const changePasswordSchema = z
-  .object({ currentPassword: z.string().min(1, "Enter your current password.").max(PASSWORD_MAX_LENGTH), password: z.string() })
+  .object({
+    currentPassword: z.string().min(1, "Enter your current password.").max(PASSWORD_MAX_LENGTH),
+    password: z.string(),
+  })
   .superRefine((value, ctx) => {
     strongPassword(value, ctx);
     if (value.password === value.currentPassword) {
-      ctx.addIssue({ code: "custom", path: ["password"], message: "Choose a password different from the current one." });
+      ctx.addIssue({
+        code: "custom",
+        path: ["password"],
+        message: "Choose a password different from the current one.",
+      });
     }
   });
 export type ChangePasswordInput = z.infer<typeof changePasswordSchema>;

@@ -18,7 +18,9 @@ const number = (value: string | undefined) => (value === undefined || value.trim
 /** The scopes editor's fields (endpoint.<group>, models, rpm, tpm, budgetAmount, budgetPeriod, expiresOn, ips). */
 function scopesFromForm(form: Record<string, string | undefined>, options: { policy: boolean }) {
   const endpoints = Object.fromEntries(
-    ENDPOINT_GROUPS.map((group) => [group, form[`endpoint.${group}`] ?? "none"]).filter(([, access]) => access !== "none"),
+    ENDPOINT_GROUPS.map((group) => [group, form[`endpoint.${group}`] ?? "none"]).filter(
+      ([, access]) => access !== "none",
+    ),
   );
   const models = list(form.models);
   const ips = list(form.ipAllowList);
@@ -28,12 +30,18 @@ function scopesFromForm(form: Record<string, string | undefined>, options: { pol
   return {
     endpoints,
     ...(models.length ? { models } : {}),
-    ...(rpm !== undefined || tpm !== undefined ? { limits: { ...(rpm !== undefined ? { rpm } : {}), ...(tpm !== undefined ? { tpm } : {}) } } : {}),
+    ...(rpm !== undefined || tpm !== undefined
+      ? { limits: { ...(rpm !== undefined ? { rpm } : {}), ...(tpm !== undefined ? { tpm } : {}) } }
+      : {}),
     ...(amount !== undefined ? { budget: { amountUsd: amount, period: form.budgetPeriod ?? "month" } } : {}),
     ...(ips.length ? { ipAllowList: ips } : {}),
     ...(options.policy
-      ? number(form.maxLifetimeDays) !== undefined ? { maxLifetimeDays: number(form.maxLifetimeDays) } : {}
-      : form.expiresOn ? { expiresAt: new Date(`${form.expiresOn}T23:59:59.999Z`).toISOString() } : {}),
+      ? number(form.maxLifetimeDays) !== undefined
+        ? { maxLifetimeDays: number(form.maxLifetimeDays) }
+        : {}
+      : form.expiresOn
+        ? { expiresAt: new Date(`${form.expiresOn}T23:59:59.999Z`).toISOString() }
+        : {}),
   };
 }
 
@@ -42,11 +50,20 @@ const formRecord = z.record(z.string(), z.string());
 export const keyFormSchema = formRecord.transform((form, ctx) => {
   const name = keyNameSchema.safeParse(form.name);
   const scopes = keyScopesSchema.safeParse(scopesFromForm(form, { policy: false }));
-  for (const issue of [...(name.success ? [] : name.error.issues.map((i) => ({ ...i, path: ["name"] }))), ...(scopes.success ? [] : scopes.error.issues)]) {
+  for (const issue of [
+    ...(name.success ? [] : name.error.issues.map((i) => ({ ...i, path: ["name"] }))),
+    ...(scopes.success ? [] : scopes.error.issues),
+  ]) {
     ctx.addIssue({ code: "custom", path: issue.path, message: issue.message });
   }
   if (!name.success || !scopes.success) return z.NEVER;
-  return { teamSlug: form.teamSlug ?? "", name: name.data, scopes: scopes.data, holderUserId: form.holderUserId || undefined, keyId: form.keyId };
+  return {
+    teamSlug: form.teamSlug ?? "",
+    name: name.data,
+    scopes: scopes.data,
+    holderUserId: form.holderUserId || undefined,
+    keyId: form.keyId,
+  };
 });
 
 export const policyFormSchema = formRecord.transform((form, ctx) => {
@@ -60,14 +77,24 @@ export const policyFormSchema = formRecord.transform((form, ctx) => {
 
 export const keyIdSchema = z.object({ teamSlug, keyId: z.uuid("Not a valid id.") });
 
-export const createKeyJsonSchema = z.object({ name: keyNameSchema, scopes: keyScopesSchema, memberEmail: z.email().optional() }).strict();
-export const updateKeyJsonSchema = z.object({ name: keyNameSchema.optional(), scopes: keyScopesSchema.optional() }).strict();
+export const createKeyJsonSchema = z
+  .object({ name: keyNameSchema, scopes: keyScopesSchema, memberEmail: z.email().optional() })
+  .strict();
+export const updateKeyJsonSchema = z
+  .object({ name: keyNameSchema.optional(), scopes: keyScopesSchema.optional() })
+  .strict();
 
 export const managementKeyFormSchema = formRecord.transform((form, ctx) => {
   const name = keyNameSchema.safeParse(form.name);
-  const scopes = managementScopesSchema.safeParse(Object.keys(form).filter((k) => k.startsWith("scope.")).map((k) => k.slice(6)));
-  if (!name.success) ctx.addIssue({ code: "custom", path: ["name"], message: name.error.issues[0]?.message ?? "Invalid name." });
-  if (!scopes.success) ctx.addIssue({ code: "custom", path: ["scopes"], message: scopes.error.issues[0]?.message ?? "Invalid scopes." });
+  const scopes = managementScopesSchema.safeParse(
+    Object.keys(form)
+      .filter((k) => k.startsWith("scope."))
+      .map((k) => k.slice(6)),
+  );
+  if (!name.success)
+    ctx.addIssue({ code: "custom", path: ["name"], message: name.error.issues[0]?.message ?? "Invalid name." });
+  if (!scopes.success)
+    ctx.addIssue({ code: "custom", path: ["scopes"], message: scopes.error.issues[0]?.message ?? "Invalid scopes." });
   if (!name.success || !scopes.success) return z.NEVER;
   return { teamSlug: form.teamSlug ?? "", name: name.data, scopes: scopes.data };
 });

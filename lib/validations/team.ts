@@ -7,7 +7,11 @@ const teamSlug = z.string().min(1).max(64);
 const id = z.uuid("Not a valid id.");
 export const roleSchema = z.enum(ROLES, "Choose a role.");
 
-export const teamNameSchema = z.string().trim().min(2, "Use at least 2 characters.").max(60, "Use at most 60 characters.");
+export const teamNameSchema = z
+  .string()
+  .trim()
+  .min(2, "Use at least 2 characters.")
+  .max(60, "Use at most 60 characters.");
 
 export const createTeamSchema = z.object({ name: teamNameSchema });
 export const inviteMemberSchema = z.object({ teamSlug, email: emailSchema, role: roleSchema });

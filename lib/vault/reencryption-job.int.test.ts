@@ -27,7 +27,13 @@ async function seedKeys(teamId: string, count: number) {
     const secret = `sk-proj-${randomBytes(16).toString("hex")}`;
     plain.set(id, secret);
     await db().upstreamKey.create({
-      data: { id, teamId, name: `k${i}`, keyHint: secret.slice(-4), encryptedKey: encryptSecret(secret, { purpose: "upstream_key", teamId, rowId: id }, oldKeyring) },
+      data: {
+        id,
+        teamId,
+        name: `k${i}`,
+        keyHint: secret.slice(-4),
+        encryptedKey: encryptSecret(secret, { purpose: "upstream_key", teamId, rowId: id }, oldKeyring),
+      },
     });
   }
   return plain;

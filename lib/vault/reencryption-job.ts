@@ -32,16 +32,40 @@ function pool(): pg.Pool {
 
 const running = (globalJobs.keywardRunningJobs ??= new Set<string>());
 
-export type JobView = { id: string; status: string; total: number; done: number; toVersion: number; error: string | null; createdAt: Date; finishedAt: Date | null };
+export type JobView = {
+  id: string;
+  status: string;
+  total: number;
+  done: number;
+  toVersion: number;
+  error: string | null;
+  createdAt: Date;
+  finishedAt: Date | null;
+};
 
-const JOB_FIELDS = { id: true, status: true, total: true, done: true, toVersion: true, error: true, createdAt: true, finishedAt: true } as const;
+const JOB_FIELDS = {
+  id: true,
+  status: true,
+  total: true,
+  done: true,
+  toVersion: true,
+  error: true,
+  createdAt: true,
+  finishedAt: true,
+} as const;
 
 export async function latestJob(ctx: Pick<TeamContext, "team">): Promise<JobView | null> {
-  return db().reencryptionJob.findFirst({ where: { teamId: ctx.team.id }, orderBy: { createdAt: "desc" }, select: JOB_FIELDS });
+  return db().reencryptionJob.findFirst({
+    where: { teamId: ctx.team.id },
+    orderBy: { createdAt: "desc" },
+    select: JOB_FIELDS,
+  });
 }
 
 /** How many of the team's secrets are not under the current master key. */
-export async function staleSecretCount(ctx: Pick<TeamContext, "team">): Promise<{ stale: number; currentVersion: number }> {
+export async function staleSecretCount(
+  ctx: Pick<TeamContext, "team">,
+): Promise<{ stale: number; currentVersion: number }> {
   const currentVersion = appKeyring().currentVersion;
   const { total } = await countToReencrypt({ connection: pool(), to: currentVersion, teamId: ctx.team.id });
   return { stale: total, currentVersion };
@@ -54,7 +78,13 @@ export async function startReencryptionJob(ctx: TeamContext): Promise<JobView> {
   if (stale === 0) throw new AppError("conflict", JOB_ERRORS.nothingToDo);
   const job = await db().$transaction(async (tx) => {
     const created = await tx.reencryptionJob.create({
-      data: { teamId: ctx.team.id, toVersion: currentVersion, status: "running", total: stale, startedById: ctx.user.id },
+      data: {
+        teamId: ctx.team.id,
+        toVersion: currentVersion,
+        status: "running",
+        total: stale,
+        startedById: ctx.user.id,
+      },
       select: JOB_FIELDS,
     });
     await recordAudit(tx, {
@@ -77,10 +107,18 @@ async function runJob(jobId: string, teamId: string, toVersion: number): Promise
     // The cursor keeps each batch from re-scanning rows already done.
     let cursor: ReencryptCursor | undefined;
     for (;;) {
-      const batch = await reencryptBatch({ connection: pool(), keyring: appKeyring(), to: toVersion, teamId, batchSize: BATCH_SIZE, cursor });
+      const batch = await reencryptBatch({
+        connection: pool(),
+        keyring: appKeyring(),
+        to: toVersion,
+        teamId,
+        batchSize: BATCH_SIZE,
+        cursor,
+      });
       const { updated, remaining } = batch;
       cursor = batch.cursor;
-      if (updated > 0) await db().reencryptionJob.update({ where: { id: jobId }, data: { done: { increment: updated } } });
+      if (updated > 0)
+        await db().reencryptionJob.update({ where: { id: jobId }, data: { done: { increment: updated } } });
       if (!remaining) break;
       if (updated === 0) await sleep(200); // another worker (the CLI, say) holds the rows: back off
     }
@@ -88,7 +126,12 @@ async function runJob(jobId: string, teamId: string, toVersion: number): Promise
     logger.info({ jobId, teamId }, "re-encryption job finished");
   } catch (error) {
     logger.error({ err: error, jobId, teamId }, "re-encryption job failed");
-    await db().reencryptionJob.update({ where: { id: jobId }, data: { status: "failed", error: JOB_ERRORS.failed, finishedAt: new Date() } }).catch(() => undefined);
+    await db()
+      .reencryptionJob.update({
+        where: { id: jobId },
+        data: { status: "failed", error: JOB_ERRORS.failed, finishedAt: new Date() },
+      })
+      .catch(() => undefined);
   } finally {
     running.delete(jobId);
   }
@@ -96,7 +139,10 @@ async function runJob(jobId: string, teamId: string, toVersion: number): Promise
 
 /** At start-up: jobs that were running when the server stopped pick up where they left off. */
 export async function resumeReencryptionJobs(): Promise<number> {
-  const jobs = await db().reencryptionJob.findMany({ where: { status: "running" }, select: { id: true, teamId: true, toVersion: true } });
+  const jobs = await db().reencryptionJob.findMany({
+    where: { status: "running" },
+    select: { id: true, teamId: true, toVersion: true },
+  });
   for (const job of jobs) void runJob(job.id, job.teamId, job.toVersion);
   return jobs.length;
 }

@@ -9,7 +9,11 @@ import { SignInForm } from "./_components/sign-in-form";
 
 export const metadata: Metadata = { title: "Sign in" };
 
-export default async function SignInPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function SignInPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const params = await searchParams;
   const next = safeNextPath(params.next ?? params.callbackUrl);
   if (await currentSession()) redirect(next);
@@ -23,7 +27,10 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
       <SignInForm next={next} />
       <p className="text-center text-sm text-slate-500">
         New to Keyward?{" "}
-        <Link href={next === "/dashboard" ? "/sign-up" : `/sign-up?next=${encodeURIComponent(next)}`} className="font-medium text-brand-600 hover:underline">
+        <Link
+          href={next === "/dashboard" ? "/sign-up" : `/sign-up?next=${encodeURIComponent(next)}`}
+          className="font-medium text-brand-600 hover:underline"
+        >
           Create an account
         </Link>
       </p>

@@ -8,7 +8,11 @@ import { SignUpForm } from "./_components/sign-up-form";
 
 export const metadata: Metadata = { title: "Create your team" };
 
-export default async function SignUpPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function SignUpPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const params = await searchParams;
   const next = params.next ? safeNextPath(params.next) : null;
   if (await currentSession()) redirect(next ?? "/dashboard");
@@ -21,7 +25,10 @@ export default async function SignUpPage({ searchParams }: { searchParams: Promi
       <SignUpForm next={next} />
       <p className="text-center text-sm text-slate-500">
         Already have an account?{" "}
-        <Link href={next ? `/sign-in?next=${encodeURIComponent(next)}` : "/sign-in"} className="font-medium text-brand-600 hover:underline">
+        <Link
+          href={next ? `/sign-in?next=${encodeURIComponent(next)}` : "/sign-in"}
+          className="font-medium text-brand-600 hover:underline"
+        >
           Sign in
         </Link>
       </p>

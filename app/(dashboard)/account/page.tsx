@@ -13,8 +13,26 @@ export const metadata: Metadata = { title: "Account" };
 
 function describeAgent(userAgent: string | null): string {
   if (!userAgent) return "Unknown device";
-  const browser = /Edg\//.test(userAgent) ? "Edge" : /Chrome\//.test(userAgent) ? "Chrome" : /Firefox\//.test(userAgent) ? "Firefox" : /Safari\//.test(userAgent) ? "Safari" : "Browser";
-  const os = /Windows/.test(userAgent) ? "Windows" : /Mac OS X/.test(userAgent) ? "macOS" : /Android/.test(userAgent) ? "Android" : /iPhone|iPad/.test(userAgent) ? "iOS" : /Linux/.test(userAgent) ? "Linux" : "";
+  const browser = /Edg\//.test(userAgent)
+    ? "Edge"
+    : /Chrome\//.test(userAgent)
+      ? "Chrome"
+      : /Firefox\//.test(userAgent)
+        ? "Firefox"
+        : /Safari\//.test(userAgent)
+          ? "Safari"
+          : "Browser";
+  const os = /Windows/.test(userAgent)
+    ? "Windows"
+    : /Mac OS X/.test(userAgent)
+      ? "macOS"
+      : /Android/.test(userAgent)
+        ? "Android"
+        : /iPhone|iPad/.test(userAgent)
+          ? "iOS"
+          : /Linux/.test(userAgent)
+            ? "Linux"
+            : "";
   return os ? `${browser} on ${os}` : browser;
 }
 
@@ -51,10 +69,12 @@ export default async function AccountPage() {
             <li key={s.id} className="flex items-center justify-between gap-4 py-3 text-sm">
               <div>
                 <p className="font-medium">
-                  {describeAgent(s.userAgent)} {s.id === session.sessionId ? <Badge tone="green">This browser</Badge> : null}
+                  {describeAgent(s.userAgent)}{" "}
+                  {s.id === session.sessionId ? <Badge tone="green">This browser</Badge> : null}
                 </p>
                 <p className="text-xs text-slate-500">
-                  {s.ip ?? "unknown address"} · signed in {dates.format(s.createdAt)} · last active {dates.format(s.lastSeenAt)}
+                  {s.ip ?? "unknown address"} · signed in {dates.format(s.createdAt)} · last active{" "}
+                  {dates.format(s.lastSeenAt)}
                 </p>
               </div>
             </li>

@@ -4,7 +4,10 @@
 import { createDatabase, databaseUrl, dropDatabase, scratchDatabaseName, withClient } from "../admin";
 import { diffToSql } from "../schema-diff";
 
-export type SchemaSnapshot = Record<"relations" | "columns" | "indexes" | "constraints" | "enums" | "extensions", string[]>;
+export type SchemaSnapshot = Record<
+  "relations" | "columns" | "indexes" | "constraints" | "enums" | "extensions",
+  string[]
+>;
 
 const IGNORED = "'_prisma_migrations'";
 
@@ -70,8 +73,16 @@ export function compareSnapshots(migrated: SchemaSnapshot, fromSchema: SchemaSna
  * Builds a database from `schemaPath` alone (Prisma's diff from empty), and compares it with the database
  * at `migratedUrl`, which the migrations built. Scratch databases go on the server of `serverUrl`.
  */
-export async function schemaDrift(opts: { migratedUrl: string; schemaPath: string; serverUrl: string }): Promise<string[]> {
-  const sql = await diffToSql({ kind: "empty" }, { kind: "schema", path: opts.schemaPath }, { serverUrl: opts.serverUrl });
+export async function schemaDrift(opts: {
+  migratedUrl: string;
+  schemaPath: string;
+  serverUrl: string;
+}): Promise<string[]> {
+  const sql = await diffToSql(
+    { kind: "empty" },
+    { kind: "schema", path: opts.schemaPath },
+    { serverUrl: opts.serverUrl },
+  );
   const name = scratchDatabaseName("keyward_drift");
   await createDatabase(opts.serverUrl, name);
   try {

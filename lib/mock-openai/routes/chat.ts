@@ -40,7 +40,8 @@ export function chatCompletions(ctx: MockContext): void {
   const created = nowSeconds();
   const model = JSON.stringify(body.model);
   const usage = usageJson(promptTokens(body), ctx.reply.words.length);
-  if (body.stream) return streamChat(ctx, { id, created, model, usage, includeUsage: body.stream_options?.include_usage === true });
+  if (body.stream)
+    return streamChat(ctx, { id, created, model, usage, includeUsage: body.stream_options?.include_usage === true });
   // Built as a template rather than JSON.stringify of an object: this is the benchmark's hot path.
   const message = `{"role":"assistant","content":${ctx.reply.textJson},"refusal":null,"annotations":[]}`;
   sendJsonText(
@@ -57,7 +58,8 @@ function streamChat(ctx: MockContext, { id, created, model, usage, includeUsage 
   const head = `{"id":"${id}","object":"chat.completion.chunk","created":${created},"model":${model},${FINGERPRINT},"choices":[`;
   // With include_usage, OpenAI sends `"usage":null` on every chunk and the numbers on one last chunk.
   const tail = includeUsage ? `],"usage":null}` : `]}`;
-  const choice = (delta: string, finish: string) => dataFrame(`${head}{"index":0,"delta":${delta},"logprobs":null,"finish_reason":${finish}}${tail}`);
+  const choice = (delta: string, finish: string) =>
+    dataFrame(`${head}{"index":0,"delta":${delta},"logprobs":null,"finish_reason":${finish}}${tail}`);
   const frames = [choice(`{"role":"assistant","content":"","refusal":null}`, "null")];
   for (const delta of ctx.reply.deltasJson) frames.push(choice(`{"content":${delta}}`, "null"));
   frames.push(choice("{}", `"stop"`));

@@ -36,13 +36,24 @@ export function createEmbeddings(ctx: MockContext): void {
   if (!body || !knownModel(ctx, body.model)) return;
   const { input } = body;
   // One string, several strings, one token array or several: normalised to a list of items.
-  const items: (string | number[])[] = typeof input === "string" ? [input] : typeof input[0] === "number" ? [input as number[]] : (input as (string | number[])[]);
+  const items: (string | number[])[] =
+    typeof input === "string"
+      ? [input]
+      : typeof input[0] === "number"
+        ? [input as number[]]
+        : (input as (string | number[])[]);
   let tokens = 0;
   const data = items.map((item, index) => {
     tokens += typeof item === "string" ? tokensForChars(item.length) : item.length;
     const vector = vectorFor(typeof item === "string" ? item : item.join(","), body.dimensions ?? DEFAULT_DIMENSIONS);
-    const embedding = body.encoding_format === "base64" ? Buffer.from(vector.buffer).toString("base64") : Array.from(vector);
+    const embedding =
+      body.encoding_format === "base64" ? Buffer.from(vector.buffer).toString("base64") : Array.from(vector);
     return { object: "embedding", index, embedding };
   });
-  sendJson(ctx.res, 200, { object: "list", data, model: body.model, usage: { prompt_tokens: tokens, total_tokens: tokens } });
+  sendJson(ctx.res, 200, {
+    object: "list",
+    data,
+    model: body.model,
+    usage: { prompt_tokens: tokens, total_tokens: tokens },
+  });
 }

@@ -27,7 +27,11 @@ export function uploadFile(ctx: MockContext): void {
   const text = ctx.raw?.toString("latin1") ?? "";
   const purpose = /name="purpose"\r\n\r\n([^\r]*)/.exec(text)?.[1];
   if (!type.startsWith("multipart/form-data") || !/name="file"/.test(text) || !purpose) {
-    return sendError(ctx.res, 400, invalidRequest("A multipart body with 'file' and 'purpose' is required.", purpose ? "file" : "purpose"));
+    return sendError(
+      ctx.res,
+      400,
+      invalidRequest("A multipart body with 'file' and 'purpose' is required.", purpose ? "file" : "purpose"),
+    );
   }
   const file: MockFileObject = {
     id: nextId(ctx.state, "file-"),

@@ -16,11 +16,21 @@ const imagesSchema = z.looseObject({
 export function generateImages(ctx: MockContext): void {
   const body = parseBody(ctx, imagesSchema);
   if (!body) return;
-  const image = body.response_format === "url" ? { url: "https://images.mock.invalid/1x1.png", revised_prompt: body.prompt } : { b64_json: TINY_PNG };
+  const image =
+    body.response_format === "url"
+      ? { url: "https://images.mock.invalid/1x1.png", revised_prompt: body.prompt }
+      : { b64_json: TINY_PNG };
   sendJson(ctx.res, 200, { created: nowSeconds(), data: Array.from({ length: body.n ?? 1 }, () => image) });
 }
 
-const AUDIO_TYPES = { mp3: "audio/mpeg", opus: "audio/opus", aac: "audio/aac", flac: "audio/flac", wav: "audio/wav", pcm: "audio/pcm" } as const;
+const AUDIO_TYPES = {
+  mp3: "audio/mpeg",
+  opus: "audio/opus",
+  aac: "audio/aac",
+  flac: "audio/flac",
+  wav: "audio/wav",
+  pcm: "audio/pcm",
+} as const;
 
 const speechSchema = z.looseObject({
   model: z.string(),
@@ -35,6 +45,9 @@ const AUDIO_BYTES = Buffer.concat([Buffer.from([0xff, 0xfb, 0x90, 0x64]), Buffer
 export function createSpeech(ctx: MockContext): void {
   const body = parseBody(ctx, speechSchema);
   if (!body || ctx.res.destroyed) return;
-  ctx.res.writeHead(200, { "content-type": AUDIO_TYPES[body.response_format ?? "mp3"], "content-length": AUDIO_BYTES.length });
+  ctx.res.writeHead(200, {
+    "content-type": AUDIO_TYPES[body.response_format ?? "mp3"],
+    "content-length": AUDIO_BYTES.length,
+  });
   ctx.res.end(AUDIO_BYTES);
 }

@@ -4,7 +4,10 @@ import { MOCK_MODELS, type MockContext } from "../types";
 
 const CREATED = 1_700_000_000;
 
-const MODEL_LIST = JSON.stringify({ object: "list", data: MOCK_MODELS.map((id) => ({ id, object: "model", created: CREATED, owned_by: "openai" })) });
+const MODEL_LIST = JSON.stringify({
+  object: "list",
+  data: MOCK_MODELS.map((id) => ({ id, object: "model", created: CREATED, owned_by: "openai" })),
+});
 
 export function listModels(ctx: MockContext): void {
   sendJsonText(ctx.res, 200, MODEL_LIST);

@@ -8,7 +8,21 @@ const moderationsSchema = z.looseObject({
   input: z.union([z.string(), z.array(z.string()).min(1), z.array(z.looseObject({ type: z.string() })).min(1)]),
 });
 
-const CATEGORIES = ["harassment", "harassment/threatening", "hate", "hate/threatening", "illicit", "illicit/violent", "self-harm", "self-harm/intent", "self-harm/instructions", "sexual", "sexual/minors", "violence", "violence/graphic"];
+const CATEGORIES = [
+  "harassment",
+  "harassment/threatening",
+  "hate",
+  "hate/threatening",
+  "illicit",
+  "illicit/violent",
+  "self-harm",
+  "self-harm/intent",
+  "self-harm/instructions",
+  "sexual",
+  "sexual/minors",
+  "violence",
+  "violence/graphic",
+];
 
 const RESULT = {
   flagged: false,

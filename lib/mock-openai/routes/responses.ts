@@ -21,10 +21,23 @@ function inputTokens(body: ResponsesBody): number {
   return tokensForChars(chars);
 }
 
-type Usage = { input_tokens: number; input_tokens_details: { cached_tokens: number }; output_tokens: number; output_tokens_details: { reasoning_tokens: number }; total_tokens: number };
+type Usage = {
+  input_tokens: number;
+  input_tokens_details: { cached_tokens: number };
+  output_tokens: number;
+  output_tokens_details: { reasoning_tokens: number };
+  total_tokens: number;
+};
 
 // The fields the SDK's Response type requires; `output_text` is left out on purpose: the SDK computes it.
-function responseObject(id: string, body: ResponsesBody, createdAt: number, status: "in_progress" | "completed", output: unknown[], usage: Usage | null) {
+function responseObject(
+  id: string,
+  body: ResponsesBody,
+  createdAt: number,
+  status: "in_progress" | "completed",
+  output: unknown[],
+  usage: Usage | null,
+) {
   return {
     id,
     object: "response",
@@ -62,7 +75,13 @@ export function createResponse(ctx: MockContext): void {
   const createdAt = nowSeconds();
   const input = inputTokens(body);
   const output = ctx.reply.words.length;
-  const usage: Usage = { input_tokens: input, input_tokens_details: { cached_tokens: 0 }, output_tokens: output, output_tokens_details: { reasoning_tokens: 0 }, total_tokens: input + output };
+  const usage: Usage = {
+    input_tokens: input,
+    input_tokens_details: { cached_tokens: 0 },
+    output_tokens: output,
+    output_tokens_details: { reasoning_tokens: 0 },
+    total_tokens: input + output,
+  };
   const part = { type: "output_text", annotations: [], logprobs: [], text: ctx.reply.text };
   const message = { id: itemId, type: "message", status: "completed", role: "assistant", content: [part] };
   const done = responseObject(id, body, createdAt, "completed", [message], usage);
@@ -85,6 +104,8 @@ export function createResponse(ctx: MockContext): void {
   ];
   sendEvents(
     ctx,
-    events.map((event, sequence) => eventFrame(event.type as string, JSON.stringify({ ...event, sequence_number: sequence }))),
+    events.map((event, sequence) =>
+      eventFrame(event.type as string, JSON.stringify({ ...event, sequence_number: sequence })),
+    ),
   );
 }

@@ -12,10 +12,24 @@ const REQUEST = { ip: null, userAgent: "test" };
 
 export async function managementKeyFor(seeded: Seeded): Promise<string> {
   const session = await createSession(seeded.user.id, REQUEST);
-  const ctx = await resolveTeamContext({ sessionId: session.id, user: { ...seeded.user } }, seeded.team.slug, "management_keys.write", REQUEST);
+  const ctx = await resolveTeamContext(
+    { sessionId: session.id, user: { ...seeded.user } },
+    seeded.team.slug,
+    "management_keys.write",
+    REQUEST,
+  );
   return (await createManagementKey(ctx, { name: "ops", scopes: ["api_keys.manage", "members.remove"] })).key;
 }
 
 export function issueFor(seeded: Seeded, userId: string, scopes: KeyScopes) {
-  return issueKey({ teamId: seeded.team.id, holderId: userId, createdById: null, actor: { type: "system", label: "test" }, request: REQUEST }, { name: "k", scopes });
+  return issueKey(
+    {
+      teamId: seeded.team.id,
+      holderId: userId,
+      createdById: null,
+      actor: { type: "system", label: "test" },
+      request: REQUEST,
+    },
+    { name: "k", scopes },
+  );
 }

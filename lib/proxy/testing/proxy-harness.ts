@@ -9,17 +9,39 @@ import { startMockOpenAI, type MockOpenAI } from "@/lib/mock-openai/server";
 import { startApp, type AppProcess } from "@/lib/testing/app-process";
 import { seedProxyTeam } from "./seed-proxy";
 
-export type ProxyHarness = { mock: MockOpenAI; app: AppProcess; handlers: AppProcess; seeded: Awaited<ReturnType<typeof seedProxyTeam>> };
+export type ProxyHarness = {
+  mock: MockOpenAI;
+  app: AppProcess;
+  handlers: AppProcess;
+  seeded: Awaited<ReturnType<typeof seedProxyTeam>>;
+};
 
 /** Call at a test file's top level (ENCRYPTION_KEY and AUTH_SECRET must already be in process.env). */
-export function proxyHarness(options: { chunkDelayMs: number; logLevel: string; routeHandlers?: boolean; env?: Record<string, string> }): ProxyHarness {
+export function proxyHarness(options: {
+  chunkDelayMs: number;
+  logLevel: string;
+  routeHandlers?: boolean;
+  env?: Record<string, string>;
+}): ProxyHarness {
   const harness = {} as ProxyHarness;
   const dataDirs: string[] = [];
   const start = async (fastPath: "on" | "off") => {
     const dataDir = await makeEmbeddedTempDir("keyward-proxy-");
     dataDirs.push(dataDir);
     const port = await findFreePort();
-    return startApp({ ...process.env, DATA_DIR: dataDir, OPENAI_BASE_URL: harness.mock.baseUrl, APP_URL: `http://127.0.0.1:${port}`, LOG_LEVEL: options.logLevel, UPSTREAM_TIMEOUT_MS: "1500", ...options.env, PROXY_FAST_PATH: fastPath }, port);
+    return startApp(
+      {
+        ...process.env,
+        DATA_DIR: dataDir,
+        OPENAI_BASE_URL: harness.mock.baseUrl,
+        APP_URL: `http://127.0.0.1:${port}`,
+        LOG_LEVEL: options.logLevel,
+        UPSTREAM_TIMEOUT_MS: "1500",
+        ...options.env,
+        PROXY_FAST_PATH: fastPath,
+      },
+      port,
+    );
   };
   beforeAll(async () => {
     harness.mock = await startMockOpenAI({ chunkDelayMs: options.chunkDelayMs });

@@ -46,8 +46,8 @@ export function InviteView() {
       <div>
         <h1 className="text-xl font-semibold">Join {invite.teamName}</h1>
         <p className="mt-1 text-sm text-slate-500">
-          {invite.inviterName ? `${invite.inviterName} invited you` : "You were invited"} (<strong>{invite.email}</strong>) to
-          join as <strong>{invite.role}</strong>.
+          {invite.inviterName ? `${invite.inviterName} invited you` : "You were invited"} (
+          <strong>{invite.email}</strong>) to join as <strong>{invite.role}</strong>.
         </p>
       </div>
       {invite.error ? <Alert tone="error">{invite.error}</Alert> : null}

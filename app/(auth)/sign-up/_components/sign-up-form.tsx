@@ -34,7 +34,16 @@ export function SignUpForm({ next }: { next: string | null }) {
     <form action={action} className="space-y-4" noValidate>
       {state && !state.ok && !state.fieldErrors ? <Alert tone="error">{state.error}</Alert> : null}
       <Field label="Your name" name="name" autoComplete="name" required errors={errors?.name} />
-      <Field label="Work e-mail" name="email" type="email" autoComplete="email" required errors={errors?.email} defaultValue={invitedEmail} key={invitedEmail} />
+      <Field
+        label="Work e-mail"
+        name="email"
+        type="email"
+        autoComplete="email"
+        required
+        errors={errors?.email}
+        defaultValue={invitedEmail}
+        key={invitedEmail}
+      />
       <Field
         label="Password"
         name="password"
@@ -45,7 +54,15 @@ export function SignUpForm({ next }: { next: string | null }) {
         errors={errors?.password}
         hint="At least 12 characters. A few unrelated words make a strong, memorable password."
       />
-      {next ? null : <Field label="Team name" name="teamName" placeholder="Acme AI" errors={errors?.teamName} hint="You can rename it or create more teams later." />}
+      {next ? null : (
+        <Field
+          label="Team name"
+          name="teamName"
+          placeholder="Acme AI"
+          errors={errors?.teamName}
+          hint="You can rename it or create more teams later."
+        />
+      )}
       <SubmitButton className="w-full" pendingLabel="Creating your account…">
         Create account
       </SubmitButton>

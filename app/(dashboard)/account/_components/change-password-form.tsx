@@ -12,12 +12,29 @@ export function ChangePasswordForm() {
     <form action={action} className="max-w-sm space-y-4" noValidate key={state?.ok ? "done" : "form"}>
       {state?.ok ? (
         <Alert tone="success">
-          Password changed. {state.data.sessionsEnded > 0 ? `Signed out ${state.data.sessionsEnded} other session(s).` : ""}
+          Password changed.{" "}
+          {state.data.sessionsEnded > 0 ? `Signed out ${state.data.sessionsEnded} other session(s).` : ""}
         </Alert>
       ) : null}
       {state && !state.ok && !errors ? <Alert tone="error">{state.error}</Alert> : null}
-      <Field label="Current password" name="currentPassword" type="password" autoComplete="current-password" required errors={errors?.currentPassword} />
-      <Field label="New password" name="password" type="password" autoComplete="new-password" required minLength={12} errors={errors?.password} hint="At least 12 characters." />
+      <Field
+        label="Current password"
+        name="currentPassword"
+        type="password"
+        autoComplete="current-password"
+        required
+        errors={errors?.currentPassword}
+      />
+      <Field
+        label="New password"
+        name="password"
+        type="password"
+        autoComplete="new-password"
+        required
+        minLength={12}
+        errors={errors?.password}
+        hint="At least 12 characters."
+      />
       <SubmitButton pendingLabel="Saving…">Change password</SubmitButton>
     </form>
   );

@@ -4,7 +4,13 @@ import { can } from "@/lib/auth/permissions";
 import { teamPageContext } from "@/lib/auth/team-page";
 import { listTeamsOf } from "@/lib/teams/teams";
 
-export default async function TeamLayout({ children, params }: { children: React.ReactNode; params: Promise<{ teamSlug: string }> }) {
+export default async function TeamLayout({
+  children,
+  params,
+}: {
+  children: React.ReactNode;
+  params: Promise<{ teamSlug: string }>;
+}) {
   const { teamSlug } = await params;
   const ctx = await teamPageContext(teamSlug);
   const teams = await listTeamsOf(ctx.user.id);
@@ -13,7 +19,9 @@ export default async function TeamLayout({ children, params }: { children: React
     { href: base, label: "Overview" },
     { href: `${base}/keys`, label: "API keys" },
     { href: `${base}/members`, label: "Members" },
-    ...(can(ctx.membership.role, "upstream_keys.read") ? [{ href: `${base}/upstream-keys`, label: "OpenAI keys" }] : []),
+    ...(can(ctx.membership.role, "upstream_keys.read")
+      ? [{ href: `${base}/upstream-keys`, label: "OpenAI keys" }]
+      : []),
   ];
   return (
     <div className="mx-auto flex max-w-6xl flex-col gap-8 px-6 py-8 md:flex-row">

@@ -21,7 +21,10 @@ export default async function MembersPage({ params }: { params: Promise<{ teamSl
   const ctx = await teamPageContext((await params).teamSlug);
   const role = ctx.membership.role;
   const canInvite = can(role, "members.invite");
-  const [members, invites] = await Promise.all([listMembers(ctx), canInvite ? listPendingInvites(ctx) : Promise.resolve([])]);
+  const [members, invites] = await Promise.all([
+    listMembers(ctx),
+    canInvite ? listPendingInvites(ctx) : Promise.resolve([]),
+  ]);
   const dates = new Intl.DateTimeFormat("en", { dateStyle: "medium" });
   const slug = ctx.team.slug;
 
@@ -29,23 +32,36 @@ export default async function MembersPage({ params }: { params: Promise<{ teamSl
     <div className="space-y-6">
       <div>
         <h1 className="text-2xl font-semibold tracking-tight">Members</h1>
-        <p className="mt-1 text-sm text-slate-500">Who can use {ctx.team.name}&apos;s OpenAI access, and what they may do.</p>
+        <p className="mt-1 text-sm text-slate-500">
+          Who can use {ctx.team.name}&apos;s OpenAI access, and what they may do.
+        </p>
       </div>
 
       {canInvite ? (
-        <Card title="Invite a teammate" description="They get an e-mail with a link that works once and expires in 7 days.">
+        <Card
+          title="Invite a teammate"
+          description="They get an e-mail with a link that works once and expires in 7 days."
+        >
           <InviteForm teamSlug={slug} actorRole={role} />
         </Card>
       ) : null}
 
       <Card title={`Members (${members.length})`}>
         <table className="w-full text-left text-sm">
-          <thead className="text-xs uppercase tracking-wide text-slate-500">
+          <thead className="text-xs tracking-wide text-slate-500 uppercase">
             <tr>
-              <th scope="col" className="py-2 font-medium">Name</th>
-              <th scope="col" className="py-2 font-medium">Role</th>
-              <th scope="col" className="hidden py-2 font-medium sm:table-cell">Joined</th>
-              <th scope="col" className="py-2"><span className="sr-only">Actions</span></th>
+              <th scope="col" className="py-2 font-medium">
+                Name
+              </th>
+              <th scope="col" className="py-2 font-medium">
+                Role
+              </th>
+              <th scope="col" className="hidden py-2 font-medium sm:table-cell">
+                Joined
+              </th>
+              <th scope="col" className="py-2">
+                <span className="sr-only">Actions</span>
+              </th>
             </tr>
           </thead>
           <tbody className="divide-y divide-slate-100">
@@ -55,7 +71,13 @@ export default async function MembersPage({ params }: { params: Promise<{ teamSl
                 teamSlug={slug}
                 actorRole={role}
                 isSelf={member.user.id === ctx.user.id}
-                member={{ id: member.id, role: member.role, name: member.user.name, email: member.user.email, joined: dates.format(member.createdAt) }}
+                member={{
+                  id: member.id,
+                  role: member.role,
+                  name: member.user.name,
+                  email: member.user.email,
+                  joined: dates.format(member.createdAt),
+                }}
               />
             ))}
           </tbody>
@@ -65,7 +87,9 @@ export default async function MembersPage({ params }: { params: Promise<{ teamSl
       {canInvite ? (
         <Card title="Pending invitations">
           {invites.length === 0 ? (
-            <EmptyState title="No pending invitations.">Invitations you send appear here until they are accepted.</EmptyState>
+            <EmptyState title="No pending invitations.">
+              Invitations you send appear here until they are accepted.
+            </EmptyState>
           ) : (
             <ul className="divide-y divide-slate-100">
               {invites.map((invite) => (
@@ -73,11 +97,21 @@ export default async function MembersPage({ params }: { params: Promise<{ teamSl
                   <div>
                     <p className="font-medium">{invite.email}</p>
                     <p className="text-xs text-slate-500">
-                      {invite.role} · invited by {invite.invitedBy?.name ?? "a former member"} · expires {dates.format(invite.expiresAt)}
+                      {invite.role} · invited by {invite.invitedBy?.name ?? "a former member"} · expires{" "}
+                      {dates.format(invite.expiresAt)}
                     </p>
                   </div>
-                  <ActionForm action={revokeInviteAction} hidden={{ teamSlug: slug, inviteId: invite.id }} confirm={`Revoke the invitation for ${invite.email}?`}>
-                    <Button type="submit" variant="danger" size="sm" aria-label={`Revoke invitation for ${invite.email}`}>
+                  <ActionForm
+                    action={revokeInviteAction}
+                    hidden={{ teamSlug: slug, inviteId: invite.id }}
+                    confirm={`Revoke the invitation for ${invite.email}?`}
+                  >
+                    <Button
+                      type="submit"
+                      variant="danger"
+                      size="sm"
+                      aria-label={`Revoke invitation for ${invite.email}`}
+                    >
                       Revoke
                     </Button>
                   </ActionForm>
@@ -89,8 +123,16 @@ export default async function MembersPage({ params }: { params: Promise<{ teamSl
       ) : null}
 
       {can(role, "team.delete") ? (
-        <Card title="Delete this team" description="Deletes its members, keys and OpenAI keys for good. Every key stops working at once.">
-          <ActionForm action={deleteTeamAction} hidden={{ teamSlug: slug }} confirm={`Delete ${ctx.team.name} for good?`} className="flex flex-wrap items-end gap-3">
+        <Card
+          title="Delete this team"
+          description="Deletes its members, keys and OpenAI keys for good. Every key stops working at once."
+        >
+          <ActionForm
+            action={deleteTeamAction}
+            hidden={{ teamSlug: slug }}
+            confirm={`Delete ${ctx.team.name} for good?`}
+            className="flex flex-wrap items-end gap-3"
+          >
             <Field label={`Type "${ctx.team.name}" to confirm`} name="confirmName" required autoComplete="off" />
             <Button type="submit" variant="danger">
               Delete {ctx.team.name}
@@ -99,7 +141,10 @@ export default async function MembersPage({ params }: { params: Promise<{ teamSl
         </Card>
       ) : null}
 
-      <Card title="Leave this team" description="You lose access to its keys at once. A team's last owner cannot leave.">
+      <Card
+        title="Leave this team"
+        description="You lose access to its keys at once. A team's last owner cannot leave."
+      >
         <ActionForm action={leaveTeamAction} hidden={{ teamSlug: slug }} confirm={`Leave ${ctx.team.name}?`}>
           <Button type="submit" variant="danger">
             Leave {ctx.team.name}

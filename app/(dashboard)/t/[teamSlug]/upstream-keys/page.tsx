@@ -38,14 +38,26 @@ export default async function UpstreamKeysPage({ params }: { params: Promise<{ t
         ) : (
           <div className="overflow-x-auto">
             <table className="w-full text-left text-sm">
-              <thead className="text-xs uppercase tracking-wide text-slate-500">
+              <thead className="text-xs tracking-wide text-slate-500 uppercase">
                 <tr>
-                  <th scope="col" className="py-2 pr-3 font-medium">Name</th>
-                  <th scope="col" className="py-2 pr-3 font-medium">Key</th>
-                  <th scope="col" className="py-2 pr-3 font-medium">Status</th>
-                  <th scope="col" className="hidden py-2 pr-3 font-medium md:table-cell">Added</th>
-                  <th scope="col" className="hidden py-2 pr-3 font-medium md:table-cell">Last used</th>
-                  <th scope="col" className="py-2"><span className="sr-only">Actions</span></th>
+                  <th scope="col" className="py-2 pr-3 font-medium">
+                    Name
+                  </th>
+                  <th scope="col" className="py-2 pr-3 font-medium">
+                    Key
+                  </th>
+                  <th scope="col" className="py-2 pr-3 font-medium">
+                    Status
+                  </th>
+                  <th scope="col" className="hidden py-2 pr-3 font-medium md:table-cell">
+                    Added
+                  </th>
+                  <th scope="col" className="hidden py-2 pr-3 font-medium md:table-cell">
+                    Last used
+                  </th>
+                  <th scope="col" className="py-2">
+                    <span className="sr-only">Actions</span>
+                  </th>
                 </tr>
               </thead>
               <tbody className="divide-y divide-slate-100">
@@ -58,7 +70,9 @@ export default async function UpstreamKeysPage({ params }: { params: Promise<{ t
         )}
       </Card>
 
-      {keys.length > 0 ? <EncryptionCard teamSlug={ctx.team.slug} initial={{ job, ...stale }} canWrite={canWrite} /> : null}
+      {keys.length > 0 ? (
+        <EncryptionCard teamSlug={ctx.team.slug} initial={{ job, ...stale }} canWrite={canWrite} />
+      ) : null}
     </div>
   );
 }

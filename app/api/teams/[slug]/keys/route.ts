@@ -18,7 +18,10 @@ export const POST = withTeam(
     const holderUserId = input.memberEmail ? await memberIdByEmail(ctx, input.memberEmail) : undefined;
     const created = await createKey(ctx, { name: input.name, scopes: input.scopes, holderUserId });
     // The only response that ever contains the key.
-    return Response.json({ data: { ...toPublicKey(await getKey(ctx, created.id)), key: created.key } }, { status: 201, headers: { "Cache-Control": "no-store" } });
+    return Response.json(
+      { data: { ...toPublicKey(await getKey(ctx, created.id)), key: created.key } },
+      { status: 201, headers: { "Cache-Control": "no-store" } },
+    );
   },
   { permission: "api_keys.own" },
 );

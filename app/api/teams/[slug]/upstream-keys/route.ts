@@ -3,7 +3,9 @@ import { withTeam } from "@/lib/api/with-team";
 import { addUpstreamKey, listUpstreamKeys } from "@/lib/upstream/keys";
 import { upstreamKeyFieldsSchema } from "@/lib/validations/upstream";
 
-export const GET = withTeam(async (_request, ctx) => Response.json({ data: await listUpstreamKeys(ctx) }), { permission: "upstream_keys.read" });
+export const GET = withTeam(async (_request, ctx) => Response.json({ data: await listUpstreamKeys(ctx) }), {
+  permission: "upstream_keys.read",
+});
 
 export const POST = withTeam(
   async (request, ctx) => {

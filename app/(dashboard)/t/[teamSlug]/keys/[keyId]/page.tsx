@@ -37,7 +37,11 @@ export default async function KeyPage({ params }: { params: Promise<{ teamSlug: 
           <p className="mt-1 text-sm text-slate-500">{key.summary}</p>
         </div>
         {key.status !== "revoked" ? (
-          <ActionForm action={revokeKeyAction} hidden={{ teamSlug: ctx.team.slug, keyId: key.id }} confirm={`Revoke ${key.name}? It stops working at once.`}>
+          <ActionForm
+            action={revokeKeyAction}
+            hidden={{ teamSlug: ctx.team.slug, keyId: key.id }}
+            confirm={`Revoke ${key.name}? It stops working at once.`}
+          >
             <Button type="submit" variant="danger">
               Revoke key
             </Button>

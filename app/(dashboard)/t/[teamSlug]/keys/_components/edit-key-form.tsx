@@ -7,7 +7,17 @@ import { SubmitButton } from "@/components/ui/submit-button";
 import { updateKeyAction } from "@/lib/actions/update-key";
 import type { KeyScopes } from "@/lib/keys/scopes";
 
-export function EditKeyForm({ teamSlug, keyId, name, scopes }: { teamSlug: string; keyId: string; name: string; scopes: KeyScopes }) {
+export function EditKeyForm({
+  teamSlug,
+  keyId,
+  name,
+  scopes,
+}: {
+  teamSlug: string;
+  keyId: string;
+  name: string;
+  scopes: KeyScopes;
+}) {
   const [state, action] = useActionState(updateKeyAction, null);
   const errors = state && !state.ok ? state.fieldErrors : undefined;
   return (

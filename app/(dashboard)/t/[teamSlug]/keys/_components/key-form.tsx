@@ -11,7 +11,19 @@ import { createKeyAction } from "@/lib/actions/create-key";
 type Member = { id: string; label: string; self: boolean };
 
 /** The new-key form; after success, the key — shown this once — with a copy button and a test command. */
-export function KeyForm({ teamSlug, baseUrl, members, maxAccess, policyModels }: { teamSlug: string; baseUrl: string; members: Member[]; maxAccess: "read" | "write"; policyModels?: string[] }) {
+export function KeyForm({
+  teamSlug,
+  baseUrl,
+  members,
+  maxAccess,
+  policyModels,
+}: {
+  teamSlug: string;
+  baseUrl: string;
+  members: Member[];
+  maxAccess: "read" | "write";
+  policyModels?: string[];
+}) {
   const [state, action] = useActionState(createKeyAction, null);
   const [copied, setCopied] = useState(false);
   if (state?.ok) {
@@ -19,10 +31,21 @@ export function KeyForm({ teamSlug, baseUrl, members, maxAccess, policyModels }:
     const curl = `curl ${baseUrl}/chat/completions \\\n  -H "Authorization: Bearer ${key}" \\\n  -H "Content-Type: application/json" \\\n  -d '{"model":"gpt-4o-mini","messages":[{"role":"user","content":"Hello"}]}'`;
     return (
       <div className="space-y-4">
-        <Alert tone="warning">Copy the key for {name} now. It is shown only this once; Keyward keeps only its hash.</Alert>
+        <Alert tone="warning">
+          Copy the key for {name} now. It is shown only this once; Keyward keeps only its hash.
+        </Alert>
         <div className="flex gap-2">
-          <input readOnly aria-label="Your new API key" value={key} className="min-w-0 flex-1 rounded-md border border-slate-300 bg-slate-50 px-3 py-2 font-mono text-sm" onFocus={(e) => e.currentTarget.select()} />
-          <Button variant="secondary" onClick={() => void navigator.clipboard.writeText(key).then(() => setCopied(true))}>
+          <input
+            readOnly
+            aria-label="Your new API key"
+            value={key}
+            className="min-w-0 flex-1 rounded-md border border-slate-300 bg-slate-50 px-3 py-2 font-mono text-sm"
+            onFocus={(e) => e.currentTarget.select()}
+          />
+          <Button
+            variant="secondary"
+            onClick={() => void navigator.clipboard.writeText(key).then(() => setCopied(true))}
+          >
             {copied ? "Copied" : "Copy"}
           </Button>
         </div>
@@ -44,7 +67,14 @@ export function KeyForm({ teamSlug, baseUrl, members, maxAccess, policyModels }:
       <input type="hidden" name="teamSlug" value={teamSlug} />
       {state && !state.ok ? <Alert tone="error">{state.error}</Alert> : null}
       <div className="grid gap-4 sm:grid-cols-2">
-        <Field label="Key name" name="name" required maxLength={60} placeholder="Laptop — notebooks" errors={errors?.name} />
+        <Field
+          label="Key name"
+          name="name"
+          required
+          maxLength={60}
+          placeholder="Laptop — notebooks"
+          errors={errors?.name}
+        />
         {members.length > 0 ? (
           <Select label="Holder" name="holderUserId" defaultValue={members.find((m) => m.self)?.id}>
             {members.map((m) => (
@@ -55,8 +85,15 @@ export function KeyForm({ teamSlug, baseUrl, members, maxAccess, policyModels }:
           </Select>
         ) : null}
       </div>
-      {policyModels?.length ? <p className="text-xs text-slate-500">Team policy allows the models: {policyModels.join(", ")}.</p> : null}
-      <ScopesFields mode="key" errors={errors} maxAccess={maxAccess} values={{ endpoints: { chat: maxAccess, models: "read" } }} />
+      {policyModels?.length ? (
+        <p className="text-xs text-slate-500">Team policy allows the models: {policyModels.join(", ")}.</p>
+      ) : null}
+      <ScopesFields
+        mode="key"
+        errors={errors}
+        maxAccess={maxAccess}
+        values={{ endpoints: { chat: maxAccess, models: "read" } }}
+      />
       <SubmitButton pendingLabel="Creating…">Create key</SubmitButton>
     </form>
   );

@@ -19,7 +19,7 @@ export function ManagementKeyForm({ teamSlug }: { teamSlug: string }) {
       <p className="text-sm font-medium">New management key</p>
       {state?.ok ? (
         <Alert tone="warning">
-          Copy it now — shown only once: <code className="break-all font-mono">{state.data.key}</code>
+          Copy it now — shown only once: <code className="font-mono break-all">{state.data.key}</code>
         </Alert>
       ) : null}
       {state && !state.ok ? <Alert tone="error">{state.error}</Alert> : null}
@@ -28,7 +28,8 @@ export function ManagementKeyForm({ teamSlug }: { teamSlug: string }) {
         <legend className="sr-only">Scopes</legend>
         {SCOPES.map((scope) => (
           <label key={scope.id} className="flex items-center gap-2">
-            <input type="checkbox" name={`scope.${scope.id}`} className="size-4 rounded border-slate-300" /> {scope.label}
+            <input type="checkbox" name={`scope.${scope.id}`} className="size-4 rounded border-slate-300" />{" "}
+            {scope.label}
           </label>
         ))}
       </fieldset>

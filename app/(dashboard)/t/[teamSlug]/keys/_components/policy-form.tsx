@@ -11,7 +11,9 @@ export function PolicyForm({ teamSlug, policy }: { teamSlug: string; policy: Tea
   return (
     <form action={action} className="space-y-6" noValidate>
       <input type="hidden" name="teamSlug" value={teamSlug} />
-      {state?.ok ? <Alert tone="success">Policy saved. It bounds every key created or edited from now on.</Alert> : null}
+      {state?.ok ? (
+        <Alert tone="success">Policy saved. It bounds every key created or edited from now on.</Alert>
+      ) : null}
       {state && !state.ok ? <Alert tone="error">{state.error}</Alert> : null}
       <ScopesFields mode="policy" values={policy} errors={state && !state.ok ? state.fieldErrors : undefined} />
       <SubmitButton pendingLabel="Saving…">Save policy</SubmitButton>

@@ -12,18 +12,27 @@ export const metadata: Metadata = { title: "Create a key" };
 export default async function NewKeyPage({ params }: { params: Promise<{ teamSlug: string }> }) {
   const ctx = await teamPageContext((await params).teamSlug, "api_keys.own");
   const manager = ctx.permissions.has("api_keys.manage");
-  const [members, policy] = await Promise.all([manager ? listMembers(ctx) : Promise.resolve([]), readTeamKeyPolicy(ctx)]);
+  const [members, policy] = await Promise.all([
+    manager ? listMembers(ctx) : Promise.resolve([]),
+    readTeamKeyPolicy(ctx),
+  ]);
   return (
     <div className="space-y-6">
       <div>
         <h1 className="text-2xl font-semibold tracking-tight">Create a key</h1>
-        <p className="mt-1 max-w-2xl text-sm text-slate-500">Give it only what it needs. The team&apos;s policy caps every key; viewers&apos; keys can only read.</p>
+        <p className="mt-1 max-w-2xl text-sm text-slate-500">
+          Give it only what it needs. The team&apos;s policy caps every key; viewers&apos; keys can only read.
+        </p>
       </div>
       <Card>
         <KeyForm
           teamSlug={ctx.team.slug}
           baseUrl={`${env().APP_URL}/v1`}
-          members={members.map((m) => ({ id: m.user.id, label: `${m.user.name} (${m.user.email})`, self: m.user.id === ctx.user.id }))}
+          members={members.map((m) => ({
+            id: m.user.id,
+            label: `${m.user.name} (${m.user.email})`,
+            self: m.user.id === ctx.user.id,
+          }))}
           maxAccess={ctx.membership.role === "viewer" ? "read" : "write"}
           policyModels={policy.models}
         />

@@ -21,12 +21,17 @@ export default async function KeySettingsPage({ params }: { params: Promise<{ te
     <div className="space-y-6">
       <div>
         <h1 className="text-2xl font-semibold tracking-tight">Key policy and management keys</h1>
-        <p className="mt-1 max-w-2xl text-sm text-slate-500">The policy is the ceiling for every member key: none can be created or edited wider than this.</p>
+        <p className="mt-1 max-w-2xl text-sm text-slate-500">
+          The policy is the ceiling for every member key: none can be created or edited wider than this.
+        </p>
       </div>
       <Card title="Team key policy">
         <PolicyForm teamSlug={ctx.team.slug} policy={policy} />
       </Card>
-      <Card title="Management keys" description="For scripts that manage members' keys through the REST API (see /api/openapi.json).">
+      <Card
+        title="Management keys"
+        description="For scripts that manage members' keys through the REST API (see /api/openapi.json)."
+      >
         <div className="space-y-4">
           {managementKeys.length === 0 ? (
             <EmptyState title="No management keys." />
@@ -39,10 +44,15 @@ export default async function KeySettingsPage({ params }: { params: Promise<{ te
                       {key.name} <span className="font-mono text-xs text-slate-500">{key.prefix}…</span>
                     </p>
                     <p className="text-xs text-slate-500">
-                      {key.scopes.join(", ")} · by {key.user?.name ?? "a former member"} · last used {formatDate(key.lastUsedAt)}
+                      {key.scopes.join(", ")} · by {key.user?.name ?? "a former member"} · last used{" "}
+                      {formatDate(key.lastUsedAt)}
                     </p>
                   </div>
-                  <ActionForm action={revokeManagementKeyAction} hidden={{ teamSlug: ctx.team.slug, keyId: key.id }} confirm={`Revoke ${key.name}?`}>
+                  <ActionForm
+                    action={revokeManagementKeyAction}
+                    hidden={{ teamSlug: ctx.team.slug, keyId: key.id }}
+                    confirm={`Revoke ${key.name}?`}
+                  >
                     <Button type="submit" variant="danger" size="sm" aria-label={`Revoke ${key.name}`}>
                       Revoke
                     </Button>

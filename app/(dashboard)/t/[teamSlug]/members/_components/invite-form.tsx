@@ -15,7 +15,14 @@ export function InviteForm({ teamSlug, actorRole }: { teamSlug: string; actorRol
     <div className="space-y-4">
       <form action={action} className="grid gap-3 sm:grid-cols-[1fr_10rem_auto] sm:items-end" noValidate>
         <input type="hidden" name="teamSlug" value={teamSlug} />
-        <Field label="E-mail address" name="email" type="email" required placeholder="teammate@company.com" errors={state && !state.ok ? state.fieldErrors?.email : undefined} />
+        <Field
+          label="E-mail address"
+          name="email"
+          type="email"
+          required
+          placeholder="teammate@company.com"
+          errors={state && !state.ok ? state.fieldErrors?.email : undefined}
+        />
         <Select label="Role" name="role" defaultValue="member">
           {roles.map((role) => (
             <option key={role} value={role}>
@@ -31,8 +38,17 @@ export function InviteForm({ teamSlug, actorRole }: { teamSlug: string; actorRol
           <Alert tone="warning">
             <p>No mail server is configured, so copy this link to {state.data.email} yourself. It is shown only now.</p>
             <div className="mt-2 flex gap-2">
-              <input readOnly aria-label="Invitation link" value={state.data.link} className="min-w-0 flex-1 rounded border border-amber-300 bg-white px-2 py-1 font-mono text-xs" />
-              <Button size="sm" variant="secondary" onClick={() => void navigator.clipboard.writeText(state.data.link ?? "").then(() => setCopied(true))}>
+              <input
+                readOnly
+                aria-label="Invitation link"
+                value={state.data.link}
+                className="min-w-0 flex-1 rounded border border-amber-300 bg-white px-2 py-1 font-mono text-xs"
+              />
+              <Button
+                size="sm"
+                variant="secondary"
+                onClick={() => void navigator.clipboard.writeText(state.data.link ?? "").then(() => setCopied(true))}
+              >
                 {copied ? "Copied" : "Copy link"}
               </Button>
             </div>

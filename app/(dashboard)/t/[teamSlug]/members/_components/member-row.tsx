@@ -10,7 +10,17 @@ import { can, canManage, ROLE_LABELS, ROLES, type Role } from "@/lib/auth/permis
 type Member = { id: string; role: Role; name: string; email: string; joined: string };
 
 /** One member. Controls appear only where the server would allow the change; the server checks again. */
-export function MemberRow({ teamSlug, actorRole, isSelf, member }: { teamSlug: string; actorRole: Role; isSelf: boolean; member: Member }) {
+export function MemberRow({
+  teamSlug,
+  actorRole,
+  isSelf,
+  member,
+}: {
+  teamSlug: string;
+  actorRole: Role;
+  isSelf: boolean;
+  member: Member;
+}) {
   const manageable = !isSelf && canManage(actorRole, member.role);
   const canChangeRole = manageable && can(actorRole, "members.update_role");
   const canRemove = manageable && can(actorRole, "members.remove");
@@ -46,7 +56,11 @@ export function MemberRow({ teamSlug, actorRole, isSelf, member }: { teamSlug: s
       <td className="py-3 text-right">
         <div className="flex justify-end gap-2">
           {canTransfer ? (
-            <ActionForm action={transferOwnershipAction} hidden={hidden} confirm={`Make ${member.name} the owner? You will become an admin.`}>
+            <ActionForm
+              action={transferOwnershipAction}
+              hidden={hidden}
+              confirm={`Make ${member.name} the owner? You will become an admin.`}
+            >
               <Button type="submit" variant="secondary" size="sm">
                 Make owner
               </Button>

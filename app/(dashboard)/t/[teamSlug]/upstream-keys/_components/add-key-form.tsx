@@ -14,16 +14,41 @@ export function AddKeyForm({ teamSlug }: { teamSlug: string }) {
       {state?.ok ? (
         <Alert tone={state.data.verified ? "success" : "warning"}>
           Saved {state.data.name} ({state.data.masked}).
-          {state.data.verified ? " OpenAI accepted it." : " It was not checked against OpenAI; use Check once it can be reached."}
+          {state.data.verified
+            ? " OpenAI accepted it."
+            : " It was not checked against OpenAI; use Check once it can be reached."}
         </Alert>
       ) : null}
       {state && !state.ok && !errors ? <Alert tone="error">{state.error}</Alert> : null}
       <div className="grid gap-4 sm:grid-cols-2">
         <Field label="Name" name="name" required maxLength={60} placeholder="Production" errors={errors?.name} />
-        <Field label="OpenAI API key" name="key" type="password" required placeholder="sk-…" spellCheck={false} errors={errors?.key} hint="Shown never again after saving." />
-        <Field label="Organization id (optional)" name="organizationId" placeholder="org-…" errors={errors?.organizationId} />
+        <Field
+          label="OpenAI API key"
+          name="key"
+          type="password"
+          required
+          placeholder="sk-…"
+          spellCheck={false}
+          errors={errors?.key}
+          hint="Shown never again after saving."
+        />
+        <Field
+          label="Organization id (optional)"
+          name="organizationId"
+          placeholder="org-…"
+          errors={errors?.organizationId}
+        />
         <Field label="Project id (optional)" name="projectId" placeholder="proj_…" errors={errors?.projectId} />
-        <Field label="Weight" name="weight" type="number" min={1} max={100} defaultValue={1} errors={errors?.weight} hint="Share of calls when there are several keys (1–100)." />
+        <Field
+          label="Weight"
+          name="weight"
+          type="number"
+          min={1}
+          max={100}
+          defaultValue={1}
+          errors={errors?.weight}
+          hint="Share of calls when there are several keys (1–100)."
+        />
       </div>
       <label className="flex items-center gap-2 text-sm text-slate-700">
         <input type="checkbox" name="skipCheck" className="size-4 rounded border-slate-300" />

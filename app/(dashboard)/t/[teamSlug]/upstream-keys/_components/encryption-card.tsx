@@ -10,11 +10,20 @@ type Job = { status: string; total: number; done: number; toVersion: number; err
 type Status = { job: Job | null; stale: number; currentVersion: number };
 
 /** The team's encryption status, and a background re-encryption with live progress. */
-export function EncryptionCard({ teamSlug, initial, canWrite }: { teamSlug: string; initial: Status; canWrite: boolean }) {
+export function EncryptionCard({
+  teamSlug,
+  initial,
+  canWrite,
+}: {
+  teamSlug: string;
+  initial: Status;
+  canWrite: boolean;
+}) {
   const router = useRouter();
   const [status, setStatus] = useState(initial);
   const [state, start] = useActionState(startReencryptionAction, null);
-  const running = status.job?.status === "running" || (state?.ok === true && status.job?.status !== "done" && status.stale > 0);
+  const running =
+    status.job?.status === "running" || (state?.ok === true && status.job?.status !== "done" && status.stale > 0);
 
   useEffect(() => {
     if (!running) return;
@@ -33,19 +42,29 @@ export function EncryptionCard({ teamSlug, initial, canWrite }: { teamSlug: stri
   const job = status.job;
   const percent = job && job.total > 0 ? Math.min(100, Math.round((job.done / job.total) * 100)) : 0;
   return (
-    <Card title="Encryption at rest" description={`Keys are encrypted with AES-256-GCM under master key version ${status.currentVersion}.`}>
+    <Card
+      title="Encryption at rest"
+      description={`Keys are encrypted with AES-256-GCM under master key version ${status.currentVersion}.`}
+    >
       <div className="space-y-3 text-sm">
         {status.stale === 0 && !running ? (
           <p className="text-slate-600">Every key of this team uses the current master key.</p>
         ) : (
           <p className="text-slate-600">
-            {status.stale} key{status.stale === 1 ? "" : "s"} still use{status.stale === 1 ? "s" : ""} an older master key. Re-encrypting
-            them lets the old key be retired; the app keeps serving meanwhile.
+            {status.stale} key{status.stale === 1 ? "" : "s"} still use{status.stale === 1 ? "s" : ""} an older master
+            key. Re-encrypting them lets the old key be retired; the app keeps serving meanwhile.
           </p>
         )}
         {running && job ? (
           <div>
-            <div className="h-2 w-full overflow-hidden rounded-full bg-slate-100" role="progressbar" aria-label="Re-encryption progress" aria-valuemin={0} aria-valuemax={100} aria-valuenow={percent}>
+            <div
+              className="h-2 w-full overflow-hidden rounded-full bg-slate-100"
+              role="progressbar"
+              aria-label="Re-encryption progress"
+              aria-valuemin={0}
+              aria-valuemax={100}
+              aria-valuenow={percent}
+            >
               <div className="h-full bg-brand-600 transition-all" style={{ width: `${percent}%` }} />
             </div>
             <p className="mt-1 text-xs text-slate-500">
@@ -53,7 +72,11 @@ export function EncryptionCard({ teamSlug, initial, canWrite }: { teamSlug: stri
             </p>
           </div>
         ) : null}
-        {job?.status === "done" && !running ? <Alert tone="success">The last re-encryption finished: {job.done} key(s) moved to version {job.toVersion}.</Alert> : null}
+        {job?.status === "done" && !running ? (
+          <Alert tone="success">
+            The last re-encryption finished: {job.done} key(s) moved to version {job.toVersion}.
+          </Alert>
+        ) : null}
         {job?.status === "failed" ? <Alert tone="error">{job.error}</Alert> : null}
         {state && !state.ok ? <Alert tone="error">{state.error}</Alert> : null}
         {canWrite && status.stale > 0 && !running ? (

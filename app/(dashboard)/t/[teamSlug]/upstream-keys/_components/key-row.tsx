@@ -7,7 +7,15 @@ import { formatAge, formatDate } from "@/lib/format";
 import type { UpstreamKeyView } from "@/lib/upstream/keys";
 import { CheckKeyForm } from "./check-key-form";
 
-export function KeyRow({ teamSlug, upstreamKey: key, canWrite }: { teamSlug: string; upstreamKey: UpstreamKeyView; canWrite: boolean }) {
+export function KeyRow({
+  teamSlug,
+  upstreamKey: key,
+  canWrite,
+}: {
+  teamSlug: string;
+  upstreamKey: UpstreamKeyView;
+  canWrite: boolean;
+}) {
   const hidden = { teamSlug, keyId: key.id };
   return (
     <tr>
@@ -25,7 +33,11 @@ export function KeyRow({ teamSlug, upstreamKey: key, canWrite }: { teamSlug: str
       <td className="py-3 pr-3">
         <div className="flex flex-wrap gap-1">
           {key.enabled ? <Badge tone="green">Enabled</Badge> : <Badge>Disabled</Badge>}
-          {key.verifiedAt ? <Badge tone="brand">Checked {formatDate(key.verifiedAt)}</Badge> : <Badge tone="amber">Not checked</Badge>}
+          {key.verifiedAt ? (
+            <Badge tone="brand">Checked {formatDate(key.verifiedAt)}</Badge>
+          ) : (
+            <Badge tone="amber">Not checked</Badge>
+          )}
         </div>
       </td>
       <td className="hidden py-3 pr-3 text-slate-500 md:table-cell">
@@ -36,13 +48,22 @@ export function KeyRow({ teamSlug, upstreamKey: key, canWrite }: { teamSlug: str
       <td className="py-3 text-right">
         {canWrite ? (
           <div className="flex justify-end gap-2">
-<CheckKeyForm teamSlug={teamSlug} keyId={key.id} name={key.name} />
+            <CheckKeyForm teamSlug={teamSlug} keyId={key.id} name={key.name} />
             <ActionForm action={setUpstreamKeyEnabledAction} hidden={{ ...hidden, enabled: String(!key.enabled) }}>
-              <Button type="submit" variant="secondary" size="sm" aria-label={`${key.enabled ? "Disable" : "Enable"} ${key.name}`}>
+              <Button
+                type="submit"
+                variant="secondary"
+                size="sm"
+                aria-label={`${key.enabled ? "Disable" : "Enable"} ${key.name}`}
+              >
                 {key.enabled ? "Disable" : "Enable"}
               </Button>
             </ActionForm>
-            <ActionForm action={deleteUpstreamKeyAction} hidden={hidden} confirm={`Delete ${key.name} (${key.masked})? This cannot be undone.`}>
+            <ActionForm
+              action={deleteUpstreamKeyAction}
+              hidden={hidden}
+              confirm={`Delete ${key.name} (${key.masked})? This cannot be undone.`}
+            >
               <Button type="submit" variant="danger" size="sm" aria-label={`Delete ${key.name}`}>
                 Delete
               </Button>

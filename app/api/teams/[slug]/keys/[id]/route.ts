@@ -8,7 +8,10 @@ import { updateKeyJsonSchema } from "@/lib/validations/keys";
 type Params = { slug: string; id: string };
 const id = (params: Params) => z.uuid().parse(params.id);
 
-export const GET = withTeam<Params>(async (_request, ctx, params) => Response.json({ data: toPublicKey(await getKey(ctx, id(params))) }), { permission: "api_keys.own" });
+export const GET = withTeam<Params>(
+  async (_request, ctx, params) => Response.json({ data: toPublicKey(await getKey(ctx, id(params))) }),
+  { permission: "api_keys.own" },
+);
 
 export const PATCH = withTeam<Params>(
   async (request, ctx, params) => {
