@@ -58,4 +58,31 @@ describe("logger redaction", () => {
     const out = await capture((logger) => logger.info({ teamId: "t1", count: 3 }, "ok"));
     expect(JSON.parse(out)).toMatchObject({ teamId: "t1", count: 3, msg: "ok" });
   });
+
+  it("keeps a logged error's message, code and stack, and still removes a secret inside them", async () => {
+    const canary = "sk-" + "canary0123456789".repeat(2);
+    const error = Object.assign(new Error(`upstream refused ${canary}: quota exceeded`), { code: "EQUOTA" });
+    const out = await capture((logger) => logger.error({ err: error }, "request failed"));
+    const line = JSON.parse(out) as { err: { type: string; message: string; code: string; stack: string } };
+    expect(line.err.type).toBe("Error");
+    expect(line.err.message).toBe("upstream refused [redacted]: quota exceeded");
+    expect(line.err.code).toBe("EQUOTA");
+    expect(line.err.stack).toContain("logger.test.ts");
+    expect(out).not.toContain(canary);
+  });
+
+  it("keeps the cause's message and the hint of a wrapped error", async () => {
+    const cause = new Error("could not access directory /data/postgres: Permission denied");
+    const error = new Error("Embedded PostgreSQL failed to start.\nHint: chmod o+x /data", { cause });
+    const out = await capture((logger) => logger.fatal({ err: error }, "start-up failed"));
+    const line = JSON.parse(out) as { err: { message: string; stack: string } };
+    expect(line.err.message).toContain("Hint: chmod o+x /data");
+    expect(line.err.message).toContain("Permission denied");
+  });
+
+  it("says what a thrown non-Error was", async () => {
+    const out = await capture((logger) => logger.error({ err: { reason: "refused", status: 503 } }, "odd throw"));
+    const line = JSON.parse(out) as { err: { type: string; message: string } };
+    expect(line.err).toEqual({ type: "Object", message: '{"reason":"refused","status":503}' });
+  });
 });

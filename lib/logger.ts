@@ -21,14 +21,17 @@ const SECRET_FIELDS = [
   "connectionString",
   "url",
   "totp",
-  "code",
+  // One-time codes by their own names: a bare "code" would also censor an error's code (ECONNREFUSED, P2002).
+  "totpCode",
+  "recoveryCode",
 ];
 
 // Shapes of secrets that could hide inside a free-text message or an error.
 const SECRET_PATTERNS: RegExp[] = [
   /\bsk-[A-Za-z0-9_-]{8,}/g, // OpenAI keys (sk-, sk-proj-, sk-svcacct-)
   /\bkw_[A-Za-z0-9_]{8,}/g, // Keyward keys
-  /\b(postgres(?:ql)?|smtps?):\/\/[^\s"']+/gi, // connection strings carry passwords
+  // Connection strings carry passwords. The line is JSON, so a backslash (an escape such as \n) ends one too.
+  /\b(postgres(?:ql)?|smtps?):\/\/[^\s"'\\]+/gi,
   /\bBearer\s+[A-Za-z0-9._~+/=-]{8,}/gi,
 ];
 
@@ -58,24 +61,18 @@ export const logger = pino({
     paths: SECRET_FIELDS.flatMap((f) => [`["${f}"]`, `*["${f}"]`, `*.*["${f}"]`]),
     censor: "[redacted]",
   },
-  formatters: {
-    log(object) {
-      return JSON.parse(redactText(JSON.stringify(object))) as Record<string, unknown>;
-    },
-  },
   hooks: {
-    logMethod(args, method) {
-      method.apply(this, args.map((a) => (typeof a === "string" ? redactText(a) : a)) as Parameters<typeof method>);
-    },
+    // Secrets by shape are removed from the final line, after every serializer has run: redacting the object
+    // earlier (a JSON round trip in formatters.log) ran before pino's err serializer and turned every Error
+    // into "{}", so logged errors lost their message and stack.
+    streamWrite: redactText,
   },
   serializers: {
     err: (err: unknown) => {
-      if (!(err instanceof Error)) {
-        const kind = typeof err === "object" && err !== null ? err.constructor?.name : typeof err;
-        return { type: kind, message: redactText(`${String(err)} ${safeStringify(err)}`) };
-      }
-      const serialized = pino.stdSerializers.err(err);
-      return { ...serialized, message: redactText(serialized.message), stack: redactText(serialized.stack ?? "") };
+      if (err instanceof Error) return pino.stdSerializers.err(err);
+      // Something thrown that is not an Error (a rejected plain object, a string): say what it was.
+      const kind = typeof err === "object" && err !== null ? (err.constructor?.name ?? "Object") : typeof err;
+      return { type: kind, message: typeof err === "string" ? err : safeStringify(err) };
     },
   },
 });
