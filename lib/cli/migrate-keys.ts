@@ -1,10 +1,10 @@
 // `keyward migrate-keys`: re-encrypts every stored secret from one key version to another, after writing a
 // backup of the old ciphertexts. Keys come only from the environment's keyring; the options name versions.
+// Its options, and the refusal to decrypt to plaintext, are in program.ts.
 import { mkdir, open, rm } from "node:fs/promises";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import cliProgress from "cli-progress";
-import { Option, type Command } from "commander";
 import type pg from "pg";
 import { z } from "zod";
 import { AppError, zodFieldErrors } from "@/lib/api/errors";
@@ -21,11 +21,6 @@ import { withClient } from "@/lib/db/admin";
 import { db } from "@/lib/db/client";
 import { env } from "@/lib/env";
 import { say, withRuntime } from "@/lib/cli/runtime";
-
-export const PLAINTEXT_REFUSAL = "Keyward never stores secrets in plaintext; decrypting them is not offered.";
-
-// Words an operator might try in place of a version to get the secrets out in clear.
-const PLAINTEXT_TARGETS = new Set(["plaintext", "plain", "none", "clear", "cleartext", "decrypt", "decrypted", "raw"]);
 
 // Digits only: a pasted base64 key is refused without being echoed back.
 const version = (flag: string) =>
@@ -177,11 +172,7 @@ async function migrate(client: pg.Client, keyring: Keyring, options: Options, ba
   );
 }
 
-async function run(raw: Record<string, unknown>): Promise<void> {
-  // Before anything else, so the refusal needs no database and changes nothing.
-  if (raw.decrypt === true || (typeof raw.to === "string" && PLAINTEXT_TARGETS.has(raw.to.trim().toLowerCase()))) {
-    throw new Error(PLAINTEXT_REFUSAL);
-  }
+export async function migrateKeys(raw: unknown): Promise<void> {
   const parsed = optionsSchema.safeParse(raw);
   if (!parsed.success) throw new AppError("unprocessable", "Invalid options", zodFieldErrors(parsed.error));
   const options = parsed.data;
@@ -207,29 +198,4 @@ async function run(raw: Record<string, unknown>): Promise<void> {
       options.dryRun ? dryRun(client, scope) : migrate(client, keyring, options, backupFile),
     );
   });
-}
-
-export function registerMigrateKeys(program: Command): void {
-  program
-    .command("migrate-keys")
-    .description(
-      "Re-encrypt every stored secret (the teams' OpenAI keys) from key version --from to --to, in batches, after " +
-        "backing up the old ciphertexts. Both keys come from the environment: ENCRYPTION_KEY (version " +
-        'ENCRYPTION_KEY_VERSION) and ENCRYPTION_KEY_PREVIOUS ("<version>:<base64 key>,…"). Safe to interrupt and re-run.',
-    )
-    .option("--from <version>", "the key version the secrets use now (required)")
-    .option("--to <version>", "the key version to re-encrypt them with, usually ENCRYPTION_KEY_VERSION (required)")
-    .option("--dry-run", "report per table how many rows would change; change nothing, write no backup")
-    .option(
-      "--backup <path>",
-      "backup file (JSON lines of old ciphertexts, mode 0600; default <DATA_DIR>/backups/migrate-keys-<UTC time>.jsonl)",
-    )
-    .option("--batch-size <n>", "rows re-encrypted per transaction", "500")
-    // Hidden: only there to answer the question with a clear refusal instead of "unknown option".
-    .addOption(new Option("--decrypt").hideHelp())
-    .addHelpText(
-      "after",
-      "\nExample, after rotating to a new key as version 2:\n  ENCRYPTION_KEY=<new> ENCRYPTION_KEY_VERSION=2 ENCRYPTION_KEY_PREVIOUS=1:<old> keyward migrate-keys --from 1 --to 2",
-    )
-    .action((raw: Record<string, unknown>) => run(raw));
 }

@@ -9,7 +9,7 @@ import { generateKey } from "@/lib/keys/format";
 import { notifyKeyChange } from "@/lib/keys/invalidation";
 import { applyCeiling, DEFAULT_TEAM_POLICY, teamKeyPolicySchema, type TeamKeyPolicy } from "@/lib/keys/policy";
 import { keyScopesSchema, summarizeScopes, type KeyScopes } from "@/lib/keys/scopes";
-import type { TeamContext } from "@/lib/teams/context";
+import type { TeamContext, TeamScope } from "@/lib/teams/context";
 
 export const KEY_ERRORS = {
   notMember: "That person is not a member of this team.",
@@ -49,6 +49,16 @@ export type KeyView = ReturnType<typeof toView>;
 export async function listKeys(ctx: TeamContext, options: { includeRevoked?: boolean } = {}) {
   const rows = await db().apiKey.findMany({
     where: { ...visibleKeys(ctx), ...(options.includeRevoked ? {} : { revokedAt: null }) },
+    orderBy: { createdAt: "desc" },
+    select: KEY_FIELDS,
+  });
+  return rows.map(toView);
+}
+
+/** Every member key of the team, revoked ones too: for the operator CLI, which acts with no member's session. */
+export async function listTeamKeys(scope: Pick<TeamScope, "team">) {
+  const rows = await db().apiKey.findMany({
+    where: { teamId: scope.team.id, kind: "live" },
     orderBy: { createdAt: "desc" },
     select: KEY_FIELDS,
   });
@@ -195,10 +205,10 @@ export async function updateKey(ctx: TeamContext, id: string, input: { name?: st
 
 /**
  * Revokes the one live key matching `where` within the actor's team (404 otherwise): audited, and the
- * proxy's cache hears of it on commit. Shared by member keys and management keys.
+ * proxy's cache hears of it on commit. Shared by member keys, management keys and the operator CLI.
  */
 export async function revokeApiKey(
-  ctx: TeamContext,
+  ctx: TeamScope,
   where: Prisma.ApiKeyWhereInput,
   metadata: (row: { userId: string | null }) => Prisma.InputJsonObject,
 ) {
@@ -210,7 +220,7 @@ export async function revokeApiKey(
     if (!row) throw new AppError("not_found");
     await tx.apiKey.update({
       where: { id: row.id, teamId: ctx.team.id },
-      data: { revokedAt: new Date(), revokedById: ctx.user.id, revokedReason: "revoked" },
+      data: { revokedAt: new Date(), revokedById: ctx.user?.id ?? null, revokedReason: "revoked" },
     });
     await recordAudit(tx, {
       teamId: ctx.team.id,

@@ -1,0 +1,67 @@
+// `keyward --help` needs no configuration and no database, marks required options, and stays light: the
+// modules it loads before a command runs are the command tree and commander, nothing else.
+import path from "node:path";
+import { build } from "esbuild";
+import { describe, expect, it } from "vitest";
+import { runToExit } from "@/lib/testing/app-process";
+
+const CLI = path.resolve("bin/keyward.mjs");
+// No DATABASE_URL, AUTH_SECRET or ENCRYPTION_KEY: help must answer on a machine with no configuration.
+const BARE_ENV = { PATH: process.env.PATH, NODE_ENV: "production" } as const;
+const help = (...args: string[]) => runToExit(process.execPath, [CLI, ...args, "--help"], BARE_ENV);
+
+describe("keyward --help", () => {
+  it("lists every command", async () => {
+    const top = await help();
+    expect(top.code).toBe(0);
+    for (const command of ["bootstrap", "migrate", "upstream", "keys", "migrate-keys"]) {
+      expect(top.output).toMatch(new RegExp(`^  ${command} `, "m"));
+    }
+    const keys = await help("keys");
+    expect(keys.code).toBe(0);
+    for (const command of ["create", "list", "revoke"]) expect(keys.output).toMatch(new RegExp(`^  ${command} `, "m"));
+  });
+
+  it("marks required options, and only those", async () => {
+    const revoke = await help("keys", "revoke");
+    expect(revoke.output).toMatch(/--team <slug> +the team's slug \(required\)/);
+    expect(revoke.output).toMatch(/--id <key-id> +the key's id, as keys list shows it \(required\)/);
+
+    const list = await help("keys", "list");
+    expect(list.output).toMatch(/--team <slug> +the team's slug \(required\)/);
+    expect(list.output).toMatch(/--json +print JSON \(the REST API's key objects\) instead of a table\n/);
+
+    const rotate = await help("migrate-keys");
+    expect(rotate.output).toMatch(/--from <version> +the key version the secrets use now \(required\)/);
+    expect(rotate.output).toMatch(/--batch-size <n> +rows re-encrypted per transaction \(default: "500"\)\n/);
+  });
+
+  it("loads only commander and the command tree before a command runs", async () => {
+    // esbuild's view of the import graph: static imports are what every invocation, --help included, loads.
+    const { metafile } = await build({
+      entryPoints: ["lib/cli/main.ts"],
+      bundle: true,
+      write: false,
+      outdir: "out",
+      format: "esm",
+      splitting: true,
+      platform: "node",
+      packages: "external",
+      tsconfig: "tsconfig.json",
+      metafile: true,
+      logLevel: "silent",
+    });
+    const loaded = new Set<string>();
+    const visit = (file: string) => {
+      if (loaded.has(file)) return;
+      loaded.add(file);
+      for (const { path: target, kind, external } of metafile.inputs[file]?.imports ?? []) {
+        if (kind === "dynamic-import") continue;
+        if (external) loaded.add(target);
+        else visit(target);
+      }
+    };
+    visit("lib/cli/main.ts");
+    expect([...loaded].sort()).toEqual(["commander", "lib/cli/main.ts", "lib/cli/program.ts"]);
+  });
+});

@@ -1,0 +1,128 @@
+// The operator CLI's command tree: names, options, help. Nothing heavy is imported here: each action loads
+// its command's module (and with it zod, Prisma, the auth module, the keyring…) only when the command runs,
+// so `keyward --help` and every command's --help answer without loading any of it.
+import { Command, Help, Option } from "commander";
+
+const PLAINTEXT_REFUSAL = "Keyward never stores secrets in plaintext; decrypting them is not offered.";
+
+// Words an operator might try in place of a version to get the secrets out in clear.
+const PLAINTEXT_TARGETS = new Set(["plaintext", "plain", "none", "clear", "cleartext", "decrypt", "decrypted", "raw"]);
+
+const defaultHelp = new Help();
+
+/** Commander's own description of an option, plus "(required)" on mandatory ones, which it does not mark. */
+function describeOption(option: Option): string {
+  const description = defaultHelp.optionDescription(option);
+  return option.mandatory ? `${description} (required)` : description;
+}
+
+export function buildProgram(): Command {
+  const program = new Command()
+    .name("keyward")
+    .description("Operate a Keyward installation. Uses DATABASE_URL, or the embedded database under DATA_DIR.")
+    .showHelpAfterError()
+    // Before any command is added: each copies the help configuration when it is created.
+    .configureHelp({ optionDescription: describeOption });
+
+  program
+    .command("bootstrap")
+    .description(
+      "Create the first owner account and team. The password is read from stdin (piped, or typed without echo).",
+    )
+    .requiredOption("--email <email>", "the owner's e-mail address")
+    .requiredOption("--team <name>", "the team's name")
+    .option("--name <name>", "the owner's display name (default: the part of the e-mail before @)")
+    .action(async (options: unknown) => (await import("@/lib/cli/bootstrap")).bootstrap(options));
+
+  program
+    .command("migrate")
+    .description("Apply pending database migrations (the server also does this at start-up).")
+    .action(async () => {
+      const { withRuntime } = await import("@/lib/cli/runtime");
+      await withRuntime(async () => undefined);
+      process.stdout.write("Database is up to date.\n");
+    });
+
+  const upstream = program
+    .command("upstream")
+    .description("Manage a team's OpenAI keys (stored encrypted, never shown again).");
+  upstream
+    .command("add")
+    .description("Add an OpenAI key to a team. The key is read from stdin (piped, or typed without echo).")
+    .requiredOption("--team <slug>", "the team's slug")
+    .requiredOption("--name <name>", "a name for the key")
+    .option("--org <id>", "OpenAI organization id (org-…)")
+    .option("--project <id>", "OpenAI project id (proj_…)")
+    .option("--weight <n>", "share of calls among the team's keys (1-100)", "1")
+    .option("--skip-check", "save without checking the key against the upstream")
+    .action(async (options: unknown) => (await import("@/lib/cli/upstream")).add(options));
+  upstream
+    .command("list")
+    .description("List a team's OpenAI keys, masked.")
+    .requiredOption("--team <slug>", "the team's slug")
+    .action(async (options: unknown) => (await import("@/lib/cli/upstream")).list(options));
+
+  const keys = program.command("keys").description("Manage member API keys.");
+  keys
+    .command("create")
+    .description(
+      "Issue a key for a team member. The key is printed once, on stdout; scopes are capped by the team policy and the member's role.",
+    )
+    .requiredOption("--team <slug>", "the team's slug")
+    .requiredOption("--member <email>", "the member who will hold the key")
+    .requiredOption(
+      "--scopes <file|json>",
+      'scopes as JSON, e.g. {"endpoints":{"chat":"write"},"models":["gpt-4o-mini"]}',
+    )
+    .option("--name <name>", "a name for the key", "CLI key")
+    .action(async (options: unknown) => (await import("@/lib/cli/keys")).create(options));
+  keys
+    .command("list")
+    .description(
+      "List every member key of a team, revoked ones too: id, display prefix, name, holder, status, scopes and dates. Never a key or its hash.",
+    )
+    .requiredOption("--team <slug>", "the team's slug")
+    .option("--json", "print JSON (the REST API's key objects) instead of a table")
+    .action(async (options: unknown) => (await import("@/lib/cli/keys")).list(options));
+  keys
+    .command("revoke")
+    .description(
+      "Revoke a member key, as the dashboard does: recorded in the audit log, and a NOTIFY on commit tells every running server's key cache.",
+    )
+    .requiredOption("--team <slug>", "the team's slug")
+    .requiredOption("--id <key-id>", "the key's id, as keys list shows it")
+    .action(async (options: unknown) => (await import("@/lib/cli/keys")).revoke(options));
+
+  program
+    .command("migrate-keys")
+    .description(
+      "Re-encrypt every stored secret (the teams' OpenAI keys) from key version --from to --to, in batches, after " +
+        "backing up the old ciphertexts. Both keys come from the environment: ENCRYPTION_KEY (version " +
+        'ENCRYPTION_KEY_VERSION) and ENCRYPTION_KEY_PREVIOUS ("<version>:<base64 key>,…"). Safe to interrupt and re-run.',
+    )
+    .requiredOption("--from <version>", "the key version the secrets use now")
+    .requiredOption("--to <version>", "the key version to re-encrypt them with, usually ENCRYPTION_KEY_VERSION")
+    .option("--dry-run", "report per table how many rows would change; change nothing, write no backup")
+    .option(
+      "--backup <path>",
+      "backup file (JSON lines of old ciphertexts, mode 0600; default <DATA_DIR>/backups/migrate-keys-<UTC time>.jsonl)",
+    )
+    .option("--batch-size <n>", "rows re-encrypted per transaction", "500")
+    // Hidden: only there to answer the question with a clear refusal instead of "unknown option".
+    .addOption(new Option("--decrypt").hideHelp())
+    // Refused while the arguments are read, before the check for missing options: the question gets its
+    // answer, and nothing (not even the database) is touched.
+    .on("option:decrypt", () => {
+      throw new Error(PLAINTEXT_REFUSAL);
+    })
+    .on("option:to", (value: string) => {
+      if (PLAINTEXT_TARGETS.has(value.trim().toLowerCase())) throw new Error(PLAINTEXT_REFUSAL);
+    })
+    .addHelpText(
+      "after",
+      "\nExample, after rotating to a new key as version 2:\n  ENCRYPTION_KEY=<new> ENCRYPTION_KEY_VERSION=2 ENCRYPTION_KEY_PREVIOUS=1:<old> keyward migrate-keys --from 1 --to 2",
+    )
+    .action(async (options: unknown) => (await import("@/lib/cli/migrate-keys")).migrateKeys(options));
+
+  return program;
+}
