@@ -1,9 +1,9 @@
-// End-to-end tests in a real Chromium: the one shipped inside @sparticuz/chromium (no download needed), or
-// the browser at KEYWARD_CHROMIUM_PATH when set.
-import chromium from "@sparticuz/chromium";
+// End-to-end tests in a real Chromium: KEYWARD_CHROMIUM_PATH when set, else the one shipped inside
+// @sparticuz/chromium (Linux x64, no download needed), else Playwright's own (see e2e/support/browser.ts).
 import { defineConfig } from "@playwright/test";
+import { resolveChromium } from "./e2e/support/browser";
 
-const executablePath = process.env.KEYWARD_CHROMIUM_PATH || (await chromium.executablePath());
+const { executablePath } = await resolveChromium();
 // Our own flags, not @sparticuz/chromium's Lambda set: that one has --single-process (closing a context
 // kills the browser) and --disable-web-security (which would void every browser-side security check).
 // The quiet ones stop Chromium calling Google services, which a closed network refuses by the hundred.

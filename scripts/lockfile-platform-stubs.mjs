@@ -6,6 +6,10 @@
 // fresh clone. This script adds an entry for each such package with the os/cpu/libc its name declares, so
 // `npm ci` accepts the lock and skips them on platforms they are not for, exactly as it skips the real ones.
 // Run it after changing dependencies: `npm run lock:fix` (CI runs `npm ci`, which proves the lock is whole).
+//
+// A stub has no integrity: on its own platform `npm ci` fetches name@version from the registry and checks the
+// tarball only against the registry's answer. Where the registry serves the package, a real entry is better:
+// delete the stubs and run `npm install --package-lock-only`, which resolves them with their integrity.
 import { readFileSync, writeFileSync } from "node:fs";
 
 const OS = ["darwin", "win32", "freebsd", "android", "openharmony", "linux", "netbsd", "openbsd", "sunos", "aix"];
@@ -47,7 +51,19 @@ for (const [path, entry] of Object.entries(lock.packages)) {
     const platform = platformOf(name);
     if (!platform || !/^\d+\.\d+\.\d+/.test(spec))
       throw new Error(`Cannot stub ${name}@${spec}: not a platform package with an exact version.`);
-    lock.packages[key] = { version: spec, dev: entry.dev, optional: true, ...platform };
+    // npm reads a package's scripts from its lock entry, and from its package.json only when the entry says
+    // hasInstallScript: without that, a stubbed package's install script would be skipped on its platform.
+    // A stub cannot know, so it takes the word of its family's real entries.
+    const hasInstallScript = Object.keys(entry.optionalDependencies).some(
+      (sibling) => lock.packages[`node_modules/${sibling}`]?.hasInstallScript,
+    );
+    lock.packages[key] = {
+      version: spec,
+      dev: entry.dev,
+      optional: true,
+      ...platform,
+      ...(hasInstallScript ? { hasInstallScript: true } : {}),
+    };
     added.push(`${name}@${spec}`);
   }
 }
