@@ -9,7 +9,7 @@ import http from "node:http";
 import path from "node:path";
 import { CLIENT_IP_HEADER } from "@/lib/auth/client-ip";
 import { KeyringError } from "@/lib/crypto/keyring";
-import { EnvError } from "@/lib/env";
+import { EnvError, parseListenAddress } from "@/lib/env";
 import { publishCommittedKeyChange } from "@/lib/keys/key-changes";
 import { logger } from "@/lib/logger";
 import { closeProxyRuntime, handleNode, proxyRuntime } from "@/lib/proxy/adapters";
@@ -17,6 +17,8 @@ import { clientIpResolver, EDGE_TOKEN_HEADER } from "@/lib/proxy/client-ip";
 import { serveMetrics } from "@/lib/proxy/metrics-endpoint";
 import { webMessageSchema, type EdgeMessage } from "@/lib/server/ipc";
 import { prepareRuntime } from "@/lib/server/runtime";
+import { startupFailureLine, StartupError } from "@/lib/server/startup-error";
+import { isPortFree } from "@/lib/db/embedded-location";
 import { webForwarder } from "@/lib/server/web-forward";
 
 const dev = process.argv.includes("--dev");
@@ -60,6 +62,14 @@ function startWeb(proxyOwner: "edge" | "web", started: (child: ChildProcess) => 
 }
 
 async function main(): Promise<void> {
+  // Before anything is created or started: a second Keyward on the same PORT fails at once, by name.
+  const listen = parseListenAddress(process.env);
+  if (listen.PORT !== 0 && !(await isPortFree(listen.PORT, listen.HOST))) {
+    throw new StartupError(
+      `port ${listen.PORT} on ${listen.HOST} (PORT) is in use by another program.`,
+      `set PORT to a free port, e.g. \`PORT=${listen.PORT + 1} npm start\`.`,
+    );
+  }
   const runtime = await prepareRuntime({
     log: (message) => logger.info(message),
     notice: (message) => logger.warn(message),
@@ -156,7 +166,17 @@ async function main(): Promise<void> {
     void shutdown("web process exited", 1);
   });
 
-  await new Promise<void>((resolve) => server.listen(PORT, HOST, resolve));
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(PORT, HOST, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  }).catch((error: unknown) => {
+    // Taken between the check above and now: say so, and stop what was started.
+    process.stderr.write(`${startupFailureLine(error)}\n`);
+    return shutdown("listen failed", 1).then(() => new Promise<never>(() => undefined));
+  });
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : PORT;
   logger.info(
@@ -170,7 +190,10 @@ main().catch((error: unknown) => {
   if (error instanceof EnvError || error instanceof KeyringError) {
     process.stderr.write(`${error.message}\n`);
   } else {
+    // The JSON line for log collectors (with the cause and PostgreSQL's last output), then one line a person
+    // reads in the terminal: what went wrong and, for a StartupError, what to do.
     logger.fatal({ err: error }, "start-up failed");
+    process.stderr.write(`${startupFailureLine(error)}\n`);
   }
   process.exit(1);
 });

@@ -3,7 +3,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { findFreePort } from "@/lib/db/scratch-server";
+import { findFreePort } from "@/lib/db/embedded-location";
 import { chatProblem, openStreams, type Endpoint } from "./http";
 import { processRssMb, ROOT, spawnChild, treeRssMb, waitForHttp, type Child } from "./processes";
 

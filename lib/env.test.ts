@@ -22,13 +22,20 @@ describe("parseEnv", () => {
     const env = parseEnv(valid);
     expect(env).toMatchObject({
       DATA_DIR: ".data",
-      EMBEDDED_PG_PORT: 54329,
       PORT: 3000,
       HOST: "127.0.0.1",
       LOG_LEVEL: "info",
       APP_URL: "http://localhost:3000",
     });
     expect(env.DATABASE_URL).toBeUndefined();
+    expect(env.EMBEDDED_PG_PORT).toBeUndefined();
+  });
+
+  it("derives APP_URL from PORT unless it is set", () => {
+    expect(parseEnv({ ...valid, PORT: "4123" }).APP_URL).toBe("http://localhost:4123");
+    expect(parseEnv({ ...valid, PORT: "4123", APP_URL: "https://keys.example.com" }).APP_URL).toBe(
+      "https://keys.example.com",
+    );
   });
 
   it("names every missing secret", () => {

@@ -9,53 +9,58 @@ const base64Key32 = z
   // The keyring's own check, so start-up and the keyring never disagree about what a key is.
   .refine((v) => decodeMasterKey(v) !== null, "must be 32 random bytes, base64-encoded");
 
-const envSchema = z
-  .object({
-    NODE_ENV: z.enum(["development", "production", "test"]).default("production"),
-    DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
-    DATA_DIR: z.string().min(1).default(".data"),
-    EMBEDDED_PG_PORT: z.coerce.number().int().min(1).max(65535).default(54329),
-    AUTH_SECRET: z.string().min(32, "must be at least 32 characters (e.g. 32 random bytes, base64)"),
-    ENCRYPTION_KEY: base64Key32,
-    // Key rotation (lib/crypto/keyring.ts): the current key's version, and older keys still needed to read.
-    ENCRYPTION_KEY_VERSION: keyVersionSchema.default(1),
-    ENCRYPTION_KEY_PREVIOUS: previousKeysSchema.optional(),
-    APP_URL: z.url({ protocol: /^https?$/ }).default("http://localhost:3000"),
-    HOST: z.string().min(1).default("127.0.0.1"),
-    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
-    SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
-    MAIL_FROM: z.string().min(3).default("Keyward <no-reply@keyward.local>"),
-    OPENAI_BASE_URL: z
-      .url({ protocol: /^https?$/ })
-      .default("https://api.openai.com/v1")
-      .transform((url) => url.replace(/\/+$/, "")),
-    // Proxies in front of Keyward whose X-Forwarded-For is believed (comma-separated CIDRs); none by default.
-    TRUSTED_PROXIES: z
-      .string()
-      .default("")
-      .transform((v) =>
-        v
-          .split(",")
-          .map((s) => s.trim())
-          .filter(Boolean),
-      )
-      .pipe(z.array(z.string().refine((c) => parseCidr(c) !== null, "must be comma-separated IPv4/IPv6 CIDRs"))),
-    // How long the proxy waits for the upstream's response headers.
-    UPSTREAM_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(120_000),
-    STALLED_CLIENT_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(60_000),
-    // Serve /v1/* from the fast path in server.ts (on) or from Next's route handlers (off).
-    PROXY_FAST_PATH: z.enum(["on", "off"]).default("on"),
-    // Set by the edge for its web process: "edge" when the edge answers the proxy paths itself, so Next's route
-    // handlers refuse them (a second proxy state would count limits and budgets twice). Not for operators.
-    KEYWARD_PROXY_OWNER: z.enum(["edge", "web"]).optional(),
-    // "off": this server does not LISTEN for key changes made by other servers (one-server installs; the IPC
-    // test uses it to prove the in-process path on its own). Changes made through this server still apply.
-    KEY_CHANGE_LISTEN: z.enum(["on", "off"]).default("on"),
-    // When set, GET /metrics requires "Authorization: Bearer <METRICS_TOKEN>".
-    METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
-    LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
-  })
-  .superRefine(checkKeyringSettings);
+const envFields = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("production"),
+  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
+  DATA_DIR: z.string().min(1).default(".data"),
+  // Unset: the embedded PostgreSQL takes 54329, or a free port when that one is busy, on first initialisation
+  // and keeps it in DATA_DIR/postgres.json. Set: exactly this port, or a start-up error naming it.
+  EMBEDDED_PG_PORT: z.coerce.number().int().min(1).max(65535).optional(),
+  AUTH_SECRET: z.string().min(32, "must be at least 32 characters (e.g. 32 random bytes, base64)"),
+  ENCRYPTION_KEY: base64Key32,
+  // Key rotation (lib/crypto/keyring.ts): the current key's version, and older keys still needed to read.
+  ENCRYPTION_KEY_VERSION: keyVersionSchema.default(1),
+  ENCRYPTION_KEY_PREVIOUS: previousKeysSchema.optional(),
+  // Unset: http://localhost:$PORT (filled in below), so links follow a changed PORT.
+  APP_URL: z.url({ protocol: /^https?$/ }).optional(),
+  HOST: z.string().min(1).default("127.0.0.1"),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
+  MAIL_FROM: z.string().min(3).default("Keyward <no-reply@keyward.local>"),
+  OPENAI_BASE_URL: z
+    .url({ protocol: /^https?$/ })
+    .default("https://api.openai.com/v1")
+    .transform((url) => url.replace(/\/+$/, "")),
+  // Proxies in front of Keyward whose X-Forwarded-For is believed (comma-separated CIDRs); none by default.
+  TRUSTED_PROXIES: z
+    .string()
+    .default("")
+    .transform((v) =>
+      v
+        .split(",")
+        .map((s) => s.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.string().refine((c) => parseCidr(c) !== null, "must be comma-separated IPv4/IPv6 CIDRs"))),
+  // How long the proxy waits for the upstream's response headers.
+  UPSTREAM_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(120_000),
+  STALLED_CLIENT_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(60_000),
+  // Serve /v1/* from the fast path in server.ts (on) or from Next's route handlers (off).
+  PROXY_FAST_PATH: z.enum(["on", "off"]).default("on"),
+  // Set by the edge for its web process: "edge" when the edge answers the proxy paths itself, so Next's route
+  // handlers refuse them (a second proxy state would count limits and budgets twice). Not for operators.
+  KEYWARD_PROXY_OWNER: z.enum(["edge", "web"]).optional(),
+  // "off": this server does not LISTEN for key changes made by other servers (one-server installs; the IPC
+  // test uses it to prove the in-process path on its own). Changes made through this server still apply.
+  KEY_CHANGE_LISTEN: z.enum(["on", "off"]).default("on"),
+  // When set, GET /metrics requires "Authorization: Bearer <METRICS_TOKEN>".
+  METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+});
+
+const envSchema = envFields
+  .superRefine(checkKeyringSettings)
+  .transform((parsed) => ({ ...parsed, APP_URL: parsed.APP_URL ?? `http://localhost:${parsed.PORT}` }));
 
 export type Env = z.infer<typeof envSchema>;
 
@@ -82,6 +87,14 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     );
   }
   return result.data;
+}
+
+/** HOST and PORT alone, for checking the port before anything (secrets, the database) is prepared. */
+export function parseListenAddress(source: Record<string, string | undefined>): Pick<Env, "HOST" | "PORT"> {
+  const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ""));
+  const result = envFields.pick({ HOST: true, PORT: true }).safeParse(cleaned);
+  // A bad value is reported with every other problem by parseEnv; here the defaults stand in.
+  return result.success ? result.data : { HOST: "127.0.0.1", PORT: 3000 };
 }
 
 let cached: Env | undefined;

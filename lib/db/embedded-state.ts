@@ -1,16 +1,16 @@
 // On-disk state of the embedded PostgreSQL: its credentials file and the postmaster.pid that tells whether a
 // server already runs on the data directory.
 import { randomBytes } from "node:crypto";
-import { readFile, writeFile } from "node:fs/promises";
+import { readFile, rename, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { z } from "zod";
-
-export const DEFAULT_EMBEDDED_PORT = 54329;
 
 const credentialsSchema = z.object({
   port: z.number().int().min(1).max(65535),
   user: z.string().min(1),
   password: z.string().min(16),
+  // Absent: DATA_DIR/postgres. Set when the cluster had to live elsewhere (embedded-location.ts).
+  clusterDir: z.string().startsWith("/").optional(),
 });
 export type EmbeddedCredentials = z.infer<typeof credentialsSchema>;
 
@@ -36,8 +36,11 @@ export async function readCredentials(file: string): Promise<EmbeddedCredentials
  * processes initialising at once end up with one password) and readable by its owner only: the password
  * grants full control over every team's data.
  */
-export async function createCredentials(file: string, port: number): Promise<EmbeddedCredentials> {
-  const credentials: EmbeddedCredentials = { port, user: "postgres", password: randomBytes(24).toString("hex") };
+export async function createCredentials(
+  file: string,
+  where: { port: number; clusterDir?: string },
+): Promise<EmbeddedCredentials> {
+  const credentials: EmbeddedCredentials = { ...where, user: "postgres", password: randomBytes(24).toString("hex") };
   try {
     await writeFile(file, `${JSON.stringify(credentials, null, 2)}\n`, { mode: 0o600, flag: "wx" });
     return credentials;
@@ -47,6 +50,13 @@ export async function createCredentials(file: string, port: number): Promise<Emb
     if (!existing) throw error;
     return existing;
   }
+}
+
+/** Rewrites the file (a new port, say) through a rename, so a crash never leaves half a password. */
+export async function saveCredentials(file: string, credentials: EmbeddedCredentials): Promise<void> {
+  const temporary = `${file}.${process.pid}.tmp`;
+  await writeFile(temporary, `${JSON.stringify(credentials, null, 2)}\n`, { mode: 0o600 });
+  await rename(temporary, file);
 }
 
 export interface RunningServer {

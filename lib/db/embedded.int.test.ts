@@ -3,7 +3,8 @@ import path from "node:path";
 import { afterAll, expect, it } from "vitest";
 import { withClient } from "./admin";
 import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from "./embedded";
-import { findFreePort, makeEmbeddedTempDir } from "./scratch-server";
+import { makeEmbeddedTempDir } from "./scratch-server";
+import { findFreePort } from "./embedded-location";
 
 const handles: EmbeddedPostgresHandle[] = [];
 const dirs: string[] = [];
@@ -111,3 +112,50 @@ async function waitUntil(condition: () => boolean, timeoutMs = 10_000): Promise<
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
+
+/** Holds a TCP port on 127.0.0.1 the way another program would, until released. */
+async function occupy(port?: number): Promise<{ port: number; release: () => Promise<void> }> {
+  const { createServer } = await import("node:net");
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(port ?? 0, "127.0.0.1", resolve));
+  const address = server.address();
+  if (typeof address !== "object" || !address) throw new Error("no address");
+  return { port: address.port, release: () => new Promise((resolve) => server.close(() => resolve())) };
+}
+
+it("moves to a free port, and remembers it, when its port is taken by another program", async () => {
+  const dataDir = await makeEmbeddedTempDir("keyward-embedded-port-");
+  dirs.push(dataDir);
+  const first = await startEmbeddedPostgres({ dataDir });
+  const credentialsFile = path.join(dataDir, "postgres.json");
+  const { port: original } = JSON.parse(await readFile(credentialsFile, "utf8")) as { port: number };
+  await first.stop();
+
+  const squatter = await occupy(original);
+  try {
+    const second = await startEmbeddedPostgres({ dataDir });
+    handles.push(second);
+    const { port: moved } = JSON.parse(await readFile(credentialsFile, "utf8")) as { port: number };
+    expect(moved).not.toBe(original);
+    expect(second.url).toContain(`:${moved}/`);
+    await withClient(second.url, (client) => client.query("SELECT 1"));
+    expect((await stat(credentialsFile)).mode & 0o777).toBe(0o600);
+    await second.stop();
+  } finally {
+    await squatter.release();
+  }
+});
+
+it("refuses an explicit EMBEDDED_PG_PORT that is taken, naming the port and the setting", async () => {
+  const dataDir = await makeEmbeddedTempDir("keyward-embedded-explicit-");
+  dirs.push(dataDir);
+  const squatter = await occupy();
+  try {
+    await expect(startEmbeddedPostgres({ dataDir, port: squatter.port })).rejects.toThrow(
+      `port ${squatter.port} (EMBEDDED_PG_PORT) on 127.0.0.1 is in use by another program. Hint: set ` +
+        "EMBEDDED_PG_PORT to a free port, or unset it to let Keyward pick one.",
+    );
+  } finally {
+    await squatter.release();
+  }
+});

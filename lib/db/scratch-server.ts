@@ -1,10 +1,10 @@
 // A PostgreSQL server for throw-away databases (integration tests, authoring migrations): the server in
 // DATABASE_URL when set, otherwise a private embedded one in a temporary directory removed on stop().
 import { chmod, mkdtemp, rm } from "node:fs/promises";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { startEmbeddedPostgres } from "./embedded";
+import { findFreePort } from "./embedded-location";
 
 export interface ScratchServer {
   /** A connection string to a database of the server from which databases can be created and dropped. */
@@ -12,20 +12,6 @@ export interface ScratchServer {
   /** True when we started an embedded server (and will delete it on stop). */
   embedded: boolean;
   stop(): Promise<void>;
-}
-
-/** A TCP port free on 127.0.0.1 right now (the OS picks it; another process could still take it). */
-export function findFreePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port")),
-      );
-    });
-  });
 }
 
 /** A temporary directory the OS user `postgres` can traverse (mkdtemp creates it 0700, owned by us). */

@@ -5,6 +5,7 @@ import { appKeyring } from "@/lib/crypto/keyring";
 import { startEmbeddedPostgres } from "@/lib/db/embedded";
 import { applyMigrations } from "@/lib/db/migrate";
 import { env, parseEnv, type Env } from "@/lib/env";
+import { prepareDataDir } from "@/lib/server/data-dir";
 import { loadOrCreateLocalSecrets } from "@/lib/server/secrets";
 
 export type Runtime = { env: Env; embedded: boolean; stop(): Promise<void> };
@@ -19,7 +20,7 @@ export type RuntimeLog = {
 export async function prepareRuntime({ log, notice, debug }: RuntimeLog): Promise<Runtime> {
   const dataDir = process.env.DATA_DIR || ".data";
   const embedded = !process.env.DATABASE_URL;
-  if (embedded) loadOrCreateLocalSecrets(dataDir, notice);
+  if (embedded) loadOrCreateLocalSecrets(prepareDataDir(dataDir), notice);
   // Fails fast, naming every missing or invalid variable, before anything is started or changed.
   const config = parseEnv(process.env);
   let stop = async () => {};

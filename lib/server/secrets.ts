@@ -1,6 +1,6 @@
 // First-start secrets for the embedded default: generated once into DATA_DIR/secrets.json (mode 0600).
 import { randomBytes } from "node:crypto";
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
 
@@ -10,7 +10,7 @@ const GENERATED = ["AUTH_SECRET", "ENCRYPTION_KEY"] as const;
 
 /**
  * Fills AUTH_SECRET and ENCRYPTION_KEY from DATA_DIR/secrets.json, creating the file on first start. Values
- * already in the environment win. Only for the embedded database: with DATABASE_URL the operator must set
+ * already in the environment win. DATA_DIR must exist (prepareDataDir in lib/server/data-dir.ts). Only for the embedded database: with DATABASE_URL the operator must set
  * both, so two servers can never run with different keys by accident.
  */
 export function loadOrCreateLocalSecrets(dataDir: string, log: (message: string) => void): void {
@@ -22,7 +22,6 @@ export function loadOrCreateLocalSecrets(dataDir: string, log: (message: string)
     if (!parsed.success) throw new Error(`${file} is damaged: restore it from a backup (stored keys need it).`);
     secrets = parsed.data;
   } else {
-    mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
     secrets = { AUTH_SECRET: randomBytes(32).toString("base64"), ENCRYPTION_KEY: randomBytes(32).toString("base64") };
     writeFileSync(file, `${JSON.stringify(secrets, null, 2)}\n`, { mode: 0o600, flag: "wx" });
     chmodSync(file, 0o600);

@@ -5,7 +5,8 @@ import { existsSync, readFileSync, statSync } from "node:fs";
 import { rm } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { findFreePort, makeEmbeddedTempDir } from "@/lib/db/scratch-server";
+import { makeEmbeddedTempDir } from "@/lib/db/scratch-server";
+import { findFreePort } from "@/lib/db/embedded-location";
 import { runToExit, SERVER, startApp, type AppProcess } from "@/lib/testing/app-process";
 import { signInOverHttp } from "@/lib/testing/http-session";
 

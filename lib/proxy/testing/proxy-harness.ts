@@ -4,7 +4,8 @@
 // /v1 and /api/v1 are answered by Next's route handlers in its web process.
 import { rm } from "node:fs/promises";
 import { afterAll, beforeAll } from "vitest";
-import { findFreePort, makeEmbeddedTempDir } from "@/lib/db/scratch-server";
+import { makeEmbeddedTempDir } from "@/lib/db/scratch-server";
+import { findFreePort } from "@/lib/db/embedded-location";
 import { startMockOpenAI, type MockOpenAI } from "@/lib/mock-openai/server";
 import { startApp, type AppProcess } from "@/lib/testing/app-process";
 import { seedProxyTeam } from "./seed-proxy";
