@@ -6,7 +6,10 @@ import { setTimeout as sleep } from "node:timers/promises";
 
 export type AppProcess = { url: string; child: ChildProcess; output: () => string; stop(): Promise<number | null> };
 
-export type StartOptions = { command?: readonly [string, ...string[]]; timeoutMs?: number; logFile?: string };
+/** Where and as whom a command runs: by default here, as we are. */
+export type RunAs = { cwd?: string; user?: { uid: number; gid: number } };
+
+export type StartOptions = RunAs & { command?: readonly [string, ...string[]]; timeoutMs?: number; logFile?: string };
 
 /**
  * The production server as `npm start` runs it (app-process.test.ts keeps the two the same): the edge bundle
@@ -37,7 +40,8 @@ export async function startApp(env: NodeJS.ProcessEnv, port: number, options: St
   const timeoutMs = options.timeoutMs ?? 60_000;
   // Its own process group, so stop() reaches the server behind `npm start`'s shell too.
   const child = spawn(command, args, {
-    cwd: process.cwd(),
+    cwd: options.cwd ?? process.cwd(),
+    ...options.user,
     env: { ...env, PORT: String(port), HOST: "127.0.0.1" },
     stdio: ["ignore", "pipe", "pipe"],
     detached: true,
@@ -97,8 +101,14 @@ export async function runToExit(
   args: string[],
   env: NodeJS.ProcessEnv,
   input?: string,
+  where: RunAs = {},
 ): Promise<{ code: number | null; output: string }> {
-  const child = spawn(command, args, { cwd: process.cwd(), env, stdio: ["pipe", "pipe", "pipe"] });
+  const child = spawn(command, args, {
+    cwd: where.cwd ?? process.cwd(),
+    ...where.user,
+    env,
+    stdio: ["pipe", "pipe", "pipe"],
+  });
   let output = "";
   child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
