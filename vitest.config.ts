@@ -10,6 +10,9 @@ const exclude = ["**/node_modules/**", "**/.next/**", "lib/generated/**", "e2e/*
 export default defineConfig({
   resolve: { alias: [{ find: /^@\//, replacement: root }] },
   test: {
+    // expect.poll waits for an event; its timeout only catches one that never comes, so it is generous: a
+    // busy machine (CI, or `npm run test:stress`) must not turn a slow event into a failure.
+    expect: { poll: { timeout: 10_000 } },
     projects: [
       {
         extends: true,

@@ -100,11 +100,15 @@ test("a canary key stored through the UI appears in no log line, table, page, re
   await signIn(page, owner);
   const canary = fakeKey("canary");
   const bodies: string[] = [];
+  // Each response's body is read as it arrives; the checks below wait for every one of those reads.
+  const reading: Promise<void>[] = [];
   page.on("response", (response) => {
     bodies.push(`${response.url()}\n`);
-    void response.text().then(
-      (text) => bodies.push(text),
-      () => undefined,
+    reading.push(
+      response.text().then(
+        (text) => void bodies.push(text),
+        () => undefined, // a body the browser no longer has (a redirect, a page left behind)
+      ),
     );
   });
 
@@ -133,7 +137,7 @@ test("a canary key stored through the UI appears in no log line, table, page, re
     (await (await page.request.get(`/api/teams/${owner.team.slug}/upstream-keys`)).json()) as { data: { id: string }[] }
   ).data[0]?.id;
   bodies.push(await (await page.request.post(`/api/teams/${owner.team.slug}/upstream-keys/${keyId}/check`)).text());
-  await page.waitForTimeout(300); // let the last response bodies arrive
+  await Promise.all(reading); // every page response's body, read
 
   const needles = [canary, canary.slice(8, 40), Buffer.from(canary).toString("base64")];
   const seen = (haystack: string) => needles.some((needle) => haystack.includes(needle));

@@ -42,20 +42,35 @@ function query<T>(url: string, sql: string, values: unknown[] = []): Promise<T[]
   return withClient(url, async (client) => (await client.query(sql, values)).rows as T[]);
 }
 
-function migrateInAnotherProcess(
-  url: string,
-  startAt: number,
-): Promise<{ code: number | null; out: string; err: string }> {
+type MigrateProcess = {
+  /** Resolves once the process has loaded (or has exited early). */
+  ready: Promise<void>;
+  /** Lets it apply the migrations. */
+  go(): void;
+  result: Promise<{ code: number | null; out: string; err: string }>;
+};
+
+function migrateInAnotherProcess(url: string): MigrateProcess {
   const script = path.join(process.cwd(), "lib", "db", "testing", "migrate-process.ts");
-  const child = spawn(process.execPath, ["--import", "tsx", script, url, String(startAt)], { cwd: process.cwd() });
+  const child = spawn(process.execPath, ["--import", "tsx", script, url], { cwd: process.cwd() });
   let out = "";
   let err = "";
-  child.stdout.on("data", (chunk: Buffer) => (out += chunk.toString()));
-  child.stderr.on("data", (chunk: Buffer) => (err += chunk.toString()));
-  return new Promise((resolve, reject) => {
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, out, err }));
+  let markReady: () => void = () => undefined;
+  const ready = new Promise<void>((resolve) => (markReady = resolve));
+  child.stdout.on("data", (chunk: Buffer) => {
+    out += chunk.toString();
+    if (out.startsWith("ready\n")) markReady();
   });
+  child.stderr.on("data", (chunk: Buffer) => (err += chunk.toString()));
+  child.stdin.on("error", () => undefined); // a process that died early: its result says why
+  const result = new Promise<{ code: number | null; out: string; err: string }>((resolve, reject) => {
+    child.on("error", reject);
+    child.on("close", (code) => {
+      markReady();
+      resolve({ code, out, err });
+    });
+  });
+  return { ready, go: () => child.stdin.end("go\n"), result };
 }
 
 describe("applyMigrations", () => {
@@ -91,9 +106,11 @@ describe("applyMigrations", () => {
   it("applies each migration exactly once when two processes start at the same moment", async () => {
     const url = await emptyDatabase();
     const local = await localMigrations();
-    // Both processes sleep until the same instant, long enough for tsx to start under load.
-    const startAt = Date.now() + 2_500;
-    const results = await Promise.all([migrateInAnotherProcess(url, startAt), migrateInAnotherProcess(url, startAt)]);
+    // Both are let go at once, when both have loaded: an event, not an instant chosen in advance.
+    const processes = [migrateInAnotherProcess(url), migrateInAnotherProcess(url)];
+    await Promise.all(processes.map((p) => p.ready));
+    for (const p of processes) p.go();
+    const results = await Promise.all(processes.map((p) => p.result));
 
     for (const result of results) expect(result.code, result.err).toBe(0);
     const appliedByEach = results.map((r) => JSON.parse(r.out.trim().split("\n").at(-1) ?? "null") as string[]);

@@ -172,7 +172,9 @@ describe("model allow-lists", () => {
     expect(modelAllowed(["*a*a*a*a*a*a*a*a*b"], long)).toBe(false);
     expect(modelAllowed(["*a*a*a*a*a*a*a*a*b"], `${long}b`)).toBe(true);
     expect(modelAllowed(["*a*a*a*a*a*a*a*c*b"], `${long}b`)).toBe(false);
-    expect(performance.now() - started).toBeLessThan(200);
+    // The linear matcher takes well under a millisecond here, a backtracking one hours: a bound of seconds
+    // tells them apart on any machine, however busy (a tight bound would measure the machine instead).
+    expect(performance.now() - started).toBeLessThan(5_000);
   });
 });
 

@@ -125,7 +125,7 @@ describe("member keys", () => {
       });
       await removeMember(await contextIn(owner, owner.team, "members.remove"), membership.id);
       await expect
-        .poll(() => changes.flatMap((c) => c.hashes ?? []).sort(), { timeout: 5000 })
+        .poll(() => changes.flatMap((c) => c.hashes ?? []).sort(), { timeout: 10_000 })
         .toEqual([hashKey(k1.key), hashKey(k2.key)].sort());
     } finally {
       await stop();

@@ -63,6 +63,12 @@ export type MockOpenAI = {
   replyText: string;
   resetRequests(): void;
   setFault(fault: MockFault | null, times?: number): void;
+  /**
+   * From now until the returned release() is called, every stream that starts sends the first half of its
+   * frames and then waits (a client that goes away ends it as usual); release() sends the rest of each, paced
+   * as usual. A test can then act while a stream is certainly open, instead of hoping a paced one still is.
+   */
+  holdStreams(): () => void;
   close(): Promise<void>;
 };
 
@@ -185,7 +191,7 @@ export async function startMockOpenAI(options: MockOpenAIOptions = {}): Promise<
   const settings: Settings = {
     ...parsed,
     faults: new FaultQueue(),
-    state: { prefix: randomBytes(4).toString("hex"), seq: 0, files: [], batches: [] },
+    state: { prefix: randomBytes(4).toString("hex"), seq: 0, files: [], batches: [], held: null },
     reply: makeReply(parsed.replyWords),
   };
   const requests: RecordedRequest[] = [];
@@ -207,12 +213,14 @@ export async function startMockOpenAI(options: MockOpenAIOptions = {}): Promise<
       stream: false,
       fault: null,
       aborted: false,
+      closed: false,
       streamedBytes: 0,
     };
     if (requests.length >= settings.maxRecorded) requests.splice(0, Math.ceil(settings.maxRecorded / 2));
     requests.push(record);
     res.once("close", () => {
       if (!res.writableFinished && record.fault !== "reset") record.aborted = true;
+      record.closed = true;
     });
     if (!authorize(req, res)) return;
     const found = findRoute(method, path);
@@ -245,6 +253,14 @@ export async function startMockOpenAI(options: MockOpenAIOptions = {}): Promise<
     replyText: settings.reply.text,
     resetRequests: () => void (requests.length = 0),
     setFault: (fault, times = 1) => settings.faults.set(fault, times),
+    holdStreams: () => {
+      const held: (() => void)[] = settings.state.held ?? [];
+      settings.state.held = held;
+      return () => {
+        if (settings.state.held === held) settings.state.held = null;
+        for (const resume of held.splice(0)) resume();
+      };
+    },
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

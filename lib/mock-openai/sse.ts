@@ -1,5 +1,5 @@
-// Server-sent events as OpenAI streams them: one frame per write, paced by chunkDelayMs, cut by a reset, or
-// flooded.
+// Server-sent events as OpenAI streams them: one frame per write, paced by chunkDelayMs, cut by a reset,
+// flooded, or held half-way until the test releases it.
 import type { MockContext } from "./types";
 
 const SSE_HEADERS = { "content-type": "text/event-stream", "cache-control": "no-cache", connection: "keep-alive" };
@@ -26,8 +26,25 @@ export function sendEvents(ctx: MockContext, frames: string[]): void {
     return;
   }
   if (ctx.floodBytes > 0) return flood(ctx, frames);
+  const held = ctx.state.held;
+  if (held) {
+    // Held (holdStreams): the first half now, in one write, and the rest only once the test releases it, so a
+    // test knows for certain that the stream is open while it acts.
+    const half = Math.ceil(frames.length / 2);
+    const head = frames.slice(0, half).join("");
+    ctx.record.streamedBytes += Buffer.byteLength(head);
+    res.write(head);
+    held.push(() => sendFrames(ctx, frames.slice(half)));
+    return;
+  }
+  sendFrames(ctx, frames);
+}
+
+function sendFrames(ctx: MockContext, frames: string[]): void {
+  const { res } = ctx;
+  if (res.destroyed) return;
   // Without pacing the whole stream goes out in one write: that is what keeps the benchmark cheap.
-  if (ctx.chunkDelayMs <= 0) {
+  if (ctx.chunkDelayMs <= 0 || frames.length === 0) {
     const text = frames.join("");
     ctx.record.streamedBytes += Buffer.byteLength(text);
     res.end(text);

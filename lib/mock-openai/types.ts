@@ -32,6 +32,8 @@ export type RecordedRequest = {
   fault: MockFault | null;
   // The client went away before the response finished (never set by the mock's own `reset` fault).
   aborted: boolean;
+  // The exchange is over (the response finished or its connection went): from then on `aborted` is final.
+  closed: boolean;
   // Bytes of a streamed (SSE) body handed to the connection so far, updated as they go.
   streamedBytes: number;
 };
@@ -48,8 +50,15 @@ export type MockFileObject = {
 export type MockBatch = Record<string, unknown> & { id: string; object: "batch" };
 
 // Per-server state: ids are a random per-instance prefix plus a counter, so they stay unique across restarts
-// without paying for randomness on every request.
-export type MockState = { prefix: string; seq: number; files: MockFileObject[]; batches: MockBatch[] };
+// without paying for randomness on every request. `held`: while a test holds streams (holdStreams), the rest
+// of every stream that started meanwhile, waiting for the release; null when nothing is held.
+export type MockState = {
+  prefix: string;
+  seq: number;
+  files: MockFileObject[];
+  batches: MockBatch[];
+  held: (() => void)[] | null;
+};
 
 export type MockContext = {
   req: http.IncomingMessage;

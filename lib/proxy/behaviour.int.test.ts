@@ -75,9 +75,12 @@ describe("revocation", () => {
       );
       req.on("error", reject);
       // Headers and half the body (the key is admitted on the headers), then the revocation, then the rest.
-      req.write(body.subarray(0, body.length / 2));
+      // The revocation starts once the first half has left this process (the write's callback), and reaches the
+      // edge only after a round trip through the web process: by then the edge has long read the headers it had
+      // on its socket first. Waiting for an event, not for a guessed number of milliseconds.
+      const halfSent = new Promise<void>((sent) => req.write(body.subarray(0, body.length / 2), () => sent()));
       (async () => {
-        await new Promise((r) => setTimeout(r, 200));
+        await halfSent;
         const revoke = await fetch(`${harness.app.url}/api/teams/${harness.seeded.team.slug}/keys/${id}`, {
           method: "DELETE",
           headers: { authorization: `Bearer ${mgmt}` },
@@ -179,15 +182,23 @@ describe("metering", () => {
   it("a stream the client leaves before its usage event is still metered, from an estimate", async () => {
     const { id, key } = await issue(harness.seeded.user.id, CHAT);
     const controller = new AbortController();
-    const stream = await sdk(key).chat.completions.create(
-      { model: "gpt-4o-mini", messages: [{ role: "user", content: "hi" }], stream: true },
-      { signal: controller.signal },
-    );
-    let chunks = 0;
-    // As a client that stops at the first words would: the mock paces chunks 30 ms apart, usage comes last.
-    await (async () => {
-      for await (const _ of stream) if (++chunks === 3) controller.abort();
-    })().catch(() => undefined);
+    // The mock holds the second half of the stream, usage included, until the client has certainly left.
+    const release = harness.mock.holdStreams();
+    try {
+      const stream = await sdk(key).chat.completions.create(
+        { model: "gpt-4o-mini", messages: [{ role: "user", content: "hi" }], stream: true },
+        { signal: controller.signal },
+      );
+      let chunks = 0;
+      // As a client that stops at the first words would.
+      await (async () => {
+        for await (const _ of stream) if (++chunks === 3) controller.abort();
+      })().catch(() => undefined);
+      const record = harness.mock.requests.at(-1);
+      await expect.poll(() => record?.aborted, { timeout: 10_000 }).toBe(true);
+    } finally {
+      release();
+    }
     // The mock would report 1 prompt token for "hi"; the estimate counts the body's text (about 30).
     const row = async () =>
       (await db().keyUsage.findMany({ where: { keyId: id } })).map((r) => ({
@@ -214,7 +225,9 @@ describe("upstream behaviour", () => {
     })().catch(() => undefined);
     await reading;
     await expect
-      .poll(() => harness.mock.requests.some((r) => r.path === "/v1/chat/completions" && r.aborted), { timeout: 5000 })
+      .poll(() => harness.mock.requests.some((r) => r.path === "/v1/chat/completions" && r.aborted), {
+        timeout: 10_000,
+      })
       .toBe(true);
   });
 
@@ -245,6 +258,7 @@ describe("upstream behaviour", () => {
   it("a client that reads nothing for STALLED_CLIENT_TIMEOUT_MS is cut, and the upstream request with it", async () => {
     harness.mock.setFault("flood");
     const body = JSON.stringify({ model: "gpt-4o-mini", messages: [{ role: "user", content: "hi" }], stream: true });
+    const requested = performance.now();
     const reader = await pausedReader(
       `${harness.app.url}/v1/chat/completions`,
       { authorization: `Bearer ${harness.seeded.full}` },
@@ -253,10 +267,10 @@ describe("upstream behaviour", () => {
     ).finally(() => harness.mock.setFault(null));
     try {
       const record = harness.mock.requests.findLast((r) => r.fault === "flood")!;
-      const started = performance.now();
       await expect.poll(() => record.aborted, { timeout: 10_000, interval: 100 }).toBe(true);
-      // This server cuts after 1.5 s without a read (the default is 60 s).
-      expect(performance.now() - started).toBeGreaterThanOrEqual(1_000);
+      // This server cuts after 1.5 s without a read (the default is 60 s), and its timer started after the
+      // request was sent: a lower bound that load can only lengthen, measured from before the request.
+      expect(performance.now() - requested).toBeGreaterThanOrEqual(1_000);
       await expect(reader.finish()).rejects.toThrow();
       const metricsText = await (await fetch(`${harness.app.url}/metrics`)).text();
       expect(metricsText).toMatch(/^keyward_proxy_stalled_clients_total 1$/m);
@@ -267,23 +281,35 @@ describe("upstream behaviour", () => {
 
   it("retries once on another upstream key and benches the failing one", async () => {
     const second = randomUUID();
+    // Its last four characters (what the mock records) cannot be the first key's.
+    const secondSecret = `sk-proj-${randomBytes(20).toString("hex")}-2nd`;
     await db().upstreamKey.create({
       data: {
         id: second,
         teamId: harness.seeded.team.id,
         name: "second",
         keyHint: "abcd",
-        encryptedKey: encryptSecret(`sk-proj-${randomBytes(20).toString("hex")}`, {
+        encryptedKey: encryptSecret(secondSecret, {
           purpose: "upstream_key",
           teamId: harness.seeded.team.id,
           rowId: second,
         }),
       },
     });
-    // New upstream keys reach the proxy through the team's change notification.
+    // New upstream keys reach the proxy through the team's change notification: it has arrived once the mock
+    // sees the second key (each request picks one of the two at random).
     await db()
       .$executeRaw`SELECT pg_notify('keyward_key_changes', ${JSON.stringify({ upstreamTeamId: harness.seeded.team.id })})`;
-    await new Promise((r) => setTimeout(r, 200));
+    const secondHint = secondSecret.slice(-4);
+    await expect
+      .poll(
+        async () => {
+          await chat(harness.seeded.full);
+          return harness.mock.requests.some((r) => r.keyHint === secondHint);
+        },
+        { timeout: 20_000, interval: 0 },
+      )
+      .toBe(true);
     harness.mock.setFault("401", 1);
     const completion = await chat(harness.seeded.full);
     expect(completion.choices.length).toBe(1);

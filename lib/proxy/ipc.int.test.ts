@@ -4,6 +4,7 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import OpenAI from "openai";
 import { describe, expect, it } from "vitest";
+import type { KeyChange } from "@/lib/keys/key-changes";
 
 process.env.ENCRYPTION_KEY = randomBytes(32).toString("base64");
 process.env.AUTH_SECRET = randomBytes(32).toString("base64");
@@ -11,6 +12,7 @@ process.env.AUTH_SECRET = randomBytes(32).toString("base64");
 const { db } = await import("@/lib/db/client");
 const { transaction } = await import("@/lib/db/transaction");
 const { notifyKeyChange } = await import("@/lib/keys/invalidation");
+const { subscribeKeyChanges } = await import("@/lib/keys/key-changes");
 const { addMember } = await import("@/lib/testing/seed");
 const { proxyHarness } = await import("./testing/proxy-harness");
 const { issueFor, managementKeyFor } = await import("./testing/management");
@@ -55,11 +57,18 @@ describe("key changes over IPC, with LISTEN off", () => {
     const { id, key } = await issueFor(harness.seeded, harness.seeded.user.id, CHAT);
     expect(await status(key)).toBe(200);
     const row = await db().apiKey.findUniqueOrThrow({ where: { id } });
-    await transaction(async (tx) => {
-      await tx.apiKey.update({ where: { id }, data: { revokedAt: new Date() } });
-      await notifyKeyChange(tx, { hashes: [row.hash] });
-    });
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    const heard: KeyChange[] = [];
+    const stop = await subscribeKeyChanges(process.env.DATABASE_URL ?? "", (change) => heard.push(change));
+    try {
+      await transaction(async (tx) => {
+        await tx.apiKey.update({ where: { id }, data: { revokedAt: new Date() } });
+        await notifyKeyChange(tx, { hashes: [row.hash] });
+      });
+      // The NOTIFY went out: a listener of this database has it, so an edge that listened would have it too.
+      await expect.poll(() => heard.some((c) => c.hashes?.includes(row.hash)), { timeout: 10_000 }).toBe(true);
+    } finally {
+      await stop();
+    }
     expect(await status(key)).toBe(200); // still cached: proof that the tests above could only pass over IPC
   });
 });

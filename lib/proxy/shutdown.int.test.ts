@@ -1,5 +1,6 @@
 // Graceful SIGTERM: an open stream finishes, and usage metered since the last batch is written, not lost.
 import { randomBytes } from "node:crypto";
+import net from "node:net";
 import OpenAI from "openai";
 import { describe, expect, it } from "vitest";
 
@@ -9,28 +10,47 @@ process.env.AUTH_SECRET = randomBytes(32).toString("base64");
 const { db } = await import("@/lib/db/client");
 const { proxyHarness } = await import("./testing/proxy-harness");
 
-// 80 ms between chunks: a stream takes ~0.8 s, so SIGTERM lands while it is open.
+// Paced chunks, so the stream's second half is still going out after the mock releases it.
 const harness = proxyHarness({ chunkDelayMs: 80, logLevel: "info", routeHandlers: true });
 const meteredRequests = async () =>
   (await db().keyUsage.findMany({ where: { teamId: harness.seeded.team.id } })).reduce((sum, r) => sum + r.requests, 0);
+// A new TCP connection each time: a pooled keep-alive one would still be served after the listener closed.
+const refusesConnections = (url: string) =>
+  new Promise<boolean>((resolve) => {
+    const { hostname, port } = new URL(url);
+    const socket = net.connect({ host: hostname, port: Number(port) });
+    socket.once("connect", () => {
+      socket.destroy();
+      resolve(false);
+    });
+    socket.once("error", () => resolve(true));
+  });
 
 describe("SIGTERM", () => {
   it("lets open streams finish and flushes metered usage", async () => {
     const sdk = new OpenAI({ baseURL: `${harness.app.url}/v1`, apiKey: harness.seeded.full, maxRetries: 0 });
     for (let i = 0; i < 3; i++)
       await sdk.chat.completions.create({ model: "gpt-4o-mini", messages: [{ role: "user", content: "hi" }] });
+    // The mock holds the stream half-way until the server is shutting down: SIGTERM lands while the stream
+    // is open for certain, however slow the machine (no guessed delay before the signal).
+    const release = harness.mock.holdStreams();
     const stream = await sdk.chat.completions.create({
       model: "gpt-4o-mini",
       messages: [{ role: "user", content: "hi" }],
       stream: true,
     });
+    const chunks = stream[Symbol.asyncIterator]();
     let text = "";
-    const reading = (async () => {
-      for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? "";
-    })();
-    await new Promise((resolve) => setTimeout(resolve, 150));
+    for (let i = 0; i < 6; i++) text += (await chunks.next()).value?.choices[0]?.delta.content ?? ""; // the first half
     const stopped = harness.app.stop(); // SIGTERM while the stream is open
-    await reading;
+    try {
+      // Shutting down: it no longer accepts connections, and still has the open stream to finish.
+      await expect.poll(() => refusesConnections(harness.app.url), { timeout: 20_000 }).toBe(true);
+    } finally {
+      release();
+    }
+    for (let next = await chunks.next(); !next.done; next = await chunks.next())
+      text += next.value.choices[0]?.delta.content ?? "";
     expect(await stopped).toBe(0);
     expect(text).toBe(harness.mock.replyText);
 

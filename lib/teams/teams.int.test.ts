@@ -21,7 +21,7 @@ describe("deleteTeam", () => {
     try {
       await deleteTeam(await contextIn(owner, owner.team, "team.delete"));
       await expect
-        .poll(() => changes.find((c) => c.teamId === owner.team.id), { timeout: 5000 })
+        .poll(() => changes.find((c) => c.teamId === owner.team.id), { timeout: 10_000 })
         .toMatchObject({ hashes: [hashKey(key.key)] });
     } finally {
       await stop();
