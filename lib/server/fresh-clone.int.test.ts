@@ -106,8 +106,7 @@ describe("a fresh clone", () => {
 
       // --- Clone B, as an ordinary user in their home folder, started while A runs.
       const user = runsAsRoot() ? `kwtest${process.pid}` : null;
-      let home = await mkdtemp(path.join(tmpdir(), "keyward-user-"));
-      cleanup.push(() => rm(home, { recursive: true, force: true }));
+      let home: string;
       let asUser: RunAs["user"];
       if (user) {
         await run("useradd", ["--create-home", "--shell", "/bin/sh", user]);
@@ -115,6 +114,10 @@ describe("a fresh clone", () => {
         home = (await run("sh", ["-c", `getent passwd ${user} | cut -d: -f6`])).stdout.trim();
         const [uid, gid] = await Promise.all([run("id", ["-u", user]), run("id", ["-g", user])]);
         asUser = { uid: Number(uid.stdout), gid: Number(gid.stdout) };
+      } else {
+        const made = await mkdtemp(path.join(tmpdir(), "keyward-user-"));
+        cleanup.push(() => rm(made, { recursive: true, force: true }));
+        home = made;
       }
       const cloneB = path.join(home, "keyward");
       await cloneInto(cloneB);
