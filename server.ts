@@ -174,6 +174,7 @@ async function main(): Promise<void> {
     });
   }).catch((error: unknown) => {
     // Taken between the check above and now: say so, and stop what was started.
+    logger.fatal({ err: error }, "start-up failed");
     process.stderr.write(`${startupFailureLine(error)}\n`);
     return shutdown("listen failed", 1).then(() => new Promise<never>(() => undefined));
   });

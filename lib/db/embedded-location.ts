@@ -4,7 +4,7 @@ import { randomBytes } from "node:crypto";
 import { mkdir, stat, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
 import path from "node:path";
-import { StartupError } from "@/lib/server/startup-error";
+import { describeFsError, StartupError } from "@/lib/server/startup-error";
 
 export const DEFAULT_EMBEDDED_PORT = 54329;
 
@@ -61,10 +61,19 @@ export async function chooseClusterDir(
   return clusterDir;
 }
 
+/** False when another program listens on it; any other failure (no such address, a privileged port) throws. */
 export function isPortFree(port: number, host = "127.0.0.1"): Promise<boolean> {
-  return new Promise((resolve) => {
+  return new Promise((resolve, reject) => {
     const server = createServer();
-    server.once("error", () => resolve(false));
+    server.once("error", (error: NodeJS.ErrnoException) => {
+      if (error.code === "EADDRINUSE") return resolve(false);
+      reject(
+        new StartupError(
+          `cannot listen on ${host}:${port}: ${describeFsError(error)}.`,
+          "check HOST and PORT (and EMBEDDED_PG_PORT).",
+        ),
+      );
+    });
     server.listen(port, host, () => server.close(() => resolve(true)));
   });
 }

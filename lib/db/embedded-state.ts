@@ -4,13 +4,18 @@ import { randomBytes } from "node:crypto";
 import { readFile, rename, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { z } from "zod";
+import { StartupError } from "@/lib/server/startup-error";
 
 const credentialsSchema = z.object({
   port: z.number().int().min(1).max(65535),
   user: z.string().min(1),
   password: z.string().min(16),
-  // Absent: DATA_DIR/postgres. Set when the cluster had to live elsewhere (embedded-location.ts).
-  clusterDir: z.string().startsWith("/").optional(),
+  // Absent: DATA_DIR/postgres. Set when the cluster had to live elsewhere (embedded-location.ts), and only
+  // ever there: root chowns this folder, so a doctored file must not point it at /etc.
+  clusterDir: z
+    .string()
+    .regex(/^\/var\/lib\/keyward\/clusters\/[0-9a-f]{16}$/, "must be a folder Keyward made under /var/lib/keyward")
+    .optional(),
 });
 export type EmbeddedCredentials = z.infer<typeof credentialsSchema>;
 
@@ -26,8 +31,19 @@ export async function readCredentials(file: string): Promise<EmbeddedCredentials
     if (errorCode(error) === "ENOENT") return null;
     throw error;
   }
-  const parsed = credentialsSchema.safeParse(JSON.parse(text));
-  if (!parsed.success) throw new Error(`${file} is not a valid credentials file: ${parsed.error.message}`);
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = undefined;
+  }
+  const parsed = credentialsSchema.safeParse(json);
+  if (!parsed.success) {
+    throw new StartupError(
+      `${file} (the embedded database's password and port) is damaged or not Keyward's.`,
+      "restore it from a backup: the cluster cannot be opened without the password it holds.",
+    );
+  }
   return parsed.data;
 }
 
@@ -55,7 +71,7 @@ export async function createCredentials(
 /** Rewrites the file (a new port, say) through a rename, so a crash never leaves half a password. */
 export async function saveCredentials(file: string, credentials: EmbeddedCredentials): Promise<void> {
   const temporary = `${file}.${process.pid}.tmp`;
-  await writeFile(temporary, `${JSON.stringify(credentials, null, 2)}\n`, { mode: 0o600 });
+  await writeFile(temporary, `${JSON.stringify(credentials, null, 2)}\n`, { mode: 0o600, flag: "wx" });
   await rename(temporary, file);
 }
 

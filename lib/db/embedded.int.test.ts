@@ -126,7 +126,8 @@ async function occupy(port?: number): Promise<{ port: number; release: () => Pro
 it("moves to a free port, and remembers it, when its port is taken by another program", async () => {
   const dataDir = await makeEmbeddedTempDir("keyward-embedded-port-");
   dirs.push(dataDir);
-  const first = await startEmbeddedPostgres({ dataDir });
+  // A port of its own first (54329 may be another test's), then restarts that choose for themselves.
+  const first = await startEmbeddedPostgres({ dataDir, port: await findFreePort() });
   const credentialsFile = path.join(dataDir, "postgres.json");
   const { port: original } = JSON.parse(await readFile(credentialsFile, "utf8")) as { port: number };
   await first.stop();
@@ -157,5 +158,28 @@ it("refuses an explicit EMBEDDED_PG_PORT that is taken, naming the port and the 
     );
   } finally {
     await squatter.release();
+  }
+});
+
+it("gives PostgreSQL none of the app's environment: a superuser reading its environ finds no secret", async () => {
+  const dataDir = await makeEmbeddedTempDir("keyward-embedded-env-");
+  dirs.push(dataDir);
+  const canary = `canary-${Date.now()}-secret`;
+  process.env.KEYWARD_TEST_CANARY_SECRET = canary;
+  try {
+    const server = await start(dataDir, await findFreePort());
+    const environ = await withClient(server.adminUrl, async (client) => {
+      // The postmaster's environment, as any superuser session can read it (a backend's own is clobbered by
+      // its process title; the postmaster's is not).
+      const result = await client.query<{ bytes: Buffer }>(
+        "SELECT pg_read_binary_file('/proc/' || split_part(pg_read_file('postmaster.pid'), E'\\n', 1) || '/environ') AS bytes",
+      );
+      return result.rows[0]?.bytes.toString("utf8").split("\0") ?? [];
+    });
+    expect(environ.some((entry) => entry.startsWith("PATH="))).toBe(true);
+    expect(environ.join("\n")).not.toContain(canary);
+    expect(environ.filter((entry) => /^(AUTH_SECRET|ENCRYPTION_KEY|DATABASE_URL)=/.test(entry))).toEqual([]);
+  } finally {
+    delete process.env.KEYWARD_TEST_CANARY_SECRET;
   }
 });

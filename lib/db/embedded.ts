@@ -6,7 +6,13 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { createDatabase, databaseUrl, withClient } from "./admin";
 import { runsAsRoot } from "@/lib/server/data-dir";
 import { StartupError } from "@/lib/server/startup-error";
-import { chooseClusterDir, choosePort, DEFAULT_EMBEDDED_PORT, firstClosedFolder } from "./embedded-location";
+import {
+  chooseClusterDir,
+  choosePort,
+  DEFAULT_EMBEDDED_PORT,
+  findFreePort,
+  firstClosedFolder,
+} from "./embedded-location";
 import { postgresBinaries, postgresOsUser } from "./postgres-binaries";
 import { initCluster, startPostmaster, type Postmaster } from "./postgres-process";
 import {
@@ -26,6 +32,8 @@ export interface EmbeddedPostgresOptions {
   /** Exactly this port (EMBEDDED_PG_PORT); unset: the remembered one, or a free one when that is taken. */
   port?: number;
   log?: (msg: string) => void;
+  /** What an operator must see whatever the log level (the server died); defaults to `log`. */
+  warn?: (msg: string) => void;
   /** PostgreSQL's own output (initdb, server log); defaults to `log`. Kept apart so callers can quiet it. */
   output?: (msg: string) => void;
 }
@@ -59,8 +67,8 @@ async function hintFor(output: string, pgDir: string, port: number): Promise<str
   if (/Address already in use|could not bind/i.test(output)) {
     return `another program took port ${port} on 127.0.0.1: set EMBEDDED_PG_PORT to a free port, or unset it.`;
   }
-  const closed = runsAsRoot() ? await firstClosedFolder(pgDir) : null;
-  if (closed || /Permission denied/i.test(output)) {
+  if (/Permission denied/i.test(output)) {
+    const closed = runsAsRoot() ? await firstClosedFolder(path.dirname(pgDir)) : null;
     const folder = closed?.folder ?? path.dirname(pgDir);
     return (
       `the OS user "postgres" (PostgreSQL refuses to run as root) must be able to enter ${folder}: run ` +
@@ -108,6 +116,7 @@ async function attach(
 
 export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Promise<EmbeddedPostgresHandle> {
   const log = opts.log ?? (() => undefined);
+  const warn = opts.warn ?? log;
   const dataDir = path.resolve(opts.dataDir);
   const credentialsFile = path.join(dataDir, "postgres.json");
   await mkdir(dataDir, { recursive: true });
@@ -134,7 +143,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
   const running = await findRunningServer(pgDir);
   if (running) return attach(credentials, running.port, log);
 
-  const port = await choosePort({ explicit: opts.port, remembered: credentials.port });
+  let port = await choosePort({ explicit: opts.port, remembered: credentials.port });
   if (port !== credentials.port && opts.port === undefined) {
     log(`port ${credentials.port} is taken by another program; the embedded PostgreSQL now uses ${port}`);
     credentials = { ...credentials, port };
@@ -175,7 +184,20 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
       log(`initialising a new PostgreSQL cluster in ${pgDir}`);
       await initCluster(run, pgDir, credentials.user, credentials.password);
     }
-    postmaster = await startPostmaster(run, pgDir, port, START_TIMEOUT_MS);
+    postmaster = await startPostmaster(run, pgDir, port, START_TIMEOUT_MS).catch(async (error: unknown) => {
+      // A port we chose ourselves, taken between our check and PostgreSQL's bind (two starts at once): once
+      // more on another free port, remembered like any move. An explicit EMBEDDED_PG_PORT is not ours to move.
+      if (opts.port !== undefined || !recent.some((line) => line.includes("Address already in use"))) throw error;
+      port = await findFreePort();
+      log(`port ${credentials?.port} was taken as PostgreSQL started; trying ${port}`);
+      credentials = { ...(credentials as EmbeddedCredentials), port };
+      await saveCredentials(credentialsFile, credentials);
+      return startPostmaster(run, pgDir, port, START_TIMEOUT_MS);
+    });
+    // A postmaster that dies later (a PANIC, the OOM killer) must not go unnoticed behind a debug log level.
+    postmaster.child.once("exit", (code, signal) => {
+      if (!stopping) warn(`the embedded PostgreSQL exited (${code ?? signal}): ${recent.slice(-3).join(" | ")}`);
+    });
   } catch (error) {
     await stop().catch(() => undefined);
     // Another process may have started a server on this directory between our check and our start.

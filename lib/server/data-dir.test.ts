@@ -51,3 +51,16 @@ describe("prepareDataDir", () => {
     expect(line).not.toContain("\n");
   });
 });
+
+describe("prepareDataDir as root", () => {
+  it("refuses a folder another user may write to, and keeps one root owns", async () => {
+    const dataDir = path.join(await scratch(), ".data");
+    prepareDataDir(dataDir);
+    await chmod(dataDir, 0o777);
+    // As root the open folder is refused; an ordinary user's own folder is theirs to open.
+    if (runsAsRoot()) expect(() => prepareDataDir(dataDir)).toThrow(/owned by uid 0 with mode 777/);
+    else expect(prepareDataDir(dataDir)).toBe(dataDir);
+    await chmod(dataDir, 0o711);
+    expect(prepareDataDir(dataDir)).toBe(dataDir);
+  });
+});

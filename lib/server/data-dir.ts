@@ -35,6 +35,16 @@ export function prepareDataDir(dataDir: string): string {
   }
   const info = statSync(full);
   if (!info.isDirectory()) fail("is not a folder", new Error("it is a file"));
+  // As root, a folder someone else owns or may write to is refused (like sshd's StrictModes): its files would
+  // hand us secrets and a cluster path we then chown. Another user could have made /tmp/kw before us.
+  if (runsAsRoot() && (info.uid !== 0 || (info.mode & 0o022) !== 0)) {
+    throw new StartupError(
+      `the data directory ${full} (DATA_DIR) is owned by uid ${info.uid} with mode ` +
+        `${(info.mode & 0o777).toString(8)}; running as root, Keyward uses only a folder root owns and only root ` +
+        "can write to.",
+      `run \`chown root: ${full} && chmod go-w ${full}\` if it is yours, or set DATA_DIR to a new folder.`,
+    );
+  }
   // Earlier versions created it 0700 even as root, which locked the embedded cluster's OS user out.
   if (runsAsRoot() && (info.mode & 0o001) === 0 && info.uid === 0) chmodSync(full, (info.mode & 0o777) | 0o011);
   try {

@@ -28,6 +28,7 @@ export async function prepareRuntime({ log, notice, debug }: RuntimeLog): Promis
     const pg = await startEmbeddedPostgres({
       dataDir,
       port: config.EMBEDDED_PG_PORT,
+      warn: notice,
       log,
       output: debug ?? (() => undefined),
     });
