@@ -22,7 +22,8 @@ import { makeReply } from "./reply";
 import { chatCompletions } from "./routes/chat";
 import { createEmbeddings } from "./routes/embeddings";
 import { createBatch, listBatches, listFiles, retrieveBatch, retrieveFile, uploadFile } from "./routes/files";
-import { createSpeech, generateImages } from "./routes/media";
+import { createSpeech, generateImages, transcribe } from "./routes/media";
+import { createAssistant, createFineTuningJob, listAssistants, listFineTuningJobs } from "./routes/jobs";
 import { listModels, retrieveModel } from "./routes/models";
 import { createModeration } from "./routes/moderations";
 import { createResponse } from "./routes/responses";
@@ -69,6 +70,11 @@ export type MockOpenAI = {
    * as usual. A test can then act while a stream is certainly open, instead of hoping a paced one still is.
    */
   holdStreams(): () => void;
+  /**
+   * From now on chat answers report this many completion tokens (capped by the request's max_tokens or
+   * max_completion_tokens, as OpenAI caps them), whatever their text; null: their reply's words again.
+   */
+  setCompletionTokens(tokens: number | null): void;
   close(): Promise<void>;
 };
 
@@ -80,6 +86,12 @@ const ROUTES: Record<string, Route> = {
   "POST /v1/moderations": createModeration,
   "POST /v1/images/generations": generateImages,
   "POST /v1/audio/speech": createSpeech,
+  "POST /v1/audio/transcriptions": transcribe,
+  "POST /v1/audio/translations": transcribe,
+  "POST /v1/fine_tuning/jobs": createFineTuningJob,
+  "GET /v1/fine_tuning/jobs": listFineTuningJobs,
+  "POST /v1/assistants": createAssistant,
+  "GET /v1/assistants": listAssistants,
   "GET /v1/files": listFiles,
   "POST /v1/files": uploadFile,
   "GET /v1/batches": listBatches,
@@ -191,7 +203,16 @@ export async function startMockOpenAI(options: MockOpenAIOptions = {}): Promise<
   const settings: Settings = {
     ...parsed,
     faults: new FaultQueue(),
-    state: { prefix: randomBytes(4).toString("hex"), seq: 0, files: [], batches: [], held: null },
+    state: {
+      prefix: randomBytes(4).toString("hex"),
+      seq: 0,
+      files: [],
+      batches: [],
+      held: null,
+      completionTokens: null,
+      fineTuningJobs: [],
+      assistants: [],
+    },
     reply: makeReply(parsed.replyWords),
   };
   const requests: RecordedRequest[] = [];
@@ -253,6 +274,7 @@ export async function startMockOpenAI(options: MockOpenAIOptions = {}): Promise<
     replyText: settings.reply.text,
     resetRequests: () => void (requests.length = 0),
     setFault: (fault, times = 1) => settings.faults.set(fault, times),
+    setCompletionTokens: (tokens) => void (settings.state.completionTokens = tokens),
     holdStreams: () => {
       const held: (() => void)[] = settings.state.held ?? [];
       settings.state.held = held;

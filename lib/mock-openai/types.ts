@@ -58,6 +58,10 @@ export type MockState = {
   files: MockFileObject[];
   batches: MockBatch[];
   held: (() => void)[] | null;
+  /** Completion tokens a chat answer reports (capped by its max_tokens), instead of its reply's words. */
+  completionTokens: number | null;
+  fineTuningJobs: Record<string, unknown>[];
+  assistants: Record<string, unknown>[];
 };
 
 export type MockContext = {

@@ -9,6 +9,7 @@ import { authorize, handleProxy, sendError, type ProxyHead, type ProxyRequest, t
 import type { CompiledKey } from "./key-cache";
 import { ERRORS, type ProxyError } from "./errors";
 import { metrics } from "./metrics";
+import { canonicalPath } from "./request";
 import { routeNeed, type RouteNeed } from "./routes";
 import { createProxyRuntime, type ProxyRuntime } from "./runtime";
 
@@ -51,8 +52,10 @@ export function handleNode(runtime: ProxyRuntime, req: IncomingMessage, res: Ser
   const aborter = new Aborter();
   const started = performance.now();
   const method = req.method ?? "GET";
-  const { path, search } = split(req.url ?? "/");
-  const need = routeNeed(method, path);
+  const { path: rawPath, search } = split(req.url ?? "/");
+  // The scope is checked on exactly the path that is forwarded.
+  const path = canonicalPath(rawPath);
+  const need = typeof path === "string" ? routeNeed(method, path) : null;
   res.once("close", () => {
     if (!res.writableFinished) aborter.abort();
     observe(need, res.statusCode, started);
@@ -74,6 +77,7 @@ export function handleNode(runtime: ProxyRuntime, req: IncomingMessage, res: Ser
     if (large && !req.complete) res.shouldKeepAlive = false;
     sendError(sink, error);
   };
+  if (typeof path !== "string") return refuse(path);
   const head: ProxyHead = { method, path, search, need, headers: req.headers, clientIp };
   if (declared > MAX_BODY_BYTES) return refuse(ERRORS.bodyTooLarge);
   const admit = (verdict: CompiledKey | ProxyError) => {
@@ -160,12 +164,13 @@ export async function handleWeb(request: Request, pathPrefix: string, clientIp: 
       },
       { highWaterMark: STREAM_BUFFER_BYTES, size: (chunk) => chunk.byteLength },
     );
-    const path = url.pathname.replace(pathPrefix, "/v1");
+    // Dot segments are resolved by the URL parser before this point; the rest is refused as on node:http.
+    const path = canonicalPath(url.pathname.replace(pathPrefix, "/v1"));
     const head: ProxyHead = {
       method: request.method,
-      path,
+      path: typeof path === "string" ? path : "/",
       search: url.search,
-      need: routeNeed(request.method, path),
+      need: typeof path === "string" ? routeNeed(request.method, path) : null,
       headers: Object.fromEntries(request.headers.entries()),
       clientIp,
     };
@@ -197,6 +202,7 @@ export async function handleWeb(request: Request, pathPrefix: string, clientIp: 
       aborter,
     };
     const run = async () => {
+      if (typeof path !== "string") return sendError(sink, path);
       if (Number(request.headers.get("content-length") ?? 0) > MAX_BODY_BYTES)
         return sendError(sink, ERRORS.bodyTooLarge);
       const verdict = await authorize(runtime.deps, head);

@@ -152,21 +152,25 @@ describe("budgets", () => {
 describe("metering", () => {
   it("streams are metered with the upstream's own token counts (chat and responses)", async () => {
     const { id, key } = await issue(harness.seeded.user.id, { endpoints: { chat: "write", responses: "write" } });
+    const chat = { model: "gpt-4o-mini", messages: [{ role: "user" as const, content: "hi" }], stream: true as const };
+    // The client did not ask for usage: Keyward asks the upstream for it, and the client sees the stream
+    // OpenAI would send it: no usage chunk, no `usage` field on any chunk.
+    const unasked: OpenAI.ChatCompletionChunk[] = [];
+    for await (const chunk of await sdk(key).chat.completions.create(chat)) unasked.push(chunk);
+    expect(unasked.length).toBeGreaterThan(2);
+    expect(unasked.every((chunk) => !("usage" in chunk) && chunk.choices.length === 1)).toBe(true);
+    // Asked for, it is passed on as is.
     let chatUsage: OpenAI.CompletionUsage | undefined;
-    // The client did not ask for usage: Keyward asks the upstream for it, and the client sees it too.
-    const stream = await sdk(key).chat.completions.create({
-      model: "gpt-4o-mini",
-      messages: [{ role: "user", content: "hi" }],
-      stream: true,
-    });
-    for await (const chunk of stream) chatUsage = chunk.usage ?? chatUsage;
+    const asked = await sdk(key).chat.completions.create({ ...chat, stream_options: { include_usage: true } });
+    for await (const chunk of asked) chatUsage = chunk.usage ?? chatUsage;
     let responsesUsage: OpenAI.Responses.ResponseUsage | undefined;
     const events = await sdk(key).responses.create({ model: "gpt-4o-mini", input: "hi", stream: true });
     for await (const event of events) if (event.type === "response.completed") responsesUsage = event.response.usage;
     expect(chatUsage?.completion_tokens).toBeGreaterThan(0);
     expect(responsesUsage?.output_tokens).toBeGreaterThan(0);
-    const prompt = chatUsage!.prompt_tokens + responsesUsage!.input_tokens;
-    const completion = chatUsage!.completion_tokens + responsesUsage!.output_tokens;
+    // The same prompt twice: the unasked stream is metered with the upstream's counts too.
+    const prompt = 2 * chatUsage!.prompt_tokens + responsesUsage!.input_tokens;
+    const completion = 2 * chatUsage!.completion_tokens + responsesUsage!.output_tokens;
     // Written by the next batch (every 5 s).
     const row = async () =>
       (await db().keyUsage.findMany({ where: { keyId: id } })).map((r) => ({
@@ -177,7 +181,7 @@ describe("metering", () => {
       }));
     await expect
       .poll(row, { timeout: 10_000, interval: 250 })
-      .toEqual([{ requests: 2, promptTokens: prompt, completionTokens: completion, costMicros: true }]);
+      .toEqual([{ requests: 3, promptTokens: prompt, completionTokens: completion, costMicros: true }]);
   });
   it("a stream the client leaves before its usage event is still metered, from an estimate", async () => {
     const { id, key } = await issue(harness.seeded.user.id, CHAT);

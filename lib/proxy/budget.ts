@@ -18,7 +18,12 @@ export function periodStart(period: Budget["period"], now: Date): number {
 
 type Ledger = { periodStart: number; spent: number; reserved: number };
 
-export type Reservation = { keyId: string; amount: number; periodStart: number };
+export type Reservation = {
+  readonly keyId: string;
+  readonly amount: number;
+  readonly periodStart: number;
+  settled: boolean;
+};
 
 export class BudgetLedger {
   private readonly ledgers = new Map<string, Ledger>();
@@ -42,20 +47,27 @@ export class BudgetLedger {
 
   /** Synchronous check-and-reserve. Null when the reservation would exceed the budget. */
   reserve(keyId: string, budget: Budget, amount: number, now: Date): Reservation | null {
+    // A negative or NaN amount would hand budget back: a pricing bug, never something to let through.
+    if (!(amount >= 0) || !Number.isFinite(amount)) throw new RangeError(`invalid reservation amount: ${amount}`);
     const ledger = this.ledgers.get(keyId);
     const start = periodStart(budget.period, now);
     if (!ledger || ledger.periodStart !== start) return null; // prepare() first
     if (ledger.spent + ledger.reserved + amount > budget.amountUsd) return null;
     ledger.reserved += amount;
-    return { keyId, amount, periodStart: start };
+    return { keyId, amount, periodStart: start, settled: false };
   }
 
   /** Replaces a reservation by the actual cost (0 when the request failed before costing anything). */
+  /** Exactly once: a second settle of the same reservation changes nothing. */
   settle(reservation: Reservation, actual: number): void {
+    if (reservation.settled) return;
+    reservation.settled = true;
     const ledger = this.ledgers.get(reservation.keyId);
     if (!ledger || ledger.periodStart !== reservation.periodStart) return;
-    ledger.reserved = Math.max(0, ledger.reserved - reservation.amount);
-    ledger.spent += actual;
+    ledger.reserved -= reservation.amount;
+    // Float sums drift by an ulp or so; never below zero, which would free budget that is not there.
+    if (ledger.reserved < 1e-12) ledger.reserved = 0;
+    ledger.spent += Math.max(0, actual);
   }
 
   remaining(keyId: string, budget: Budget): number | null {

@@ -66,6 +66,8 @@ describe.each<Path>(["fast path /v1", "fast path /api/v1", "route handlers /v1",
         model: "gpt-4o-mini",
         messages: [{ role: "user", content: "Say hello" }],
         stream: true,
+        // Asked for, so the stream passes through byte for byte (unasked, Keyward takes its usage fields out).
+        stream_options: { include_usage: true },
       });
       const reader = await pausedReader(url, { authorization: `Bearer ${harness.seeded.full}` }, body, 1).finally(() =>
         harness.mock.setFault(null),

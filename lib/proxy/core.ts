@@ -9,7 +9,7 @@ import type { BudgetLedger, Reservation } from "./budget";
 import { ERRORS, openAIError, type ProxyError } from "./errors";
 import type { UpstreamClient } from "./forward";
 import type { CompiledKey, KeyCache } from "./key-cache";
-import { costUsd } from "./pricing";
+import { inspectRequest, reservationUsd, type CostPlan } from "./request";
 import type { SlidingWindowCounter } from "./rate-limit";
 import { metrics } from "./metrics";
 import type { RouteNeed } from "./routes";
@@ -59,35 +59,11 @@ export type ProxyDeps = {
   stalledClientMs: number;
 };
 
-const DEFAULT_MAX_OUTPUT_TOKENS = 4096;
-
 /** A refusal by Keyward itself (counted by its code: a fixed, small set). */
 export function sendError(sink: ProxySink, error: ProxyError): void {
   metrics().refusals.inc({ reason: error.code ?? "other" });
   sink.writeHead(error.status, { "content-type": "application/json", ...error.headers });
   sink.end(error.body);
-}
-
-type Parsed = { json: Record<string, unknown> | null; model: string | null };
-
-function parseBody(req: ProxyRequest): Parsed | ProxyError {
-  const type = req.headers["content-type"] ?? "";
-  if (req.body.length > 0 && type.includes("application/json")) {
-    try {
-      const json = JSON.parse(req.body.toString("utf8")) as unknown;
-      if (typeof json !== "object" || json === null || Array.isArray(json)) return ERRORS.invalidJson;
-      const model = (json as { model?: unknown }).model;
-      return { json: json as Record<string, unknown>, model: typeof model === "string" ? model : null };
-    } catch {
-      return ERRORS.invalidJson;
-    }
-  }
-  if (type.includes("multipart/form-data")) {
-    const match = /name="model"\r\n\r\n([^\r\n]+)/.exec(req.body.toString("latin1"));
-    return { json: null, model: match?.[1] ?? null };
-  }
-  const modelInPath = /^\/v1\/models\/([^/]+)$/.exec(req.path)?.[1];
-  return { json: null, model: modelInPath ? decodeURIComponent(modelInPath) : null };
 }
 
 type Admitted = { headers: Record<string, string>; reservation: Reservation | null };
@@ -99,8 +75,7 @@ type Admitted = { headers: Record<string, string>; reservation: Reservation | nu
 function admit(
   deps: ProxyDeps,
   key: CompiledKey,
-  model: string | null,
-  json: Record<string, unknown> | null,
+  plan: CostPlan,
   bodyBytes: number,
   now: number,
 ): Admitted | ProxyError | Promise<Admitted | ProxyError> {
@@ -122,9 +97,6 @@ function admit(
     });
   }
   const promptEstimate = Math.ceil(bodyBytes / 4);
-  const maxOutput =
-    Number(json?.max_completion_tokens ?? json?.max_tokens ?? json?.max_output_tokens ?? DEFAULT_MAX_OUTPUT_TOKENS) ||
-    DEFAULT_MAX_OUTPUT_TOKENS;
   if (key.tpm !== null && deps.tokens.used(key.id, now) + promptEstimate > key.tpm) {
     return openAIError(
       429,
@@ -139,7 +111,9 @@ function admit(
   const budget = key.budget;
   const date = new Date(now);
   const reserve = (): Admitted | ProxyError => {
-    const reservation = deps.budgets.reserve(key.id, budget, costUsd(model ?? "", promptEstimate, maxOutput), date);
+    // The worst case: the model's largest answer when no limit is given, times n; images, speech and audio
+    // at their price per image, character and second.
+    const reservation = deps.budgets.reserve(key.id, budget, reservationUsd(plan), date);
     return reservation
       ? { headers, reservation }
       : openAIError(429, "This key's budget for the period is spent.", "insufficient_quota", "insufficient_quota");
@@ -210,27 +184,22 @@ export async function handleProxy(
         : admittedKey;
   if ("status" in current) return sendError(sink, current);
   const key = current;
-  const body = parseBody(req);
+  const pendingBody = inspectRequest(req.method, req.path, req.headers["content-type"], req.body, key.allowsModel);
+  const body = pendingBody instanceof Promise ? await pendingBody : pendingBody;
   if ("status" in body) return sendError(sink, body);
-  if (body.model !== null && !key.allowsModel(body.model)) return sendError(sink, ERRORS.modelNotAllowed(body.model));
-  const pending = admit(deps, key, body.model, body.json, req.body.length, now);
+  const pending = admit(deps, key, body.plan, req.body.length, now);
   const admitted = pending instanceof Promise ? await pending : pending;
   if ("status" in admitted) return sendError(sink, admitted);
-
-  let outgoing = req.body;
-  const streaming = body.json?.stream === true;
-  if (streaming && req.path === "/v1/chat/completions") {
-    // Ask for the usage chunk so streams are metered like everything else.
-    body.json!.stream_options = { ...(body.json!.stream_options as object | undefined), include_usage: true };
-    outgoing = Buffer.from(JSON.stringify(body.json));
-  }
   await relay(deps, {
     req,
     sink,
     key,
     model: body.model,
-    body: outgoing,
-    streaming,
+    body: body.body,
+    contentType: body.contentType,
+    streaming: body.streaming,
+    addedUsageChunk: body.addedUsageChunk,
+    plan: body.plan,
     extraHeaders: admitted.headers,
     reservation: admitted.reservation,
   });

@@ -3,14 +3,16 @@
 // and stream the answer through chunk by chunk, at the client's pace, while watching for its usage.
 import type { Readable } from "node:stream";
 import { logger, redactText } from "@/lib/logger";
+import { Aborter } from "./aborter";
 import type { Reservation } from "./budget";
 import type { ProxyDeps, ProxyRequest, ProxySink } from "./core";
 import { ERRORS, openAIError } from "./errors";
 import { upstreamErrorKind, type UpstreamResponse } from "./forward";
 import type { CompiledKey } from "./key-cache";
 import { metrics } from "./metrics";
-import { costUsd } from "./pricing";
-import { promptTextBytes, StreamUsageScanner, usageFromJson, type Usage } from "./usage";
+import { meterAnswer, type CostPlan, type Metering } from "./request";
+import { AddedUsageFilter } from "./sse-filter";
+import { promptTextBytes, StreamUsageScanner, usageFromJson } from "./usage";
 import type { Upstream } from "./upstreams";
 
 export type Metered = {
@@ -20,6 +22,8 @@ export type Metered = {
   promptTokens: number;
   completionTokens: number;
   costUsd: number;
+  /** The answer carried no usage: the cost is Keyward's estimate from the request and the answer. */
+  estimated: boolean;
   status: number;
 };
 
@@ -28,19 +32,28 @@ type Job = {
   sink: ProxySink;
   key: CompiledKey;
   model: string | null;
+  /** What is forwarded, with its content type: the bytes the checks saw, or their re-encoding. */
   body: Buffer;
+  contentType: string | undefined;
   streaming: boolean;
+  /** Keyward asked for the stream's usage chunk on its own: read for metering, not passed on. */
+  addedUsageChunk: boolean;
+  plan: CostPlan;
   extraHeaders: Record<string, string>;
   reservation: Reservation | null;
 };
 
 const RETRYABLE = new Set([401, 403, 429, 500, 502, 503, 504]);
 const PASSED_HEADERS = ["content-type", "x-request-id", "openai-processing-ms", "openai-version"];
+// OpenAI's own limits, passed on unless Keyward sets its own for the same family (a key's rpm or tpm).
+const RATE_HEADERS = {
+  requests: ["x-ratelimit-limit-requests", "x-ratelimit-remaining-requests", "x-ratelimit-reset-requests"],
+  tokens: ["x-ratelimit-limit-tokens", "x-ratelimit-remaining-tokens", "x-ratelimit-reset-tokens"],
+} as const;
 
 function upstreamHeaders(job: Job, upstream: Upstream): Record<string, string> {
   const h: Record<string, string> = { authorization: `Bearer ${upstream.key}`, "user-agent": "keyward" };
-  const type = job.req.headers["content-type"];
-  if (type) h["content-type"] = type;
+  if (job.contentType) h["content-type"] = job.contentType;
   if (job.body.length > 0) h["content-length"] = String(job.body.length);
   if (upstream.organizationId) h["openai-organization"] = upstream.organizationId;
   if (upstream.projectId) h["openai-project"] = upstream.projectId;
@@ -100,22 +113,28 @@ function mappedError(status: number, text: string, response: UpstreamResponse) {
 export async function relay(deps: ProxyDeps, job: Job): Promise<void> {
   const { req, sink, key } = job;
   const list = deps.upstreams.peek(key.teamId) ?? (await deps.upstreams.forTeam(key.teamId));
-  const settle = (usage: Usage | null, status: number) => {
-    const cost = usage ? costUsd(job.model ?? "", usage.promptTokens, usage.completionTokens) : 0;
-    if (job.reservation) deps.budgets.settle(job.reservation, cost);
-    if (usage) {
-      deps.tokens.add(key.id, usage.promptTokens + usage.completionTokens, Date.now());
-      deps.meter({
-        keyId: key.id,
-        teamId: key.teamId,
-        model: job.model ?? "",
-        promptTokens: usage.promptTokens,
-        completionTokens: usage.completionTokens,
-        costUsd: cost,
-        status,
-      });
-    }
+  // Exactly once per request: what it cost (null: nothing, it was not answered) replaces its reservation.
+  let settled = false;
+  const settle = (metering: Metering | null, status: number) => {
+    if (settled) return;
+    settled = true;
+    if (job.reservation) deps.budgets.settle(job.reservation, metering?.costUsd ?? 0);
+    if (!metering) return;
+    deps.tokens.add(key.id, metering.promptTokens + metering.completionTokens, Date.now());
+    deps.meter({
+      keyId: key.id,
+      teamId: key.teamId,
+      model: job.model ?? "",
+      promptTokens: metering.promptTokens,
+      completionTokens: metering.completionTokens,
+      costUsd: metering.costUsd,
+      estimated: metering.estimated,
+      status,
+    });
   };
+  // A stream is cut when its client leaves (what was sent is estimated). A non-streamed answer is read to
+  // its end and metered from its real usage, up to the upstream timeout after the client left.
+  const aborter = job.streaming ? sink.aborter : readOnAfterClientLeft(sink.aborter, deps.timeoutMs);
   const now = Date.now();
   const first = deps.upstreams.pick(list, now);
   if (!first) {
@@ -132,11 +151,12 @@ export async function relay(deps: ProxyDeps, job: Job): Promise<void> {
         headers: upstreamHeaders(job, upstream),
         body: job.body.length ? job.body : null,
         timeoutMs: deps.timeoutMs,
-        aborter: sink.aborter,
+        aborter,
       });
     } catch (error) {
       const kind = upstreamErrorKind(error);
-      if (kind === "aborted") return settle(null, 499);
+      // The client left before any answer: a stream's prompt may already be charged upstream.
+      if (kind === "aborted") return settle(job.streaming ? meterAnswer(job.plan, null, null) : null, 499);
       metrics().upstreamErrors.inc({ kind: kind ?? "reset" });
       // A key sits out for connect failures and timeouts; a reset says nothing about the key.
       if (kind === "connect" || kind === "timeout") deps.upstreams.markFailure(upstream, Date.now());
@@ -161,7 +181,10 @@ export async function relay(deps: ProxyDeps, job: Job): Promise<void> {
         continue;
       }
       settle(null, status);
-      return writeError(sink, mappedError(status, text, response));
+      const requestId = response.headers["x-request-id"];
+      const error = mappedError(status, text, response);
+      if (typeof requestId === "string") error.headers = { ...error.headers, "x-request-id": requestId };
+      return writeError(sink, error);
     }
     deps.upstreams.markSuccess(upstream);
     return pass(deps, job, response, status, settle);
@@ -173,18 +196,35 @@ function writeError(sink: ProxySink, error: ReturnType<typeof openAIError>): voi
   sink.end(error.body);
 }
 
+/**
+ * An aborter for the upstream request that fires `timeoutMs` after the client left rather than at once: a
+ * non-streamed answer is paid for whether or not anyone reads it, so it is read to its end and metered.
+ */
+function readOnAfterClientLeft(client: Aborter, timeoutMs: number): Aborter {
+  const upstream = new Aborter();
+  client.on(() => setTimeout(() => upstream.abort(), timeoutMs).unref());
+  return upstream;
+}
+
 function pass(
   deps: ProxyDeps,
   job: Job,
   response: UpstreamResponse,
   status: number,
-  settle: (usage: Usage | null, status: number) => void,
+  settle: (metering: Metering | null, status: number) => void,
 ): Promise<void> {
   const { sink } = job;
   const headers: Record<string, string> = { ...job.extraHeaders };
   for (const name of PASSED_HEADERS) {
     const value = response.headers[name];
     if (typeof value === "string") headers[name] = value;
+  }
+  for (const family of [RATE_HEADERS.requests, RATE_HEADERS.tokens]) {
+    if (family.some((name) => name in headers)) continue;
+    for (const name of family) {
+      const value = response.headers[name];
+      if (typeof value === "string") headers[name] = value;
+    }
   }
   const sse = (headers["content-type"] ?? "").includes("text/event-stream");
   const filterModels = job.req.method === "GET" && job.req.path === "/v1/models" && job.key.models !== undefined;
@@ -201,7 +241,7 @@ function pass(
         list.data = (list.data ?? []).filter((m) => job.key.allowsModel(m.id));
         sink.writeHead(status, headers);
         sink.end(JSON.stringify(list));
-        settle(null, status);
+        settle(meterAnswer(job.plan, null, null), status);
         resolve();
       });
       return;
@@ -213,7 +253,7 @@ function pass(
         headers["content-length"] = String(body.length);
         sink.writeHead(status, headers);
         sink.end(body);
-        settle(usageFromJson(body), status);
+        settle(meterAnswer(job.plan, usageFromJson(body), body), status);
         resolve();
       });
       return;
@@ -222,6 +262,8 @@ function pass(
     if (!sse && typeof length === "string") headers["content-length"] = length;
     sink.writeHead(status, headers);
     const scanner = sse ? new StreamUsageScanner() : null;
+    // The usage chunk Keyward asked for is read above and not passed on: the stream stays the client's.
+    const filter = sse && job.addedUsageChunk ? new AddedUsageFilter() : null;
     const body = response.body;
     // A client that takes nothing for stalledClientMs while the upstream has more to send: both sides are
     // cut (as nginx's send_timeout does), so a stalled reader cannot hold an upstream connection forever. A
@@ -242,8 +284,12 @@ function pass(
       }, deps.stalledClientMs);
     };
     body.on("data", (chunk: Buffer) => {
-      const more = sink.write(chunk);
       scanner?.push(chunk);
+      // A non-streamed answer whose client left is still read to its end, for its usage.
+      if (sink.aborter.aborted) return;
+      const out = filter ? filter.push(chunk) : chunk;
+      if (out.length === 0) return;
+      const more = sink.write(out);
       // A client that reads slower than the upstream sends: stop reading the upstream (its TCP window then
       // slows it down) instead of buffering without limit. A client that leaves aborts the upstream instead.
       if (!more) {
@@ -255,15 +301,17 @@ function pass(
     const close = () => {
       clearTimeout(stalled);
       try {
-        sink.end();
+        const rest = filter?.end();
+        if (rest && rest.length > 0 && !sink.aborter.aborted) sink.end(rest);
+        else sink.end();
       } catch (error) {
         logger.warn({ err: error }, "ending a client's stream failed");
       }
       // Settled whatever happened on the client's side.
-      settle(
-        scanner ? scanner.usageOrEstimate(promptTextBytes(job.body, job.req.headers["content-type"])) : null,
-        status,
-      );
+      const usage = scanner?.usageOrEstimate(promptTextBytes(job.body, job.contentType)) ?? null;
+      const metering = meterAnswer(job.plan, usage, null);
+      if (scanner && !scanner.usage) metering.estimated = true; // a stream cut before its usage event
+      settle(metering, status);
       resolve();
     };
     body.once("end", close);

@@ -13,6 +13,7 @@ type Bucket = {
   prompt: number;
   completion: number;
   costMicros: number;
+  estimated: number;
 };
 
 const FLUSH_INTERVAL_MS = 5_000;
@@ -53,6 +54,7 @@ export class UsageMeter {
         prompt: 0,
         completion: 0,
         costMicros: 0,
+        estimated: 0,
       };
       this.pending.set(id, bucket);
     }
@@ -60,6 +62,7 @@ export class UsageMeter {
     bucket.prompt += event.promptTokens;
     bucket.completion += event.completionTokens;
     bucket.costMicros += Math.round(event.costUsd * 1_000_000);
+    if (event.estimated) bucket.estimated++;
   }
 
   /** Writes what accumulated; a failed write keeps the usage for the next try. */
@@ -70,17 +73,18 @@ export class UsageMeter {
       this.pending = new Map();
       const values: unknown[] = [];
       const rows = batch.map((b, i) => {
-        values.push(b.keyId, b.teamId, b.day, b.model, b.requests, b.prompt, b.completion, b.costMicros);
-        const n = i * 8;
-        return `($${n + 1}::uuid, $${n + 2}::uuid, $${n + 3}::date, $${n + 4}, $${n + 5}, $${n + 6}, $${n + 7}, $${n + 8})`;
+        values.push(b.keyId, b.teamId, b.day, b.model, b.requests, b.prompt, b.completion, b.costMicros, b.estimated);
+        const n = i * 9;
+        return `($${n + 1}::uuid, $${n + 2}::uuid, $${n + 3}::date, $${n + 4}, $${n + 5}, $${n + 6}, $${n + 7}, $${n + 8}, $${n + 9})`;
       });
       try {
         await this.pool.query(
-          `INSERT INTO "KeyUsage" ("keyId", "teamId", day, model, requests, "promptTokens", "completionTokens", "costMicros") VALUES ${rows.join(",")}
+          `INSERT INTO "KeyUsage" ("keyId", "teamId", day, model, requests, "promptTokens", "completionTokens", "costMicros", "estimatedRequests") VALUES ${rows.join(",")}
            ON CONFLICT ("keyId", day, model) DO UPDATE SET requests = "KeyUsage".requests + EXCLUDED.requests,
              "promptTokens" = "KeyUsage"."promptTokens" + EXCLUDED."promptTokens",
              "completionTokens" = "KeyUsage"."completionTokens" + EXCLUDED."completionTokens",
-             "costMicros" = "KeyUsage"."costMicros" + EXCLUDED."costMicros"`,
+             "costMicros" = "KeyUsage"."costMicros" + EXCLUDED."costMicros",
+             "estimatedRequests" = "KeyUsage"."estimatedRequests" + EXCLUDED."estimatedRequests"`,
           values,
         );
         // Key usage doubles as "last used": one statement per flush, not per request.
@@ -105,6 +109,7 @@ export class UsageMeter {
         prompt: current.prompt + b.prompt,
         completion: current.completion + b.completion,
         costMicros: current.costMicros + b.costMicros,
+        estimated: current.estimated + b.estimated,
       });
   }
 

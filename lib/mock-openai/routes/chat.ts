@@ -13,6 +13,8 @@ const chatSchema = z.looseObject({
   messages: z.array(z.looseObject({ role: z.string(), content: contentSchema.nullish() })).min(1),
   stream: z.boolean().nullish(),
   stream_options: z.looseObject({ include_usage: z.boolean().nullish() }).nullish(),
+  max_tokens: z.number().int().min(1).nullish(),
+  max_completion_tokens: z.number().int().min(1).nullish(),
 });
 
 type ChatBody = z.infer<typeof chatSchema>;
@@ -33,13 +35,30 @@ function promptTokens(body: ChatBody): number {
   return tokensForChars(chars);
 }
 
+/** What the answer reports: its words, or the test's override, never more than the request allows. */
+function completionTokens(ctx: MockContext, body: ChatBody): number {
+  const tokens = ctx.state.completionTokens ?? ctx.reply.words.length;
+  return Math.min(tokens, body.max_completion_tokens ?? body.max_tokens ?? Infinity);
+}
+
+// What OpenAI sends with every answer; the proxy passes them on (rate limits where it sets none).
+const OPENAI_HEADERS = {
+  "openai-processing-ms": "12",
+  "x-ratelimit-limit-requests": "10000",
+  "x-ratelimit-remaining-requests": "9999",
+  "x-ratelimit-reset-requests": "6ms",
+  "x-ratelimit-limit-tokens": "30000000",
+  "x-ratelimit-remaining-tokens": "29999990",
+  "x-ratelimit-reset-tokens": "0s",
+};
+
 export function chatCompletions(ctx: MockContext): void {
   const body = parseBody(ctx, chatSchema);
   if (!body || !knownModel(ctx, body.model)) return;
   const id = nextId(ctx.state, "chatcmpl-");
   const created = nowSeconds();
   const model = JSON.stringify(body.model);
-  const usage = usageJson(promptTokens(body), ctx.reply.words.length);
+  const usage = usageJson(promptTokens(body), completionTokens(ctx, body));
   if (body.stream)
     return streamChat(ctx, { id, created, model, usage, includeUsage: body.stream_options?.include_usage === true });
   // Built as a template rather than JSON.stringify of an object: this is the benchmark's hot path.
@@ -49,6 +68,7 @@ export function chatCompletions(ctx: MockContext): void {
     200,
     `{"id":"${id}","object":"chat.completion","created":${created},"model":${model},` +
       `"choices":[{"index":0,"message":${message},"logprobs":null,"finish_reason":"stop"}],"usage":${usage},${FINGERPRINT}}`,
+    { ...OPENAI_HEADERS, "x-request-id": `req_${id}` },
   );
 }
 

@@ -1,6 +1,7 @@
-// POST /v1/images/generations and POST /v1/audio/speech: tiny fixed payloads in the formats OpenAI returns.
+// POST /v1/images/generations, /v1/audio/speech and /v1/audio/transcriptions: tiny fixed payloads in the
+// formats OpenAI returns.
 import { z } from "zod";
-import { parseBody, sendJson } from "../http";
+import { invalidRequest, parseBody, sendError, sendJson } from "../http";
 import { nowSeconds, type MockContext } from "../types";
 
 // A 1×1 transparent PNG.
@@ -50,4 +51,27 @@ export function createSpeech(ctx: MockContext): void {
     "content-length": AUDIO_BYTES.length,
   });
   ctx.res.end(AUDIO_BYTES);
+}
+
+/**
+ * POST /v1/audio/transcriptions and /translations (multipart): the canned reply as the text. Plain `json`
+ * answers carry no duration and no usage, as whisper-1's do; `verbose_json` adds the duration (1 s per 16 kB).
+ */
+export function transcribe(ctx: MockContext): void {
+  const type = ctx.req.headers["content-type"] ?? "";
+  void new Response(new Uint8Array(ctx.raw ?? Buffer.alloc(0)), { headers: { "content-type": type } }).formData().then(
+    (form) => {
+      const model = form.get("model");
+      const file = form.get("file");
+      if (typeof model !== "string" || !file || typeof file === "string")
+        return sendError(ctx.res, 400, invalidRequest("'model' and 'file' are required.", "file"));
+      ctx.record.model = model;
+      const verbose = form.get("response_format") === "verbose_json";
+      sendJson(ctx.res, 200, {
+        text: ctx.reply.text,
+        ...(verbose ? { task: "transcribe", language: "english", duration: file.size / 16_000 } : {}),
+      });
+    },
+    () => sendError(ctx.res, 400, invalidRequest("Could not parse multipart form data.")),
+  );
 }
