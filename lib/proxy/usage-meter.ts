@@ -12,11 +12,15 @@ type Bucket = {
   requests: number;
   prompt: number;
   completion: number;
-  costMicros: number;
+  /** Summed unrounded: an embedding of a few tokens costs a fraction of a micro-dollar. */
+  costUsd: number;
   estimated: number;
 };
 
 const FLUSH_INTERVAL_MS = 5_000;
+
+/** Rounded up, once per flushed bucket: metering may overcount by a micro-dollar, never undercount. */
+const micros = (usd: number) => Math.ceil(usd * 1_000_000 - 1e-9);
 
 export class UsageMeter {
   private pending = new Map<string, Bucket>();
@@ -53,7 +57,7 @@ export class UsageMeter {
         requests: 0,
         prompt: 0,
         completion: 0,
-        costMicros: 0,
+        costUsd: 0,
         estimated: 0,
       };
       this.pending.set(id, bucket);
@@ -61,7 +65,7 @@ export class UsageMeter {
     bucket.requests++;
     bucket.prompt += event.promptTokens;
     bucket.completion += event.completionTokens;
-    bucket.costMicros += Math.round(event.costUsd * 1_000_000);
+    bucket.costUsd += event.costUsd;
     if (event.estimated) bucket.estimated++;
   }
 
@@ -73,7 +77,17 @@ export class UsageMeter {
       this.pending = new Map();
       const values: unknown[] = [];
       const rows = batch.map((b, i) => {
-        values.push(b.keyId, b.teamId, b.day, b.model, b.requests, b.prompt, b.completion, b.costMicros, b.estimated);
+        values.push(
+          b.keyId,
+          b.teamId,
+          b.day,
+          b.model,
+          b.requests,
+          b.prompt,
+          b.completion,
+          micros(b.costUsd),
+          b.estimated,
+        );
         const n = i * 9;
         return `($${n + 1}::uuid, $${n + 2}::uuid, $${n + 3}::date, $${n + 4}, $${n + 5}, $${n + 6}, $${n + 7}, $${n + 8}, $${n + 9})`;
       });
@@ -108,7 +122,7 @@ export class UsageMeter {
         requests: current.requests + b.requests,
         prompt: current.prompt + b.prompt,
         completion: current.completion + b.completion,
-        costMicros: current.costMicros + b.costMicros,
+        costUsd: current.costUsd + b.costUsd,
         estimated: current.estimated + b.estimated,
       });
   }
@@ -120,9 +134,9 @@ export class UsageMeter {
       `SELECT sum("costMicros") AS micros FROM "KeyUsage" WHERE "keyId" = $1 AND day >= $2::date`,
       [keyId, day],
     );
-    let micros = Number(result.rows[0]?.micros ?? 0);
-    for (const b of this.pending.values()) if (b.keyId === keyId && b.day >= day) micros += b.costMicros;
-    return micros / 1_000_000;
+    let spent = Number(result.rows[0]?.micros ?? 0) / 1_000_000;
+    for (const b of this.pending.values()) if (b.keyId === keyId && b.day >= day) spent += b.costUsd;
+    return spent;
   }
 
   async close(): Promise<void> {
