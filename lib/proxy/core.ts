@@ -1,6 +1,7 @@
 // The proxy's one core, behind both entry points (the fast path in server.ts and the route handlers in
-// app/): checks in order, all in memory in steady state — key format and checksum → key (cache) → expiry →
-// IP → endpoint scope → model → rpm/tpm → budget — then the upstream, with one retry on another key.
+// app/): checks in order, all in memory in steady state — canonical path (the adapters) → key format and
+// checksum → key (cache) → expiry → IP → endpoint scope → body, model and cost parameters (request.ts) →
+// rpm/tpm → budget — then the upstream, with one retry on another key.
 import type { IncomingHttpHeaders } from "node:http";
 import { hashKey, parseKey } from "@/lib/keys/format";
 import { endpointAllows } from "@/lib/keys/scopes";
