@@ -80,7 +80,7 @@ export interface RunningServer {
   port: number;
 }
 
-function isAlive(pid: number): boolean {
+export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

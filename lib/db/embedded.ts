@@ -15,6 +15,7 @@ import {
 } from "./embedded-location";
 import { postgresBinaries, postgresOsUser } from "./postgres-binaries";
 import { initCluster, startPostmaster, type Postmaster } from "./postgres-process";
+import { isLeftBehind, recordOwner, stopLeftBehind } from "./embedded-owner";
 import {
   createCredentials,
   findRunningServer,
@@ -43,7 +44,7 @@ export interface EmbeddedPostgresHandle {
   url: string;
   /** The maintenance database `postgres`, for creating and dropping databases. */
   adminUrl: string;
-  /** False when another process already ran a server on this data directory and we only connected to it. */
+  /** False when another live process already ran a server on this data directory and we only connected to it. */
   owned: boolean;
   /** Stops the server if we started it; idempotent. */
   stop(): Promise<void>;
@@ -141,7 +142,13 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
   const pgDir = credentials.clusterDir ?? path.join(dataDir, "postgres");
   const initialised = await exists(path.join(pgDir, "PG_VERSION"));
 
-  const running = await findRunningServer(pgDir);
+  let running = await findRunningServer(pgDir);
+  if (running && (await isLeftBehind(dataDir, running))) {
+    // Stopped and started again rather than adopted: as our child, its exit is noticed and its output read.
+    warn(`the embedded PostgreSQL (pid ${running.pid}) was left running by a Keyward that is gone: restarting it`);
+    await stopLeftBehind(pgDir, running);
+    running = await findRunningServer(pgDir); // a start racing ours may have started it already
+  }
   if (running) return attach(credentials, running.port, log);
 
   // Only a port we chose moves (an explicit EMBEDDED_PG_PORT is refused instead), and the move is remembered.
@@ -215,6 +222,8 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
 
   const adminUrl = serverUrl(credentials, port);
   try {
+    // So that the next start can stop it should this process die without stopping it (embedded-owner.ts).
+    if (postmaster.child.pid !== undefined) await recordOwner(dataDir, postmaster.child.pid);
     await createDatabase(adminUrl, APP_DATABASE);
   } catch (error) {
     await stop();

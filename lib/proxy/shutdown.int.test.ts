@@ -1,8 +1,8 @@
 // Graceful SIGTERM: an open stream finishes, and usage metered since the last batch is written, not lost.
 import { randomBytes } from "node:crypto";
-import net from "node:net";
 import OpenAI from "openai";
 import { describe, expect, it } from "vitest";
+import { refusesConnections } from "@/lib/testing/app-process";
 
 process.env.ENCRYPTION_KEY = randomBytes(32).toString("base64");
 process.env.AUTH_SECRET = randomBytes(32).toString("base64");
@@ -14,17 +14,6 @@ const { proxyHarness } = await import("./testing/proxy-harness");
 const harness = proxyHarness({ chunkDelayMs: 80, logLevel: "info", routeHandlers: true });
 const meteredRequests = async () =>
   (await db().keyUsage.findMany({ where: { teamId: harness.seeded.team.id } })).reduce((sum, r) => sum + r.requests, 0);
-// A new TCP connection each time: a pooled keep-alive one would still be served after the listener closed.
-const refusesConnections = (url: string) =>
-  new Promise<boolean>((resolve) => {
-    const { hostname, port } = new URL(url);
-    const socket = net.connect({ host: hostname, port: Number(port) });
-    socket.once("connect", () => {
-      socket.destroy();
-      resolve(false);
-    });
-    socket.once("error", () => resolve(true));
-  });
 
 describe("SIGTERM", () => {
   it("lets open streams finish and flushes metered usage", async () => {

@@ -3,7 +3,8 @@
 // prepared the database and migrations; this process never starts or migrates anything itself.
 //
 // It takes orders from the edge alone: SIGINT/SIGTERM sent to the whole process group are ignored (the edge
-// drains first and then says "shutdown"), and it exits when the edge goes away.
+// drains first and then says "shutdown"). When the edge goes away without a word (kill -9, a crash), it stops
+// as if told to: the database runs apart from the edge and is still up, so what was metered here is written.
 import http from "node:http";
 import next from "next";
 import { setKeyChangeRelay, type KeyChange } from "@/lib/keys/key-changes";
@@ -16,10 +17,12 @@ import { edgeMessageSchema, type WebMessage } from "@/lib/server/ipc";
 import { resumeReencryptionJobs } from "@/lib/vault/reencryption-job";
 
 const RELAY_TIMEOUT_MS = 5_000;
+// Only for a stop nobody oversees (the edge is gone); after "shutdown" the edge's own deadline applies first.
+const STOP_DEADLINE_MS = 15_000;
 const dev = process.argv.includes("--dev");
 
 function send(message: WebMessage): void {
-  process.send?.(message);
+  if (process.connected) process.send?.(message);
 }
 
 /** Key changes committed here reach the edge's proxy caches before the change's request is answered. */
@@ -51,7 +54,9 @@ async function main(): Promise<void> {
   if (!process.send) throw new Error("the web process is started by server.ts, with an IPC channel");
   process.on("SIGINT", () => undefined);
   process.on("SIGTERM", () => undefined);
-  process.once("disconnect", () => process.exit(0));
+  // Before the server is up nothing was served or metered: leaving at once loses nothing.
+  let stop = (): void => process.exit(0);
+  process.once("disconnect", () => stop());
 
   const config = env();
   const applied = relayKeyChanges();
@@ -68,11 +73,12 @@ async function main(): Promise<void> {
   });
   server.keepAliveTimeout = 65_000;
 
-  process.on("message", (raw) => {
-    const message = edgeMessageSchema.safeParse(raw);
-    if (!message.success) return;
-    if (message.data.type === "key-change-applied") return applied(message.data.id);
-    // With PROXY_FAST_PATH=off the proxy runs here: its metered usage is written before exiting.
+  let stopping = false;
+  stop = () => {
+    if (stopping) return;
+    stopping = true;
+    setTimeout(() => process.exit(1), STOP_DEADLINE_MS).unref();
+    // With PROXY_FAST_PATH=off the proxy runs here: open streams finish, then its metered usage is written.
     server.close(
       () =>
         void closeProxyRuntime()
@@ -81,6 +87,12 @@ async function main(): Promise<void> {
           .finally(() => process.exit(0)),
     );
     server.closeIdleConnections();
+  };
+  process.on("message", (raw) => {
+    const message = edgeMessageSchema.safeParse(raw);
+    if (!message.success) return;
+    if (message.data.type === "key-change-applied") return applied(message.data.id);
+    stop();
   });
 
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));

@@ -2,6 +2,7 @@
 // /api/ready answers. Used by the e2e global setup and the start-up integration tests.
 import { spawn, type ChildProcess } from "node:child_process";
 import { createWriteStream } from "node:fs";
+import net from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
 
 export type AppProcess = { url: string; child: ChildProcess; output: () => string; stop(): Promise<number | null> };
@@ -25,7 +26,8 @@ export const SERVER = [
   "dist/server.mjs",
 ] as const;
 
-function groupAlive(pid: number | undefined): boolean {
+/** Whether any process of the group `pid` leads (the app started by startApp, and its children) is left. */
+export function groupAlive(pid: number | undefined): boolean {
   if (!pid) return false;
   try {
     process.kill(-pid, 0);
@@ -33,6 +35,19 @@ function groupAlive(pid: number | undefined): boolean {
   } catch {
     return false;
   }
+}
+
+/** True once `url` refuses a new TCP connection (a pooled keep-alive one would still be served after close). */
+export function refusesConnections(url: string): Promise<boolean> {
+  return new Promise<boolean>((resolve) => {
+    const { hostname, port } = new URL(url);
+    const socket = net.connect({ host: hostname, port: Number(port) });
+    socket.once("connect", () => {
+      socket.destroy();
+      resolve(false);
+    });
+    socket.once("error", () => resolve(true));
+  });
 }
 
 export async function startApp(env: NodeJS.ProcessEnv, port: number, options: StartOptions = {}): Promise<AppProcess> {
