@@ -9,6 +9,7 @@ export const ERROR_CODES = {
   forbidden: { status: 403, message: "Your role does not allow this." },
   not_found: { status: 404, message: "Not found." },
   conflict: { status: 409, message: "That already exists." },
+  payload_too_large: { status: 413, message: "The request body is too large." },
   unprocessable: { status: 422, message: "Some fields are not valid." },
   rate_limited: { status: 429, message: "Too many attempts. Try again later." },
   internal: { status: 500, message: "Something went wrong on our side." },

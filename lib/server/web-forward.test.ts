@@ -3,8 +3,9 @@
 // is noticed upstream, a dead web process is a friendly 502, an answer cut short cuts the client's, and only
 // Next's dev-reload WebSocket is spliced through (and cut at shutdown); every other upgrade is refused.
 import http, { type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import net, { type AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
+import { API_BODY_LIMIT_BYTES, bodyLimitFor, PAGE_BODY_LIMIT_BYTES, PROXY_BODY_LIMIT_BYTES } from "./body-limits";
 import { webForwarder, type WebForwarder } from "./web-forward";
 
 const STAMP = { "x-keyward-client-ip": "198.51.100.7", "x-keyward-edge": "edge-token-0123456789abcdef" };
@@ -74,7 +75,7 @@ describe("webForwarder", () => {
         void clientHasFirst.then(() => res.end("later\n"));
       });
     });
-    const body = Buffer.alloc(3 * 1024 * 1024, 7);
+    const body = Buffer.alloc(PAGE_BODY_LIMIT_BYTES, 7); // the largest a page may send: 16 chunks and more
     const response = await fetch(`${edgeUrl}/upload`, { method: "POST", body });
     const reader = response.body!.getReader();
     const decoder = new TextDecoder();
@@ -84,6 +85,138 @@ describe("webForwarder", () => {
     let rest = "";
     for (let part = await reader.read(); !part.done; part = await reader.read()) rest += decoder.decode(part.value);
     expect(rest).toBe("later\n");
+  });
+
+  it("never reuses a connection on which the web process answered before reading the whole body", async () => {
+    // As Next does with a server action it refuses: it reads a little, stops, and answers on a kept-alive
+    // connection, leaving the rest unread. A request sent behind that rest would wait for the keep-alive
+    // timeout (65 s, as in the web process) and then fail.
+    const sockets: { url: string; socket: net.Socket }[] = [];
+    const { edgeUrl, web } = await pair((req, res) => {
+      sockets.push({ url: req.url ?? "", socket: req.socket });
+      if (req.url !== "/action") return void res.end("page");
+      req.once("data", () => {
+        req.pause();
+        res.writeHead(500, { "content-type": "text/plain" }).end("refused");
+      });
+    });
+    web.keepAliveTimeout = 65_000;
+    // Small and large: a few hundred KB sit whole in the kernel's buffers before the answer, read or not.
+    for (const size of [1024, 256 * 1024, PAGE_BODY_LIMIT_BYTES]) {
+      const refused = await fetch(`${edgeUrl}/action`, { method: "POST", body: Buffer.alloc(size, 97) });
+      expect(refused.status).toBe(500);
+      await refused.text();
+      // Another client, on a new connection of its own; the edge must not send it down the stuck one.
+      const page = await fetch(`${edgeUrl}/sign-in`);
+      expect(page.status).toBe(200);
+      expect(await page.text()).toBe("page");
+      const action = sockets.findLast((seen) => seen.url === "/action")?.socket;
+      expect(sockets.at(-1)?.socket).not.toBe(action);
+    }
+  });
+
+  it("keeps reusing connections for requests without a body", async () => {
+    const sockets = new Set<net.Socket>();
+    const { edgeUrl } = await pair((req, res) => {
+      sockets.add(req.socket);
+      res.end("page");
+    });
+    for (let i = 0; i < 3; i++) expect(await (await fetch(`${edgeUrl}/sign-in`)).text()).toBe("page");
+    expect(sockets.size).toBe(1);
+  });
+
+  it("answers a client still uploading when the web process answers early, and closes that connection", async () => {
+    const { edgeUrl } = await pair((req, res) => {
+      if (req.url === "/sign-in") return void res.end("page");
+      req.once("data", () => {
+        req.pause();
+        res.writeHead(413, { "content-type": "text/plain" }).end("too much");
+      });
+    });
+    // One socket at most, kept alive: the second request goes on the first one's connection if it is kept.
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    closers.push(async () => agent.destroy());
+    const send = (path: string, body?: Buffer) =>
+      new Promise<{ status: number; text: string; headers: http.IncomingHttpHeaders; socket: net.Socket }>(
+        (resolve, reject) => {
+          const request = http.request(`${edgeUrl}${path}`, { method: body ? "POST" : "GET", agent }, (response) => {
+            let text = "";
+            response.on("data", (chunk: Buffer) => (text += chunk.toString()));
+            response.once("end", () =>
+              resolve({ status: response.statusCode ?? 0, text, headers: response.headers, socket: request.socket! }),
+            );
+          });
+          request.on("error", reject);
+          request.end(body);
+        },
+      );
+    // Under the proxy paths' limit, and far more than the kernels buffer: the client is still sending.
+    const refused = await send("/v1/audio/transcriptions", Buffer.alloc(24 * 1024 * 1024, 1));
+    expect(refused.status).toBe(413);
+    expect(refused.text).toBe("too much");
+    expect(refused.headers.connection).toBe("close");
+    const next = await send("/sign-in");
+    expect(next).toMatchObject({ status: 200, text: "page" });
+    expect(next.socket).not.toBe(refused.socket);
+  });
+
+  it("refuses a declared body over the path's limit with 413, before the web process sees the request", async () => {
+    let reachedWeb = 0;
+    const { edgeUrl } = await pair((_req, res) => {
+      reachedWeb++;
+      res.end("read");
+    });
+    const page = await fetch(`${edgeUrl}/sign-up`, {
+      method: "POST",
+      headers: { "next-action": "abc" },
+      body: Buffer.alloc(PAGE_BODY_LIMIT_BYTES + 1, 97),
+    });
+    expect(page.status).toBe(413);
+    expect(await page.text()).toContain("too large");
+    const api = await fetch(`${edgeUrl}/api/teams/acme/keys`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: Buffer.alloc(API_BODY_LIMIT_BYTES + 1, 32),
+    });
+    expect(api.status).toBe(413);
+    expect(await api.json()).toEqual({ error: { code: "payload_too_large", message: expect.any(String) } });
+    expect(reachedWeb).toBe(0);
+  });
+
+  it("cuts a chunked body once it passes the limit: 413, and the web process never gets it whole", async () => {
+    let webRequest: IncomingMessage | null = null;
+    let webGotAll = false;
+    const { edgeUrl } = await pair((req) => {
+      webRequest = req;
+      req.resume();
+      req.once("end", () => (webGotAll = true));
+    });
+    const response = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const request = http.request(`${edgeUrl}/api/teams/acme/keys`, { method: "POST", agent: false }, (answer) => {
+        let body = "";
+        answer.on("data", (chunk: Buffer) => (body += chunk.toString()));
+        answer.once("end", () => resolve({ status: answer.statusCode ?? 0, body }));
+      });
+      request.on("error", reject);
+      // No Content-Length: Node sends it chunked, 64 KB a chunk, well past the limit.
+      const chunk = Buffer.alloc(64 * 1024, 32);
+      for (let sent = 0; sent <= API_BODY_LIMIT_BYTES; sent += chunk.length) request.write(chunk);
+      request.end();
+    });
+    expect(response.status).toBe(413);
+    expect(JSON.parse(response.body)).toMatchObject({ error: { code: "payload_too_large" } });
+    await expect.poll(() => webRequest?.destroyed).toBe(true);
+    expect(webGotAll).toBe(false);
+  });
+
+  it("picks the limit by the path as Next resolves it", () => {
+    expect(bodyLimitFor("/sign-up").bytes).toBe(PAGE_BODY_LIMIT_BYTES);
+    expect(bodyLimitFor("/api/teams/acme/keys?x=1").bytes).toBe(API_BODY_LIMIT_BYTES);
+    expect(bodyLimitFor("/api/v1/chat/completions").bytes).toBe(PROXY_BODY_LIMIT_BYTES);
+    expect(bodyLimitFor("/v1/audio/transcriptions").bytes).toBe(PROXY_BODY_LIMIT_BYTES);
+    // A detour through the proxy's path does not lend the management API the proxy's larger limit.
+    expect(bodyLimitFor("/v1/../api/teams/acme/keys").kind).toBe("api");
+    expect(bodyLimitFor("/v1/%2e%2e/sign-up").kind).toBe("page");
   });
 
   it("tells the web process when the client goes away", async () => {

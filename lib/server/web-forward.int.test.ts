@@ -1,0 +1,154 @@
+// The edge in front of the real web process (Next.js): a server action Next refuses half-read cannot leave
+// the edge's connection to it stuck, so the next client's page answers at once instead of a 502 a minute
+// later; an over-large server action and management API body are refused by the edge before Next reads them.
+import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { rm } from "node:fs/promises";
+import http from "node:http";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { z } from "zod";
+import { findFreePort } from "@/lib/db/embedded-location";
+import { makeEmbeddedTempDir } from "@/lib/db/scratch-server";
+import { startApp, type AppProcess } from "@/lib/testing/app-process";
+import { API_BODY_LIMIT_BYTES, PAGE_BODY_LIMIT_BYTES } from "./body-limits";
+
+// A stuck connection answered 502 after the web process's keep-alive timeout (65 s); a healthy one answers
+// in well under a second. 20 s tells the two apart on the busiest machine.
+const ANSWERS_AT_ONCE_MS = 20_000;
+
+let app: AppProcess;
+let dataDir = "";
+beforeAll(async () => {
+  dataDir = await makeEmbeddedTempDir("keyward-web-forward-");
+  const port = await findFreePort();
+  app = await startApp(
+    {
+      ...process.env,
+      ENCRYPTION_KEY: randomBytes(32).toString("base64"),
+      AUTH_SECRET: randomBytes(32).toString("base64"),
+      DATA_DIR: dataDir,
+      APP_URL: `http://127.0.0.1:${port}`,
+      LOG_LEVEL: "warn",
+    },
+    port,
+  );
+}, 120_000);
+afterAll(async () => {
+  await app?.stop();
+  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+});
+
+const manifestSchema = z.object({
+  node: z.record(z.string(), z.object({ workers: z.record(z.string(), z.unknown()) })),
+});
+
+/** The sign-up form's server action id, from the build the server runs (ids change with the code). */
+function signUpActionId(): string {
+  const file = path.join(process.cwd(), ".next", "server", "server-reference-manifest.json");
+  const manifest = manifestSchema.parse(JSON.parse(readFileSync(file, "utf8")));
+  const id = Object.entries(manifest.node).find(([, entry]) => "app/(auth)/sign-up/page" in entry.workers)?.[0];
+  if (!id) throw new Error("the build has no server action for /sign-up");
+  return id;
+}
+
+type Answer = { status: number; body: string };
+
+/** One request on a connection of its own (no pooling), as a separate client would make it. */
+function request(
+  url: string,
+  options: { method?: string; headers?: Record<string, string>; body?: Buffer; send?: Buffer },
+): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    const outgoing = http.request(
+      url,
+      { method: options.method ?? "GET", headers: options.headers, agent: false, timeout: ANSWERS_AT_ONCE_MS },
+      (response) => {
+        let body = "";
+        response.on("data", (chunk: Buffer) => (body += chunk.toString()));
+        response.once("end", () => resolve({ status: response.statusCode ?? 0, body }));
+      },
+    );
+    outgoing.once("timeout", () => outgoing.destroy(new Error(`no answer within ${ANSWERS_AT_ONCE_MS} ms`)));
+    outgoing.on("error", reject);
+    // `send`: only this part of the declared body is sent, and the request is left open.
+    if (options.send) outgoing.write(options.send);
+    else outgoing.end(options.body);
+  });
+}
+
+/** A server action call as React sends it: a multipart body whose parts `parts` writes with the boundary. */
+function serverAction(parts: (boundary: string) => Buffer): { headers: Record<string, string>; body: Buffer } {
+  const boundary = `----keyward${randomBytes(8).toString("hex")}`;
+  const body = Buffer.concat([
+    Buffer.from(`--${boundary}\r\n`),
+    parts(boundary),
+    Buffer.from(`\r\n--${boundary}--\r\n`),
+  ]);
+  return {
+    headers: {
+      "next-action": signUpActionId(),
+      accept: "text/x-component",
+      "content-type": `multipart/form-data; boundary=${boundary}`,
+      "content-length": String(body.length),
+    },
+    body,
+  };
+}
+
+describe("the edge in front of Next", () => {
+  it("refuses a 2 MB server action with 413, and the next client's page answers at once", async () => {
+    const { headers, body } = serverAction(() =>
+      Buffer.concat([
+        Buffer.from('Content-Disposition: form-data; name="1_name"\r\n\r\n'),
+        Buffer.alloc(2 * 1024 * 1024, 97),
+      ]),
+    );
+    expect(body.length).toBeGreaterThan(PAGE_BODY_LIMIT_BYTES);
+    const action = await request(`${app.url}/sign-up`, { method: "POST", headers, body });
+    expect(action.status).toBe(413);
+    const page = await request(`${app.url}/sign-in`, {});
+    expect(page.status).toBe(200);
+    expect(page.body).toContain("Sign in");
+  });
+
+  it("survives a server action Next stops reading half-way: the next client's page answers at once", async () => {
+    // Under the edge's limit, so Next gets it: a part header that never ends makes Next's multipart parser
+    // fail after reading a little, and Next answers 500 with most of the body unread.
+    const { headers, body } = serverAction((boundary) =>
+      Buffer.concat([
+        Buffer.from(`Content-Disposition: form-data; name="1_a"\r\n\r\nx\r\n--${boundary}\r\nX-Pad: `),
+        Buffer.alloc(900 * 1024, 97),
+        Buffer.from("\r\n\r\nv"),
+      ]),
+    );
+    expect(body.length).toBeLessThan(PAGE_BODY_LIMIT_BYTES);
+    for (let i = 0; i < 3; i++) {
+      const action = await request(`${app.url}/sign-up`, { method: "POST", headers, body });
+      expect(action.status).toBeGreaterThanOrEqual(400);
+      const page = await request(`${app.url}/sign-in`, {});
+      expect(page.status).toBe(200);
+    }
+  });
+
+  it("refuses an 11 MB management API body with 413 before the web process reads it", async () => {
+    // Only the first 64 KB are sent: the answer can only come from the edge, on the declared length.
+    const declared = 11 * 1024 * 1024;
+    expect(declared).toBeGreaterThan(API_BODY_LIMIT_BYTES);
+    const answer = await request(`${app.url}/api/teams/anyone/keys`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "content-length": String(declared) },
+      send: Buffer.alloc(64 * 1024, 32),
+    });
+    expect(answer.status).toBe(413);
+    expect(JSON.parse(answer.body)).toMatchObject({ error: { code: "payload_too_large" } });
+    // And the whole 11 MB, sent as a client would: refused the same way, and the app still answers.
+    const whole = await request(`${app.url}/api/teams/anyone/keys`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: Buffer.alloc(declared, 32),
+    });
+    expect(whole.status).toBe(413);
+    expect((await request(`${app.url}/api/health`, {})).status).toBe(200);
+  });
+});
