@@ -4,6 +4,8 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { env } from "@/lib/env";
 import { logger } from "@/lib/logger";
+import { PROXY_BODY_LIMIT_BYTES } from "@/lib/server/body-limits";
+import { lingerAfterResponse } from "@/lib/server/linger";
 import { Aborter } from "./aborter";
 import { authorize, handleProxy, sendError, type ProxyHead, type ProxyRequest, type ProxySink } from "./core";
 import type { CompiledKey } from "./key-cache";
@@ -13,9 +15,8 @@ import { canonicalPath } from "./request";
 import { routeNeed, type RouteNeed } from "./routes";
 import { createProxyRuntime, type ProxyRuntime } from "./runtime";
 
-const MAX_BODY_BYTES = 32 * 1024 * 1024; // audio uploads are the largest (25 MB at OpenAI)
+const MAX_BODY_BYTES = PROXY_BODY_LIMIT_BYTES; // audio uploads are the largest (25 MB at OpenAI)
 const STREAM_BUFFER_BYTES = 64 * 1024; // what a route handler's answer queues before the upstream is paused
-const DISCARDABLE_BODY_BYTES = 64 * 1024;
 
 const holder = globalThis as unknown as { keywardProxy?: Promise<ProxyRuntime> };
 
@@ -70,11 +71,11 @@ export function handleNode(runtime: ProxyRuntime, req: IncomingMessage, res: Ser
     aborter,
   };
   const declared = Number(req.headers["content-length"] ?? 0);
-  // A refusal while a large or chunked body may still be coming closes the connection rather than read it
-  // (a small declared one, Node reads and drops, keeping the connection).
+  // A refusal while a large or chunked body may still be coming closes the connection with a lingering
+  // close: the rest of the body is read and dropped (bounded), so the client reads the refusal instead of
+  // a reset (a small declared one, Node reads and drops, keeping the connection).
   const refuse = (error: ProxyError) => {
-    const large = declared > DISCARDABLE_BODY_BYTES || req.headers["transfer-encoding"] !== undefined;
-    if (large && !req.complete) res.shouldKeepAlive = false;
+    lingerAfterResponse(req, res);
     sendError(sink, error);
   };
   if (typeof path !== "string") return refuse(path);

@@ -23,8 +23,8 @@ export const PAGE_BODY_LIMIT_BYTES = 1 * MB;
 export const API_BODY_LIMIT_BYTES = 1 * MB;
 
 /**
- * The proxy's paths (/v1/…, /api/v1/…), relayed only with PROXY_FAST_PATH=off: the proxy's own cap
- * (MAX_BODY_BYTES in lib/proxy/adapters.ts, for audio uploads), which the route handlers apply again.
+ * The proxy's paths (/v1/…, /api/v1/…): the proxy's own cap (for audio uploads), applied by both its entry
+ * points in lib/proxy/adapters.ts, and by the edge to what it relays with PROXY_FAST_PATH=off.
  */
 export const PROXY_BODY_LIMIT_BYTES = 32 * MB;
 
