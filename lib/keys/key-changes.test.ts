@@ -1,7 +1,13 @@
 // The in-process side of key-change delivery: this process's listeners hear a committed change at once, and
 // publishing resolves only after the relay to the edge process has confirmed it.
 import { afterEach, describe, expect, it } from "vitest";
-import { onLocalKeyChange, publishCommittedKeyChange, setKeyChangeRelay, type KeyChange } from "./key-changes";
+import {
+  onLocalKeyChange,
+  publishCommittedKeyChange,
+  reconnectDelayMs,
+  setKeyChangeRelay,
+  type KeyChange,
+} from "./key-changes";
 
 afterEach(() => setKeyChangeRelay(undefined));
 
@@ -32,5 +38,21 @@ describe("publishCommittedKeyChange", () => {
     await publishCommittedKeyChange({ teamId: "t1" });
     expect(heard).toEqual([{ teamId: "t1" }]);
     stop();
+  });
+});
+
+describe("reconnectDelayMs", () => {
+  it("doubles from 250 ms and never waits more than 1.2 s (1 s plus jitter), however long the outage", () => {
+    const middle = () => 0.5;
+    expect([0, 1, 2, 3, 4, 50, 10_000].map((attempt) => reconnectDelayMs(attempt, middle))).toEqual([
+      250, 500, 1000, 1000, 1000, 1000, 1000,
+    ]);
+    for (const random of [() => 0, () => 0.999999]) {
+      for (let attempt = 0; attempt < 100; attempt++) {
+        const delay = reconnectDelayMs(attempt, random);
+        expect(delay).toBeGreaterThanOrEqual(200);
+        expect(delay).toBeLessThanOrEqual(1200);
+      }
+    }
   });
 });

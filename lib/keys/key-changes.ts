@@ -37,33 +37,105 @@ export function onLocalKeyChange(listener: (change: KeyChange) => void): () => v
   return () => processBus().off(KEY_CHANNEL, listener);
 }
 
-/** LISTENs for key changes on a dedicated connection and reconnects when it drops. Returns a stop function. */
+// 1 s at most: after a database restart, a revocation by another server must be in force within 2 s.
+const RECONNECT_MIN_MS = 250;
+const RECONNECT_MAX_MS = 1_000;
+
+/** The wait before reconnect attempt `attempt` (0-based): doubling from 250 ms up to 1 s, with ±20 % jitter. */
+export function reconnectDelayMs(attempt: number, random: () => number = Math.random): number {
+  const base = Math.min(RECONNECT_MAX_MS, RECONNECT_MIN_MS * 2 ** Math.min(attempt, 10));
+  return Math.round(base * (0.8 + 0.4 * random()));
+}
+
+export type KeyListenerEvents = {
+  /** Every change heard. `{}` (drop everything) after each reconnect: notifications may have been missed. */
+  onChange: (change: KeyChange) => void;
+  /** The LISTEN connection's state: true once LISTEN is in force, false when the connection is lost. */
+  onState?: (connected: boolean) => void;
+};
+
+/**
+ * LISTENs for key changes on a dedicated connection. When the connection drops it reconnects with backoff for
+ * as long as it takes, and after every reconnect tells the cache to drop everything (changes committed while
+ * it was away were never heard). Resolves once the first LISTEN is in force (or rejects: a start-up error);
+ * returns a stop function.
+ */
 export async function subscribeKeyChanges(
   connectionString: string,
-  onChange: (change: KeyChange) => void,
+  events: KeyListenerEvents | ((change: KeyChange) => void),
 ): Promise<() => Promise<void>> {
+  const { onChange, onState } = typeof events === "function" ? { onChange: events, onState: undefined } : events;
   let client: pg.Client | null = null;
   let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  let attempt = 0;
+
+  const lost = (next: pg.Client, error: unknown) => {
+    if (client !== next) return; // already handled (error and end both fire)
+    client = null;
+    next.end().catch(() => undefined);
+    if (stopped) return;
+    onState?.(false);
+    logger.warn({ err: error }, "key change listener lost its connection; reconnecting");
+    schedule();
+  };
+  const schedule = () => {
+    const delay = reconnectDelayMs(attempt++);
+    timer = setTimeout(() => {
+      connect().then(
+        () => {
+          attempt = 0;
+          // Missed notifications: revalidate every cached key (LISTEN is already in force, so nothing after
+          // this moment is missed either).
+          onChange({});
+        },
+        (error: unknown) => {
+          if (stopped) return;
+          logger.debug({ err: error }, "key change listener could not reconnect yet");
+          schedule();
+        },
+      );
+    }, delay);
+    timer.unref();
+  };
   const connect = async (): Promise<void> => {
-    const next = new pg.Client({ connectionString });
+    const next = new pg.Client({ connectionString, keepAlive: true });
     next.on("notification", (message) => {
-      const parsed = keyChangeSchema.safeParse(JSON.parse(message.payload ?? "{}"));
-      if (parsed.success) onChange(parsed.data);
+      let payload: unknown;
+      try {
+        payload = JSON.parse(message.payload ?? "{}");
+      } catch {
+        payload = undefined;
+      }
+      const parsed = keyChangeSchema.safeParse(payload);
+      // A change we cannot read is still a change: drop everything rather than keep what it may have revoked.
+      onChange(parsed.success ? parsed.data : {});
     });
-    next.on("error", (error) => {
-      if (stopped) return;
-      logger.warn({ err: error }, "key change listener lost its connection; reconnecting");
-      // Changes may have been missed while disconnected: tell the cache to drop everything.
-      onChange({});
-      setTimeout(() => void connect().catch(() => undefined), 500);
-    });
-    await next.connect();
-    await next.query(`LISTEN ${KEY_CHANNEL}`);
+    next.on("error", (error) => lost(next, error));
+    next.on("end", () => lost(next, new Error("the connection ended")));
+    try {
+      await next.connect();
+      await next.query(`LISTEN ${KEY_CHANNEL}`);
+    } catch (error) {
+      next.removeAllListeners("end");
+      next.removeAllListeners("error");
+      next.on("error", () => undefined);
+      await next.end().catch(() => undefined);
+      throw error;
+    }
+    if (stopped) {
+      await next.end().catch(() => undefined);
+      return;
+    }
     client = next;
+    onState?.(true);
   };
   await connect();
   return async () => {
     stopped = true;
-    await client?.end().catch(() => undefined);
+    clearTimeout(timer);
+    const current = client;
+    client = null;
+    await current?.end().catch(() => undefined);
   };
 }

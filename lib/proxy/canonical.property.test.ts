@@ -13,6 +13,7 @@ import { BudgetLedger, type Reservation } from "./budget";
 import type { ProxyDeps } from "./core";
 import type { UpstreamRequest } from "./forward";
 import { KeyCache } from "./key-cache";
+import { OpenStreams } from "./open-streams";
 import { SlidingWindowCounter } from "./rate-limit";
 import type { Metered } from "./relay";
 import { canonicalPath } from "./request";
@@ -57,6 +58,7 @@ function setUp() {
   };
   const deps: ProxyDeps = {
     keys: new KeyCache(async () => KEY_ROW),
+    streams: new OpenStreams(),
     upstreams: new UpstreamPool(async (teamId) => [
       { id: "u1", teamId, key: "sk-test", organizationId: null, projectId: null, weight: 1 },
     ]),

@@ -10,6 +10,7 @@ import type { BudgetLedger, Reservation } from "./budget";
 import { ERRORS, openAIError, type ProxyError } from "./errors";
 import type { UpstreamClient } from "./forward";
 import type { CompiledKey, KeyCache } from "./key-cache";
+import type { OpenStreams } from "./open-streams";
 import { inspectRequest, reservationUsd, type CostPlan } from "./request";
 import type { SlidingWindowCounter } from "./rate-limit";
 import { metrics } from "./metrics";
@@ -55,6 +56,8 @@ export type ProxyDeps = {
   requests: SlidingWindowCounter;
   tokens: SlidingWindowCounter;
   meter: (event: Metered) => void;
+  /** Open streams by key, so that a revocation can end them. */
+  streams: OpenStreams;
   timeoutMs: number;
   /** How long a stream may wait for a client that reads nothing before both sides are cut. */
   stalledClientMs: number;

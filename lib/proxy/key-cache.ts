@@ -1,6 +1,8 @@
 // The proxy's view of member keys: hash → compiled key, in memory. A miss loads one row (and caches a
 // negative answer for a while, so a flood of bad keys cannot reach the database); NOTIFYs on the
 // keyward_key_changes channel drop entries the moment a revoke, edit, removal or team deletion commits.
+// Every entry also lives at most KEY_TTL_MS after its load: the last line of defence should a change be
+// missed anyway (the listener drops everything after each reconnect; this bounds what nothing else caught).
 import {
   keyScopesSchema,
   compileIpMatcher,
@@ -25,6 +27,8 @@ export type CompiledKey = {
   tpm: number | null;
   budget: KeyScopes["budget"] | null;
   expiresAtMs: number | null;
+  /** When the cache may no longer answer with this entry without reloading it. */
+  staleAtMs: number;
 };
 
 export type KeyRow = {
@@ -36,7 +40,10 @@ export type KeyRow = {
   expiresAt: Date | null;
 };
 
-export function compileKey(row: KeyRow): CompiledKey {
+/** How long a loaded key is served from memory at most (a reload then costs one indexed read per key). */
+export const KEY_TTL_MS = 60_000;
+
+export function compileKey(row: KeyRow, now = Date.now()): CompiledKey {
   const scopes = keyScopesSchema.parse(row.scopes);
   return {
     id: row.id,
@@ -51,6 +58,7 @@ export function compileKey(row: KeyRow): CompiledKey {
     tpm: scopes.limits?.tpm ?? null,
     budget: scopes.budget ?? null,
     expiresAtMs: row.expiresAt ? row.expiresAt.getTime() : null,
+    staleAtMs: now + KEY_TTL_MS,
   };
 }
 
@@ -64,12 +72,19 @@ export class KeyCache {
   /** Bumped by every invalidation, so a load that raced with one is not cached. */
   private generation = 0;
 
-  constructor(private readonly load: (hash: string) => Promise<KeyRow | null>) {}
+  constructor(
+    private readonly load: (hash: string) => Promise<KeyRow | null>,
+    private readonly clock: () => number = Date.now,
+  ) {}
 
   /** The cached key, or undefined when it must be loaded (the only path that touches the database). */
   peek(hash: string, now: number): CompiledKey | null | undefined {
     const key = this.keys.get(hash);
-    if (key) return key;
+    if (key) {
+      if (key.staleAtMs > now) return key;
+      this.keys.delete(hash);
+      return undefined;
+    }
     const until = this.negative.get(hash);
     if (until !== undefined) {
       if (until > now) return null;
@@ -79,7 +94,7 @@ export class KeyCache {
   }
 
   async get(hash: string): Promise<CompiledKey | null> {
-    const cached = this.peek(hash, Date.now());
+    const cached = this.peek(hash, this.clock());
     if (cached !== undefined) return cached;
     let pending = this.loading.get(hash);
     if (!pending) {
@@ -87,12 +102,12 @@ export class KeyCache {
       pending = this.load(hash).then(
         (row) => {
           this.loading.delete(hash);
-          const compiled = row ? compileKey(row) : null;
+          const compiled = row ? compileKey(row, this.clock()) : null;
           if (generation === this.generation) {
             if (compiled) this.keys.set(hash, compiled);
             else {
               if (this.negative.size >= MAX_NEGATIVE) this.negative.clear();
-              this.negative.set(hash, Date.now() + NEGATIVE_TTL_MS);
+              this.negative.set(hash, this.clock() + NEGATIVE_TTL_MS);
             }
           }
           return compiled;

@@ -6,9 +6,12 @@ const holder = globalThis as unknown as { keywardMetrics?: ReturnType<typeof cre
 
 function create() {
   const registry = new client.Registry();
+  // What the gauges below read when /metrics is scraped (set by the proxy's runtime): nothing on the hot path.
+  const sources = { cachedKeys: () => 0, openStreams: () => 0 };
   client.collectDefaultMetrics({ register: registry, prefix: "keyward_" });
   return {
     registry,
+    sources,
     requests: new client.Counter({
       name: "keyward_proxy_requests_total",
       help: "Proxy requests by endpoint group and status.",
@@ -33,6 +36,32 @@ function create() {
       help: "Requests refused by Keyward, by reason (budget, rate_limit, scope, …).",
       labelNames: ["reason"] as const,
       registers: [registry],
+    }),
+    keyListenerConnected: new client.Gauge({
+      name: "keyward_key_listener_connected",
+      help: "1 while the LISTEN connection that hears other servers' key changes is up, 0 while it reconnects.",
+      registers: [registry],
+    }),
+    keyListenerReconnects: new client.Counter({
+      name: "keyward_key_listener_reconnects_total",
+      help: "Times the key change listener reconnected (each one dropped every cached key).",
+      registers: [registry],
+    }),
+    cachedKeys: new client.Gauge({
+      name: "keyward_key_cache_keys",
+      help: "Member keys held in the proxy's key cache.",
+      registers: [registry],
+      collect() {
+        this.set(sources.cachedKeys());
+      },
+    }),
+    openStreams: new client.Gauge({
+      name: "keyward_proxy_open_streams",
+      help: "Streamed answers being relayed now.",
+      registers: [registry],
+      collect() {
+        this.set(sources.openStreams());
+      },
     }),
     stalledClients: new client.Counter({
       name: "keyward_proxy_stalled_clients_total",

@@ -265,6 +265,8 @@ function pass(
     // The usage chunk Keyward asked for is read above and not passed on: the stream stays the client's.
     const filter = sse && job.addedUsageChunk ? new AddedUsageFilter() : null;
     const body = response.body;
+    // A revocation ends the stream: what arrived, arrived, and it is metered as such.
+    const untrack = deps.streams.track(job.key, () => body.destroy(new Error("the key was revoked")));
     // A client that takes nothing for stalledClientMs while the upstream has more to send: both sides are
     // cut (as nginx's send_timeout does), so a stalled reader cannot hold an upstream connection forever. A
     // slow reader is not stalled: any progress since the timer was armed arms it again.
@@ -300,6 +302,7 @@ function pass(
     });
     const close = () => {
       clearTimeout(stalled);
+      untrack();
       try {
         const rest = filter?.end();
         if (rest && rest.length > 0 && !sink.aborter.aborted) sink.end(rest);

@@ -10,6 +10,8 @@ import { createUpstreamClient } from "./forward";
 import { KeyCache, type KeyRow } from "./key-cache";
 import { SlidingWindowCounter } from "./rate-limit";
 import type { Metered } from "./relay";
+import { metrics } from "./metrics";
+import { OpenStreams } from "./open-streams";
 import { UpstreamPool, type UpstreamRow } from "./upstreams";
 import { UsageMeter } from "./usage-meter";
 
@@ -56,13 +58,29 @@ export async function createProxyRuntime(options: {
   const meter = new UsageMeter(pool);
   const budgets = new BudgetLedger((keyId, since) => meter.spentSince(keyId, since));
 
+  const streams = new OpenStreams();
   const invalidate = (change: KeyChange) => {
     keys.invalidate(change);
     if (change.upstreamTeamId) upstreams.invalidate(change.upstreamTeamId);
     if (change.teamId) upstreams.invalidate(change.teamId);
     if (!change.hashes && !change.teamId && !change.upstreamTeamId) upstreams.invalidate();
+    // Revoked keys' open streams end too (after the cache dropped them, so the re-read is fresh).
+    if (streams.size > 0) void streams.recheck(change, (hash) => keys.get(hash));
   };
-  const stopListening = options.listen ? await subscribeKeyChanges(options.databaseUrl, invalidate) : async () => {};
+  let reconnecting = false;
+  const stopListening = options.listen
+    ? await subscribeKeyChanges(options.databaseUrl, {
+        onChange: invalidate,
+        onState: (connected) => {
+          metrics().keyListenerConnected.set(connected ? 1 : 0);
+          if (connected && reconnecting) metrics().keyListenerReconnects.inc();
+          reconnecting = !connected;
+        },
+      })
+    : async () => {};
+  // Read when /metrics is scraped: nothing on the hot path.
+  metrics().sources.cachedKeys = () => keys.size;
+  metrics().sources.openStreams = () => streams.size;
   const stopLocal = onLocalKeyChange(invalidate);
   const client = createUpstreamClient(options.upstreamBaseUrl, options.timeoutMs);
 
@@ -74,6 +92,7 @@ export async function createProxyRuntime(options: {
     requests: new SlidingWindowCounter(),
     tokens: new SlidingWindowCounter(),
     meter: (event: Metered) => meter.record(event),
+    streams,
     timeoutMs: options.timeoutMs,
     stalledClientMs: options.stalledClientMs,
   };
