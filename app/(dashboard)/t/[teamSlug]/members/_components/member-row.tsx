@@ -37,7 +37,13 @@ export function MemberRow({
       <td className="py-3 pr-3">
         {canChangeRole ? (
           <ActionForm action={changeMemberRoleAction} hidden={hidden} className="flex items-end gap-2" success="Saved.">
-            <Select label={`Role of ${member.name}`} srOnlyLabel name="role" defaultValue={member.role}>
+            <Select
+              id={`select-role-${member.id}`}
+              label={`Role of ${member.name}`}
+              srOnlyLabel
+              name="role"
+              defaultValue={member.role}
+            >
               {ROLES.filter((r) => canManage(actorRole, member.role, r)).map((r) => (
                 <option key={r} value={r}>
                   {ROLE_LABELS[r]}
