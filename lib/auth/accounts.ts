@@ -1,4 +1,5 @@
 // Accounts: sign-up (user + first team), password change, sign out everywhere.
+import { transaction } from "@/lib/db/transaction";
 import { AppError } from "@/lib/api/errors";
 import { recordAudit, type RequestContext } from "@/lib/audit/record";
 import { hashPassword, verifyPassword } from "@/lib/auth/password";
@@ -15,7 +16,7 @@ export const ACCOUNT_ERRORS = {
 export async function signUp(input: SignUpInput, context: RequestContext) {
   const passwordHash = await hashPassword(input.password);
   try {
-    return await db().$transaction(async (tx) => {
+    return await transaction(async (tx) => {
       const user = await tx.user.create({
         data: { email: input.email, name: input.name, passwordHash },
         select: { id: true, email: true, name: true },
@@ -53,7 +54,7 @@ export async function changePassword(session: ActiveSession, input: ChangePasswo
     });
   }
   const passwordHash = await hashPassword(input.password);
-  return db().$transaction(async (tx) => {
+  return transaction(async (tx) => {
     await tx.user.update({ where: { id: session.user.id }, data: { passwordHash, passwordChangedAt: new Date() } });
     const ended = await revokeUserSessions(tx, session.user.id, session.sessionId);
     await recordAudit(tx, {
@@ -69,7 +70,7 @@ export async function changePassword(session: ActiveSession, input: ChangePasswo
 }
 
 export async function signOutEverywhere(session: ActiveSession, context: RequestContext) {
-  return db().$transaction(async (tx) => {
+  return transaction(async (tx) => {
     const ended = await revokeUserSessions(tx, session.user.id);
     await recordAudit(tx, {
       teamId: null,

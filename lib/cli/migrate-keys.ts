@@ -1,6 +1,7 @@
 // `keyward migrate-keys`: re-encrypts every stored secret from one key version to another, after writing a
 // backup of the old ciphertexts. Keys come only from the environment's keyring; the options name versions.
 // Its options, and the refusal to decrypt to plaintext, are in program.ts.
+import { transaction } from "@/lib/db/transaction";
 import { mkdir, open, rm } from "node:fs/promises";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -18,7 +19,6 @@ import {
   type ReencryptScope,
 } from "@/lib/crypto/reencrypt";
 import { withClient } from "@/lib/db/admin";
-import { db } from "@/lib/db/client";
 import { env } from "@/lib/env";
 import { say, withRuntime } from "@/lib/cli/runtime";
 
@@ -155,7 +155,7 @@ async function migrate(client: pg.Client, keyring: Keyring, options: Options, ba
     completed = true;
   } finally {
     // One event per run, also for a run that failed half-way (then with completed: false).
-    await db().$transaction((tx) =>
+    await transaction((tx) =>
       recordAudit(tx, {
         teamId: null,
         actor: { type: "system", label: "keyward migrate-keys" },

@@ -1,5 +1,7 @@
-// Transactions with after-commit hooks: work that must happen only once the change is durable (telling this
-// process's caches about it), never on rollback.
+// The app's one way into a transaction, with after-commit hooks: work that must happen only once the change
+// is durable (telling the proxy's caches about it), never on rollback. `db().$transaction` is not used
+// anywhere else (eslint forbids it), and afterCommit throws in a transaction it did not start, so a hook can
+// never be silently dropped.
 import { db, type Tx } from "@/lib/db/client";
 
 type Hook = () => void | Promise<void>;
@@ -20,7 +22,9 @@ export async function transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
   return result;
 }
 
-/** Registers a callback for after the commit; a no-op in a transaction not started by transaction(). */
+/** Registers a callback for after the commit. Throws in a transaction not started by transaction(). */
 export function afterCommit(tx: Tx, callback: Hook): void {
-  hooks.get(tx)?.push(callback);
+  const callbacks = hooks.get(tx);
+  if (!callbacks) throw new Error("afterCommit() needs a transaction started by transaction() (lib/db/transaction.ts)");
+  callbacks.push(callback);
 }

@@ -1,5 +1,6 @@
 // Team management keys (kw_mgmt_…): REST API access for scripts, with scopes that are a subset of their
 // creator's permissions. Held by their creator, so removing the creator from the team revokes them too.
+import { transaction } from "@/lib/db/transaction";
 import { z } from "zod";
 import { AppError } from "@/lib/api/errors";
 import { recordAudit, type RequestContext } from "@/lib/audit/record";
@@ -34,7 +35,7 @@ export async function createManagementKey(ctx: TeamContext, input: { name: strin
     if (!ctx.permissions.has(permission)) throw new AppError("forbidden", MANAGEMENT_KEY_ERRORS.wider);
   }
   const generated = generateKey("mgmt");
-  const row = await db().$transaction(async (tx) => {
+  const row = await transaction(async (tx) => {
     const created = await tx.apiKey.create({
       data: {
         teamId: ctx.team.id,
@@ -120,6 +121,7 @@ export async function resolveManagementKeyContext(
   );
   if (!permissions.has(permission)) throw new AppError("forbidden");
   if (!key.lastUsedAt || Date.now() - key.lastUsedAt.getTime() > 60_000) {
+    // key-state: unaffected — only the last-used time, which no check reads
     await db().apiKey.update({ where: { id: key.id }, data: { lastUsedAt: new Date() } });
   }
   return {

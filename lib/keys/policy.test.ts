@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
   applyCeiling,
+  effectiveScopes,
   DEFAULT_TEAM_POLICY,
   patternCovered,
   ROLE_CEILING,
@@ -284,5 +285,75 @@ describe("applyCeiling: everything at once", () => {
     scopes.ipAllowList?.push("0.0.0.0/0");
     expect(POLICY.models).toEqual(["gpt-4o-mini", "text-embedding-*"]);
     expect(POLICY.ipAllowList).toEqual(["10.0.0.0/8", "2001:db8::/32"]);
+  });
+});
+
+describe("effectiveScopes (ceilings on keys that already exist)", () => {
+  const created = new Date(NOW.getTime() - 10 * DAY);
+  const wide: KeyScopes = {
+    endpoints: { chat: "write", embeddings: "write", models: "read" },
+    models: ["gpt-*"],
+    limits: { rpm: 500 },
+    budget: { amountUsd: 1000, period: "month" },
+    ipAllowList: ["10.0.0.0/8"],
+  };
+
+  it("leaves a key inside every ceiling as it is", () => {
+    const own: KeyScopes = { endpoints: { chat: "write" } };
+    expect(effectiveScopes(own, DEFAULT_TEAM_POLICY, "member", created)).toEqual({ scopes: own, narrowed: [] });
+  });
+
+  it("narrows a viewer's keys to read, and says the role did it", () => {
+    const result = effectiveScopes(
+      { endpoints: { chat: "write", models: "read" } },
+      DEFAULT_TEAM_POLICY,
+      "viewer",
+      created,
+    );
+    expect(result.scopes.endpoints).toEqual({ chat: "read", models: "read" });
+    expect(result.narrowed).toEqual([
+      { field: "endpoints.chat", by: "role", message: "chat: write → read (the holder is a viewer)" },
+    ]);
+  });
+
+  it("narrows to the team policy: groups, limits, budget, lifetime; models and addresses must match both", () => {
+    const policy = teamKeyPolicySchema.parse({
+      endpoints: { chat: "read", embeddings: "write" },
+      models: ["gpt-4o-mini"],
+      limits: { rpm: 60 },
+      budget: { amountUsd: 100, period: "month" },
+      maxLifetimeDays: 30,
+      ipAllowList: ["10.1.0.0/16"],
+    });
+    const result = effectiveScopes(wide, policy, "member", created);
+    expect(result.scopes).toEqual({
+      endpoints: { chat: "read", embeddings: "write" },
+      models: ["gpt-*"],
+      limits: { rpm: 60 },
+      budget: { amountUsd: 100, period: "month" },
+      expiresAt: new Date(created.getTime() + 30 * DAY).toISOString(),
+      ipAllowList: ["10.0.0.0/8"],
+    });
+    expect(result.alsoModels).toEqual(["gpt-4o-mini"]);
+    expect(result.alsoIpAllowList).toEqual(["10.1.0.0/16"]);
+    expect(result.narrowed.map((n) => [n.field, n.by])).toEqual([
+      ["endpoints.chat", "policy"],
+      ["endpoints.models", "policy"],
+      ["models", "policy"],
+      ["ipAllowList", "policy"],
+      ["limits.rpm", "policy"],
+      ["budget", "policy"],
+      ["expiresAt", "policy"],
+    ]);
+  });
+
+  it("never widens: whatever the ceilings, each group is at most the key's own access", () => {
+    for (const role of ["owner", "admin", "member", "viewer"] as const)
+      for (const group of ENDPOINT_GROUPS) {
+        const own: KeyScopes = { endpoints: { [group]: "read" } };
+        const result = effectiveScopes(own, DEFAULT_TEAM_POLICY, role, created);
+        expect(result.scopes.endpoints[group]).toBe("read");
+        expect(Object.keys(result.scopes.endpoints)).toEqual([group]);
+      }
   });
 });

@@ -184,3 +184,118 @@ export function applyCeiling(
 
   return problems.length > 0 ? { ok: false, problems } : { ok: true, scopes };
 }
+
+/** Why a key's effective scope is narrower than its own: which ceiling, and what it changed. */
+export type Narrowing = { field: string; by: "role" | "policy"; message: string };
+export type EffectiveScopes = {
+  scopes: KeyScopes;
+  /** Patterns and ranges a request must also match (the team policy's), beside the key's own. */
+  alsoModels?: string[];
+  alsoIpAllowList?: string[];
+  narrowed: Narrowing[];
+};
+
+/**
+ * What a key may do right now: its own scopes intersected with the team's key policy and its holder's role,
+ * as they are today (a key issued under a wider policy, or before its holder was demoted, is narrowed; never
+ * widened). Worked out when the proxy loads the key, and shown on the key pages with the reasons.
+ */
+export function effectiveScopes(
+  own: KeyScopes,
+  policy: TeamKeyPolicy,
+  holderRole: Role,
+  createdAt: Date,
+): EffectiveScopes {
+  const narrowed: Narrowing[] = [];
+  const scopes: KeyScopes = { endpoints: {} };
+  const roleCeiling = ROLE_CEILING[holderRole];
+  for (const group of ENDPOINT_GROUPS) {
+    const want = own.endpoints[group] ?? "none";
+    const teamMax = policy.endpoints[group] ?? "none";
+    let access = want;
+    if (ACCESS_RANK[teamMax] < ACCESS_RANK[access]) {
+      access = teamMax;
+      narrowed.push({
+        field: `endpoints.${group}`,
+        by: "policy",
+        message: `${group}: ${want} → ${teamMax} (team policy)`,
+      });
+    }
+    if (ACCESS_RANK[roleCeiling] < ACCESS_RANK[access]) {
+      narrowed.push({
+        field: `endpoints.${group}`,
+        by: "role",
+        message: `${group}: ${access} → ${roleCeiling} (the holder is a ${holderRole})`,
+      });
+      access = roleCeiling;
+    }
+    if (access !== "none") scopes.endpoints[group] = access;
+  }
+
+  const result: EffectiveScopes = { scopes, narrowed };
+  if (own.models) scopes.models = [...own.models];
+  if (policy.models) {
+    const allowed = policy.models;
+    if (!own.models) scopes.models = [...allowed];
+    else if (!own.models.every((pattern) => allowed.some((outer) => patternCovered(pattern, outer))))
+      result.alsoModels = [...allowed];
+    if (!own.models || result.alsoModels)
+      narrowed.push({ field: "models", by: "policy", message: `models: only ${allowed.join(", ")} (team policy)` });
+  }
+
+  if (own.ipAllowList) scopes.ipAllowList = [...own.ipAllowList];
+  if (policy.ipAllowList) {
+    const outer = policy.ipAllowList.map(parseCidr).filter((cidr) => cidr !== null);
+    const inside = (text: string) => {
+      const inner = parseCidr(text);
+      return inner !== null && outer.some((range) => cidrWithin(inner, range));
+    };
+    if (!own.ipAllowList) scopes.ipAllowList = [...policy.ipAllowList];
+    else if (!own.ipAllowList.every(inside)) result.alsoIpAllowList = [...policy.ipAllowList];
+    if (!own.ipAllowList || result.alsoIpAllowList)
+      narrowed.push({
+        field: "ipAllowList",
+        by: "policy",
+        message: `addresses: only ${policy.ipAllowList.join(", ")} (team policy)`,
+      });
+  }
+
+  for (const field of ["rpm", "tpm"] as const) {
+    const mine = own.limits?.[field];
+    const max = policy.limits?.[field];
+    const value = mine === undefined ? max : max === undefined ? mine : Math.min(mine, max);
+    if (value !== undefined) scopes.limits = { ...scopes.limits, [field]: value };
+    if (value !== mine)
+      narrowed.push({
+        field: `limits.${field}`,
+        by: "policy",
+        message: `${field}: ${mine ?? "no limit"} → ${value} (team policy)`,
+      });
+  }
+
+  let budget = own.budget;
+  if (policy.budget && (!budget || budgetProblem(budget, policy.budget))) {
+    narrowed.push({
+      field: "budget",
+      by: "policy",
+      message: `budget: ${budget ? formatBudget(budget) : "none"} → ${formatBudget(policy.budget)} (team policy)`,
+    });
+    budget = policy.budget;
+  }
+  if (budget) scopes.budget = { ...budget };
+
+  let expires = own.expiresAt === undefined ? undefined : Date.parse(own.expiresAt);
+  if (policy.maxLifetimeDays !== undefined) {
+    const latest = createdAt.getTime() + policy.maxLifetimeDays * DAY_MS;
+    if (expires === undefined || latest < expires) {
+      narrowed.push({
+        field: "expiresAt",
+        by: "policy",
+        message: `expires: ${expires === undefined ? "never" : DATE(expires)} → ${DATE(latest)} (team policy: ${policy.maxLifetimeDays} days at most)`,
+      });
+      expires = latest;
+    }
+  }
+  if (expires !== undefined) scopes.expiresAt = new Date(expires).toISOString();
+  return result;
+}

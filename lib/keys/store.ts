@@ -126,7 +126,7 @@ type IssueScope = {
 /** Shared by the web and the operator CLI. */
 export async function issueKey(scope: IssueScope, input: { name: string; scopes: KeyScopes }) {
   const generated = generateKey("live");
-  const created = await db().$transaction(async (tx) => {
+  const created = await transaction(async (tx) => {
     const holder = await tx.membership.findFirst({
       where: { teamId: scope.teamId, userId: scope.holderId },
       select: { role: true, user: { select: { email: true } } },
@@ -266,4 +266,16 @@ export async function revokeMemberKeys(
   }
   await notifyKeyChange(tx, { hashes: keys.map((k) => k.hash) });
   return keys.length;
+}
+
+/**
+ * A member's role changed: their keys keep their own scopes, but the role is a ceiling on every one of them,
+ * so each node's cache drops them and recomputes what they may do on the next request.
+ */
+export async function memberCeilingChanged(tx: Tx, input: { teamId: string; userIds: string[] }): Promise<void> {
+  const keys = await tx.apiKey.findMany({
+    where: { teamId: input.teamId, userId: { in: input.userIds }, revokedAt: null },
+    select: { hash: true },
+  });
+  if (keys.length > 0) await notifyKeyChange(tx, { hashes: keys.map((k) => k.hash) });
 }

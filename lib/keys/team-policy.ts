@@ -1,7 +1,9 @@
-// The team's key policy: read it, and change it (audited). Keys already issued keep their scopes; the
-// policy bounds every key created or edited afterwards.
+// The team's key policy: read it, and change it (audited). It bounds every key created or edited afterwards,
+// and it is a ceiling on the keys already issued: a change reaches every node's key cache before it answers,
+// so the next request of a wider key is narrowed (lib/keys/policy.ts effectiveScopes).
 import { recordAudit } from "@/lib/audit/record";
-import { db } from "@/lib/db/client";
+import { transaction } from "@/lib/db/transaction";
+import { notifyKeyChange } from "@/lib/keys/invalidation";
 import type { TeamKeyPolicy } from "@/lib/keys/policy";
 import { teamPolicy } from "@/lib/keys/store";
 import type { TeamContext } from "@/lib/teams/context";
@@ -11,9 +13,10 @@ export async function readTeamKeyPolicy(ctx: Pick<TeamContext, "team">): Promise
 }
 
 export async function updateTeamKeyPolicy(ctx: TeamContext, policy: TeamKeyPolicy): Promise<void> {
-  await db().$transaction(async (tx) => {
+  await transaction(async (tx) => {
     const before = await teamPolicy(ctx.team.id, tx);
     await tx.team.update({ where: { id: ctx.team.id }, data: { keyPolicy: policy } });
+    await notifyKeyChange(tx, { teamId: ctx.team.id });
     await recordAudit(tx, {
       teamId: ctx.team.id,
       actor: ctx.actor,

@@ -41,6 +41,9 @@ const KEY_ROW = {
     budget: { amountUsd: 1_000_000, period: "lifetime" },
   },
   expiresAt: null,
+  createdAt: new Date(0),
+  keyPolicy: null,
+  role: "member" as const,
 };
 
 type Sent = { path: string; headers: Record<string, string>; body: Buffer | null };

@@ -11,6 +11,9 @@ const row = (hash: string, teamId = "t1"): KeyRow => ({
   hash,
   scopes: { endpoints: { chat: "write" } },
   expiresAt: null,
+  createdAt: new Date(0),
+  keyPolicy: null,
+  role: "member",
 });
 
 function cacheOver(rows: Map<string, KeyRow>) {

@@ -12,6 +12,8 @@ import {
   type KeyScopes,
 } from "@/lib/keys/scopes";
 import type { KeyChange } from "@/lib/keys/key-changes";
+import { DEFAULT_TEAM_POLICY, effectiveScopes, teamKeyPolicySchema } from "@/lib/keys/policy";
+import type { Role } from "@/lib/auth/permissions";
 
 export type CompiledKey = {
   id: string;
@@ -38,13 +40,34 @@ export type KeyRow = {
   hash: string;
   scopes: unknown;
   expiresAt: Date | null;
+  createdAt: Date;
+  /** The team's key policy (null: the default) and the holder's role in the team, as they are now. */
+  keyPolicy: unknown;
+  role: Role;
 };
 
 /** How long a loaded key is served from memory at most (a reload then costs one indexed read per key). */
 export const KEY_TTL_MS = 60_000;
 
+/**
+ * The key as the proxy enforces it: its own scopes narrowed by the team policy and its holder's role, worked
+ * out once here (when the key enters the cache), so the hot path stays one lookup. A role change, a policy
+ * change or a removal drops the entry like a revocation does, and the next request loads it afresh.
+ */
 export function compileKey(row: KeyRow, now = Date.now()): CompiledKey {
-  const scopes = keyScopesSchema.parse(row.scopes);
+  const own = keyScopesSchema.parse(row.scopes);
+  const policy = row.keyPolicy ? teamKeyPolicySchema.parse(row.keyPolicy) : DEFAULT_TEAM_POLICY;
+  const effective = effectiveScopes(
+    { ...own, ...(row.expiresAt ? { expiresAt: row.expiresAt.toISOString() } : {}) },
+    policy,
+    row.role,
+    row.createdAt,
+  );
+  const scopes = effective.scopes;
+  const ownModel = compileModelMatcher(scopes.models);
+  const policyModel = effective.alsoModels ? compileModelMatcher(effective.alsoModels) : null;
+  const ownIp = scopes.ipAllowList ? compileIpMatcher(scopes.ipAllowList) : null;
+  const policyIp = effective.alsoIpAllowList ? compileIpMatcher(effective.alsoIpAllowList) : null;
   return {
     id: row.id,
     teamId: row.teamId,
@@ -52,12 +75,12 @@ export function compileKey(row: KeyRow, now = Date.now()): CompiledKey {
     hash: row.hash,
     endpoints: scopes.endpoints,
     models: scopes.models,
-    allowsModel: compileModelMatcher(scopes.models),
-    allowsIp: scopes.ipAllowList ? compileIpMatcher(scopes.ipAllowList) : null,
+    allowsModel: policyModel ? (model) => ownModel(model) && policyModel(model) : ownModel,
+    allowsIp: ownIp && policyIp ? (ip) => ownIp(ip) && policyIp(ip) : ownIp,
     rpm: scopes.limits?.rpm ?? null,
     tpm: scopes.limits?.tpm ?? null,
     budget: scopes.budget ?? null,
-    expiresAtMs: row.expiresAt ? row.expiresAt.getTime() : null,
+    expiresAtMs: scopes.expiresAt ? Date.parse(scopes.expiresAt) : null,
     staleAtMs: now + KEY_TTL_MS,
   };
 }

@@ -5,7 +5,17 @@ import { compileKey, type CompiledKey } from "./key-cache";
 import { OpenStreams } from "./open-streams";
 
 const key = (hash: string, teamId = "t1", expiresAt: Date | null = null): CompiledKey =>
-  compileKey({ id: `id-${hash}`, teamId, userId: "u1", hash, scopes: { endpoints: { chat: "write" } }, expiresAt });
+  compileKey({
+    id: `id-${hash}`,
+    teamId,
+    userId: "u1",
+    hash,
+    scopes: { endpoints: { chat: "write" } },
+    expiresAt,
+    createdAt: new Date(0),
+    keyPolicy: null,
+    role: "member",
+  });
 
 describe("OpenStreams", () => {
   it("cuts the streams of a revoked key, and no other", async () => {

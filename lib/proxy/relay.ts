@@ -25,6 +25,8 @@ export type Metered = {
   /** The answer carried no usage: the cost is Keyward's estimate from the request and the answer. */
   estimated: boolean;
   status: number;
+  /** The team's upstream (OpenAI) key that answered: its "last used" is written with the usage. */
+  upstreamId?: string;
 };
 
 type Job = {
@@ -115,6 +117,7 @@ export async function relay(deps: ProxyDeps, job: Job): Promise<void> {
   const list = deps.upstreams.peek(key.teamId) ?? (await deps.upstreams.forTeam(key.teamId));
   // Exactly once per request: what it cost (null: nothing, it was not answered) replaces its reservation.
   let settled = false;
+  let answeredBy: string | undefined;
   const settle = (metering: Metering | null, status: number) => {
     if (settled) return;
     settled = true;
@@ -130,6 +133,7 @@ export async function relay(deps: ProxyDeps, job: Job): Promise<void> {
       costUsd: metering.costUsd,
       estimated: metering.estimated,
       status,
+      upstreamId: answeredBy,
     });
   };
   // A stream is cut when its client leaves (what was sent is estimated). A non-streamed answer is read to
@@ -187,6 +191,7 @@ export async function relay(deps: ProxyDeps, job: Job): Promise<void> {
       return writeError(sink, error);
     }
     deps.upstreams.markSuccess(upstream);
+    answeredBy = upstream.id;
     return pass(deps, job, response, status, settle);
   }
 }

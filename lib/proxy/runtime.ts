@@ -30,7 +30,13 @@ export async function createProxyRuntime(options: {
 
   const keys = new KeyCache(async (hash) => {
     const result = await pool.query<KeyRow>(
-      `SELECT id, "teamId", "userId", hash, scopes, "expiresAt" FROM "ApiKey" WHERE hash = $1 AND kind = 'live' AND "revokedAt" IS NULL`,
+      // The holder's membership and the team's policy come with the key: both are ceilings on what it may do.
+      // A key whose holder is no longer a member of its team is no key at all.
+      `SELECT k.id, k."teamId", k."userId", k.hash, k.scopes, k."expiresAt", k."createdAt", t."keyPolicy", m.role
+         FROM "ApiKey" k
+         JOIN "Team" t ON t.id = k."teamId"
+         JOIN "Membership" m ON m."teamId" = k."teamId" AND m."userId" = k."userId"
+        WHERE k.hash = $1 AND k.kind = 'live' AND k."revokedAt" IS NULL`,
       [hash],
     );
     return result.rows[0] ?? null;

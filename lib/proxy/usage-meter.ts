@@ -24,6 +24,8 @@ const micros = (usd: number) => Math.ceil(usd * 1_000_000 - 1e-9);
 
 export class UsageMeter {
   private pending = new Map<string, Bucket>();
+  /** Upstream keys that answered since the last flush: their "last used" is written with the usage. */
+  private upstreamsUsed = new Set<string>();
   private readonly timer: NodeJS.Timeout;
   private flushing: Promise<void> = Promise.resolve();
 
@@ -45,6 +47,7 @@ export class UsageMeter {
   }
 
   record(event: Metered): void {
+    if (event.upstreamId) this.upstreamsUsed.add(event.upstreamId);
     const day = this.today(Date.now());
     const id = `${event.keyId}|${day}|${event.model}`;
     let bucket = this.pending.get(id);
@@ -102,6 +105,7 @@ export class UsageMeter {
           values,
         );
         // Key usage doubles as "last used": one statement per flush, not per request.
+        // key-state: unaffected — only the last-used time, which no check reads
         await this.pool.query(`UPDATE "ApiKey" SET "lastUsedAt" = now() WHERE id = ANY($1::uuid[])`, [
           [...new Set(batch.map((b) => b.keyId))],
         ]);
@@ -109,8 +113,23 @@ export class UsageMeter {
         logger.warn({ err: error, buckets: batch.length }, "usage flush failed; will retry");
         for (const b of batch) this.mergeBack(b);
       }
+      await this.flushUpstreamsUsed();
     });
     return this.flushing;
+  }
+
+  /** The team's OpenAI keys that answered since the last flush: their "last used", in one statement. */
+  private async flushUpstreamsUsed(): Promise<void> {
+    if (this.upstreamsUsed.size === 0) return;
+    const ids = [...this.upstreamsUsed];
+    this.upstreamsUsed = new Set();
+    try {
+      // key-state: unaffected — only the last-used time, which no check reads
+      await this.pool.query(`UPDATE "UpstreamKey" SET "lastUsedAt" = now() WHERE id = ANY($1::uuid[])`, [ids]);
+    } catch (error) {
+      logger.warn({ err: error, keys: ids.length }, "upstream last-used write failed; will retry");
+      for (const id of ids) this.upstreamsUsed.add(id);
+    }
   }
 
   private mergeBack(b: Bucket): void {

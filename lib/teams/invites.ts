@@ -1,4 +1,5 @@
 // Invitations by e-mail: single-use, bound to the invited address, expire after 7 days, revocable.
+import { transaction } from "@/lib/db/transaction";
 import { AppError } from "@/lib/api/errors";
 import { recordAudit, type RequestContext } from "@/lib/audit/record";
 import { canManage } from "@/lib/auth/permissions";
@@ -39,7 +40,7 @@ export async function listPendingInvites(ctx: Pick<TeamContext, "team">) {
 export async function createInvite(ctx: TeamContext, input: { email: string; role: Role }) {
   if (!canManage(ctx.membership.role, input.role, input.role)) throw new AppError("forbidden", INVITE_ERRORS.outranked);
   const token = randomToken();
-  const invite = await db().$transaction(async (tx) => {
+  const invite = await transaction(async (tx) => {
     const existing = await tx.membership.findFirst({
       where: { teamId: ctx.team.id, user: { email: input.email } },
       select: { id: true },
@@ -74,7 +75,7 @@ export async function createInvite(ctx: TeamContext, input: { email: string; rol
 }
 
 export async function revokeInvite(ctx: TeamContext, inviteId: string) {
-  await db().$transaction(async (tx) => {
+  await transaction(async (tx) => {
     const invite = await tx.invite.findFirst({
       where: { id: inviteId, teamId: ctx.team.id, acceptedAt: null, revokedAt: null },
       select: { id: true, email: true },
@@ -134,7 +135,7 @@ export async function describeInvite(token: string) {
 
 /** Accepts an invite for the signed-in user. Consuming it is one conditional UPDATE, so it works once. */
 export async function acceptInvite(token: string, user: SessionUser, context: RequestContext) {
-  return db().$transaction(async (tx) => {
+  return transaction(async (tx) => {
     const invite = await tx.invite.findUnique({
       where: { tokenHash: sha256Hex(token) },
       select: {

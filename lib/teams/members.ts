@@ -5,7 +5,7 @@ import { canManage } from "@/lib/auth/permissions";
 import { transaction } from "@/lib/db/transaction";
 import { db, type Tx } from "@/lib/db/client";
 import type { Role } from "@/lib/generated/prisma/enums";
-import { revokeMemberKeys } from "@/lib/keys/store";
+import { memberCeilingChanged, revokeMemberKeys } from "@/lib/keys/store";
 import { actorOf, type TeamContext } from "@/lib/teams/context";
 
 export const MEMBER_ERRORS = {
@@ -57,7 +57,7 @@ async function assertAnotherOwner(tx: Tx, teamId: string, leavingUserId: string)
 }
 
 export async function changeMemberRole(ctx: TeamContext, membershipId: string, role: Role) {
-  return db().$transaction(async (tx) => {
+  return transaction(async (tx) => {
     await lockTeam(tx, ctx.team.id);
     const target = await findTeamMembership(tx, ctx, membershipId);
     if (target.userId === ctx.user.id) throw new AppError("forbidden", MEMBER_ERRORS.self);
@@ -66,6 +66,8 @@ export async function changeMemberRole(ctx: TeamContext, membershipId: string, r
     if (target.role === role) return target;
     if (target.role === "owner") await assertAnotherOwner(tx, ctx.team.id, target.userId);
     await tx.membership.update({ where: { id: target.id, teamId: ctx.team.id }, data: { role } });
+    // The role is a ceiling on the member's existing keys: every node recomputes them before this answers.
+    await memberCeilingChanged(tx, { teamId: ctx.team.id, userIds: [target.userId] });
     await recordAudit(tx, {
       teamId: ctx.team.id,
       actor: actorOf(ctx),
@@ -123,13 +125,14 @@ export async function leaveTeam(ctx: TeamContext) {
 
 /** Makes another member the owner; the current owner stays on as admin. */
 export async function transferOwnership(ctx: TeamContext, membershipId: string) {
-  await db().$transaction(async (tx) => {
+  await transaction(async (tx) => {
     await lockTeam(tx, ctx.team.id);
     const target = await findTeamMembership(tx, ctx, membershipId);
     if (target.userId === ctx.user.id) throw new AppError("forbidden", MEMBER_ERRORS.self);
     if ((await currentActorRole(tx, ctx)) !== "owner") throw new AppError("forbidden");
     await tx.membership.update({ where: { id: target.id, teamId: ctx.team.id }, data: { role: "owner" } });
     await tx.membership.update({ where: { id: ctx.membership.id, teamId: ctx.team.id }, data: { role: "admin" } });
+    await memberCeilingChanged(tx, { teamId: ctx.team.id, userIds: [target.userId, ctx.user.id] });
     await recordAudit(tx, {
       teamId: ctx.team.id,
       actor: actorOf(ctx),

@@ -50,7 +50,7 @@ export async function createTeamWithOwner(
 }
 
 export async function createTeam(input: { name: string; ownerId: string; actor: AuditActor; context: RequestContext }) {
-  return db().$transaction((tx) => createTeamWithOwner(tx, input));
+  return transaction((tx) => createTeamWithOwner(tx, input));
 }
 
 export async function listTeamsOf(userId: string) {

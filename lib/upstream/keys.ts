@@ -134,7 +134,9 @@ export async function recheckUpstreamKey(ctx: Pick<TeamContext, "team">, id: str
   if (!row) throw new AppError("not_found");
   const key = decryptSecret(row.encryptedKey, binding(ctx.team.id, row.id));
   const check = await checkUpstreamKey({ key, organizationId: row.organizationId, projectId: row.projectId });
-  if (check.status === "valid")
+  if (check.status === "valid") {
+    // key-state: unaffected — only the time it was last checked; which keys serve is unchanged
     await db().upstreamKey.update({ where: { id, teamId: ctx.team.id }, data: { verifiedAt: new Date() } });
+  }
   return check;
 }

@@ -1,6 +1,7 @@
 // Re-encrypting one team's secrets to the current master key in the background, started from the admin UI.
 // The work itself is lib/crypto/reencrypt.ts (shared with `keyward migrate-keys`): idempotent and safe to
 // interrupt, so a job that was running when the server stopped simply runs again at the next start.
+import { transaction } from "@/lib/db/transaction";
 import { setTimeout as sleep } from "node:timers/promises";
 import pg from "pg";
 import { AppError } from "@/lib/api/errors";
@@ -76,7 +77,7 @@ export async function startReencryptionJob(ctx: TeamContext): Promise<JobView> {
   if (current?.status === "running") return current;
   const { stale, currentVersion } = await staleSecretCount(ctx);
   if (stale === 0) throw new AppError("conflict", JOB_ERRORS.nothingToDo);
-  const job = await db().$transaction(async (tx) => {
+  const job = await transaction(async (tx) => {
     const created = await tx.reencryptionJob.create({
       data: {
         teamId: ctx.team.id,
