@@ -103,3 +103,36 @@ test("an admin sees every member's keys and revokes one; members see only their 
   await memberContext.close();
   await otherContext.close();
 });
+
+test("a demoted member's key page says what the key can do now, and which ceiling narrowed it", async ({
+  page,
+  seed,
+  signIn,
+}) => {
+  const { issueKey } = await import("../lib/keys/store");
+  const { db } = await import("../lib/db/client");
+  const owner = await seed.user();
+  const member = await seed.user({ name: "Vi Viewer" });
+  await seed.addMember(owner.team, member, "member");
+  await issueKey(
+    {
+      teamId: owner.team.id,
+      holderId: member.id,
+      createdById: member.id,
+      actor: { type: "system", label: "e2e" },
+      request: { ip: null, userAgent: "e2e" },
+    },
+    { name: "Writer", scopes: { endpoints: { chat: "write", models: "read" } } },
+  );
+  await db().membership.updateMany({ where: { teamId: owner.team.id, userId: member.id }, data: { role: "viewer" } });
+
+  await signIn(page, member);
+  await page.goto(`/t/${owner.team.slug}/keys`);
+  await expect(page.getByText("narrowed")).toBeVisible();
+  await page.getByRole("link", { name: "Writer" }).click();
+  await expect(page.getByRole("heading", { name: "What this key can do now" })).toBeVisible();
+  await expect(page.getByRole("list", { name: "Narrowed by" })).toContainText(
+    "chat: write → read (the holder is a viewer)",
+  );
+  await page.screenshot({ path: "test-results/screenshots/key-narrowed.png", fullPage: true });
+});

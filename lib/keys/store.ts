@@ -7,7 +7,14 @@ import { db, type Tx } from "@/lib/db/client";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { generateKey } from "@/lib/keys/format";
 import { notifyKeyChange } from "@/lib/keys/invalidation";
-import { applyCeiling, DEFAULT_TEAM_POLICY, teamKeyPolicySchema, type TeamKeyPolicy } from "@/lib/keys/policy";
+import {
+  applyCeiling,
+  DEFAULT_TEAM_POLICY,
+  effectiveScopes,
+  teamKeyPolicySchema,
+  type Narrowing,
+  type TeamKeyPolicy,
+} from "@/lib/keys/policy";
 import { keyScopesSchema, summarizeScopes, type KeyScopes } from "@/lib/keys/scopes";
 import type { TeamContext, TeamScope } from "@/lib/teams/context";
 
@@ -46,13 +53,49 @@ function toView(row: Prisma.ApiKeyGetPayload<{ select: typeof KEY_FIELDS }>) {
 }
 export type KeyView = ReturnType<typeof toView>;
 
+export type Effective = { summary: string; narrowed: Narrowing[] };
+
+/**
+ * What each key may do right now (what the proxy enforces): its scopes under the team policy and its holder's
+ * role today, with the reasons it is narrower than its own scopes. A holder who left answers nothing.
+ */
+async function effectiveOf(ctx: Pick<TeamContext, "team">, views: KeyView[]): Promise<Map<string, Effective>> {
+  const policy = await teamPolicy(ctx.team.id);
+  const holders = [...new Set(views.flatMap((view) => (view.userId ? [view.userId] : [])))];
+  const memberships = await db().membership.findMany({
+    where: { teamId: ctx.team.id, userId: { in: holders } },
+    select: { userId: true, role: true },
+  });
+  const roles = new Map(memberships.map((m) => [m.userId, m.role]));
+  const out = new Map<string, Effective>();
+  for (const view of views) {
+    const role = view.userId ? roles.get(view.userId) : undefined;
+    if (!role) {
+      out.set(view.id, { summary: "No access: its holder is no longer in the team", narrowed: [] });
+      continue;
+    }
+    const scopes = view.expiresAt ? { ...view.scopes, expiresAt: view.expiresAt.toISOString() } : view.scopes;
+    const effective = effectiveScopes(scopes, policy, role, view.createdAt);
+    out.set(view.id, { summary: summarizeScopes(effective.scopes), narrowed: effective.narrowed });
+  }
+  return out;
+}
+
 export async function listKeys(ctx: TeamContext, options: { includeRevoked?: boolean } = {}) {
   const rows = await db().apiKey.findMany({
     where: { ...visibleKeys(ctx), ...(options.includeRevoked ? {} : { revokedAt: null }) },
     orderBy: { createdAt: "desc" },
     select: KEY_FIELDS,
   });
-  return rows.map(toView);
+  const views = rows.map(toView);
+  const effective = await effectiveOf(ctx, views);
+  return views.map((view) => ({ ...view, effective: effective.get(view.id) }));
+}
+
+/** One key with what it may do right now (see effectiveOf). */
+export async function getKeyWithEffective(ctx: TeamContext, id: string) {
+  const view = await getKey(ctx, id);
+  return { ...view, effective: (await effectiveOf(ctx, [view])).get(view.id) };
 }
 
 /** Every member key of the team, revoked ones too: for the operator CLI, which acts with no member's session. */

@@ -117,3 +117,24 @@ describe("ceilings on existing keys, on both entry points, across processes", ()
     for (const base of bases()) expect((await write(base, key)).status).toBe(401);
   }, 60_000);
 });
+
+describe("the team's OpenAI key", () => {
+  it("records when it was last used, written with the usage (not per request)", async () => {
+    const { key } = await issueFor(harness.seeded, harness.seeded.user.id, { endpoints: { chat: "write" } });
+    await db().upstreamKey.updateMany({ where: { teamId: harness.seeded.team.id }, data: { lastUsedAt: null } });
+    for (const base of bases()) expect(await write(base, key)).toEqual(ALLOWED);
+    // The usage flush runs every 5 s.
+    await expect
+      .poll(
+        async () =>
+          (
+            await db().upstreamKey.findFirst({
+              where: { teamId: harness.seeded.team.id },
+              select: { lastUsedAt: true },
+            })
+          )?.lastUsedAt ?? null,
+        { timeout: 15_000, interval: 250 },
+      )
+      .not.toBeNull();
+  }, 60_000);
+});

@@ -97,7 +97,18 @@ export default async function KeysPage({
                       <Badge tone={STATUS_TONE[key.status]}>{key.status}</Badge>
                     </td>
                     {manager ? <td className="py-3 pr-3 text-slate-600">{key.user?.name ?? "—"}</td> : null}
-                    <td className="max-w-xs py-3 pr-3 text-xs text-slate-600">{key.summary}</td>
+                    <td className="max-w-xs py-3 pr-3 text-xs text-slate-600">
+                      {key.summary}
+                      {key.status === "active" && key.effective && key.effective.narrowed.length > 0 ? (
+                        <span className="mt-1 block">
+                          <Badge tone="amber">narrowed</Badge> now: {key.effective.summary} (
+                          {[
+                            ...new Set(key.effective.narrowed.map((n) => (n.by === "role" ? "role" : "team policy"))),
+                          ].join(", ")}
+                          )
+                        </span>
+                      ) : null}
+                    </td>
                     <td className="hidden py-3 pr-3 text-slate-500 lg:table-cell">
                       {formatDate(key.createdAt)}
                       <span className="block text-xs">{formatAge(key.createdAt)} old</span>

@@ -9,7 +9,7 @@ import { Card } from "@/components/ui/card";
 import { revokeKeyAction } from "@/lib/actions/revoke-key";
 import { teamPageContext } from "@/lib/auth/team-page";
 import { formatAge, formatDate } from "@/lib/format";
-import { getKey } from "@/lib/keys/store";
+import { getKeyWithEffective } from "@/lib/keys/store";
 import { EditKeyForm } from "../_components/edit-key-form";
 
 export const metadata: Metadata = { title: "API key" };
@@ -19,7 +19,7 @@ export default async function KeyPage({ params }: { params: Promise<{ teamSlug: 
   const ctx = await teamPageContext(teamSlug, "api_keys.own");
   const id = z.uuid().safeParse(keyId);
   if (!id.success) notFound();
-  const key = await getKey(ctx, id.data).catch(() => notFound());
+  const key = await getKeyWithEffective(ctx, id.data).catch(() => notFound());
   const facts = [
     ["Key", `${key.prefix}…`],
     ["Holder", key.user ? `${key.user.name} (${key.user.email})` : "—"],
@@ -58,6 +58,21 @@ export default async function KeyPage({ params }: { params: Promise<{ teamSlug: 
           ))}
         </dl>
       </Card>
+      {key.status === "active" && key.effective && key.effective.narrowed.length > 0 ? (
+        <Card
+          title="What this key can do now"
+          description="The team's key policy and the holder's role are ceilings on every key, at every request."
+        >
+          <p className="text-sm font-medium">{key.effective.summary}</p>
+          <ul className="mt-3 space-y-1 text-sm text-slate-600" aria-label="Narrowed by">
+            {key.effective.narrowed.map((n) => (
+              <li key={`${n.field}-${n.by}`}>
+                <Badge tone="amber">{n.by === "role" ? "role" : "team policy"}</Badge> {n.message}
+              </li>
+            ))}
+          </ul>
+        </Card>
+      ) : null}
       {key.status !== "revoked" ? (
         <Card title="Scopes" description="Changes apply to the very next request made with this key.">
           <EditKeyForm teamSlug={ctx.team.slug} keyId={key.id} name={key.name} scopes={key.scopes} />
