@@ -111,7 +111,7 @@ async function main(): Promise<void> {
       req.url = url.slice(4);
       return handleNode(proxy, req, res, ip);
     }
-    if (proxy && url === "/metrics") return serveMetrics(req, res, runtime.env.METRICS_TOKEN);
+    if (proxy && url === "/metrics") return serveMetrics(req, res, { token: runtime.env.METRICS_TOKEN, clientIp: ip });
     if (accessLog) {
       const started = performance.now();
       // The path only: query strings are not logged, in case a client ever puts something secret there.

@@ -53,7 +53,7 @@ const envFields = z.object({
   // "off": this server does not LISTEN for key changes made by other servers (one-server installs; the IPC
   // test uses it to prove the in-process path on its own). Changes made through this server still apply.
   KEY_CHANGE_LISTEN: z.enum(["on", "off"]).default("on"),
-  // When set, GET /metrics requires "Authorization: Bearer <METRICS_TOKEN>".
+  // When set, GET /metrics requires "Authorization: Bearer <METRICS_TOKEN>"; unset, it answers loopback only.
   METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });

@@ -11,7 +11,8 @@ import { setKeyChangeRelay, type KeyChange } from "@/lib/keys/key-changes";
 import { env } from "@/lib/env";
 import { logger } from "@/lib/logger";
 import { closeProxyRuntime } from "@/lib/proxy/adapters";
-import { edgeToken } from "@/lib/proxy/client-ip";
+import { CLIENT_IP_HEADER } from "@/lib/auth/client-ip";
+import { edgeToken, trustedClientIp } from "@/lib/proxy/client-ip";
 import { serveMetrics } from "@/lib/proxy/metrics-endpoint";
 import { edgeMessageSchema, type WebMessage } from "@/lib/server/ipc";
 import { resumeReencryptionJobs } from "@/lib/vault/reencryption-job";
@@ -68,7 +69,10 @@ async function main(): Promise<void> {
 
   const server = http.createServer((req, res) => {
     // Reached only with PROXY_FAST_PATH=off: then the proxy (and its metrics) live in this process.
-    if (req.url === "/metrics") return serveMetrics(req, res, config.METRICS_TOKEN);
+    if (req.url === "/metrics") {
+      const stamped = trustedClientIp({ get: (name) => headerValue(req.headers[name]) }, CLIENT_IP_HEADER);
+      return serveMetrics(req, res, { token: config.METRICS_TOKEN, clientIp: stamped ?? "" });
+    }
     void handle(req, res);
   });
   server.keepAliveTimeout = 65_000;
@@ -105,3 +109,7 @@ main().catch((error: unknown) => {
   logger.fatal({ err: error }, "the web process failed to start");
   process.exit(1);
 });
+
+function headerValue(value: string | string[] | undefined): string | null {
+  return (Array.isArray(value) ? value[0] : value) ?? null;
+}

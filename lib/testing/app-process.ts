@@ -10,7 +10,13 @@ export type AppProcess = { url: string; child: ChildProcess; output: () => strin
 /** Where and as whom a command runs: by default here, as we are. */
 export type RunAs = { cwd?: string; user?: { uid: number; gid: number } };
 
-export type StartOptions = RunAs & { command?: readonly [string, ...string[]]; timeoutMs?: number; logFile?: string };
+export type StartOptions = RunAs & {
+  command?: readonly [string, ...string[]];
+  timeoutMs?: number;
+  logFile?: string;
+  /** HOST for the server; 127.0.0.1 unless a test needs it reachable on another address. */
+  host?: string;
+};
 
 /**
  * The production server as `npm start` runs it (app-process.test.ts keeps the two the same): the edge bundle
@@ -57,7 +63,7 @@ export async function startApp(env: NodeJS.ProcessEnv, port: number, options: St
   const child = spawn(command, args, {
     cwd: options.cwd ?? process.cwd(),
     ...options.user,
-    env: { ...env, PORT: String(port), HOST: "127.0.0.1" },
+    env: { ...env, PORT: String(port), HOST: options.host ?? "127.0.0.1" },
     stdio: ["ignore", "pipe", "pipe"],
     detached: true,
   });

@@ -23,6 +23,8 @@ export function proxyHarness(options: {
   logLevel: string;
   routeHandlers?: boolean;
   env?: Record<string, string>;
+  /** HOST for both servers (default 127.0.0.1). */
+  host?: string;
 }): ProxyHarness {
   const harness = {} as ProxyHarness;
   const dataDirs: string[] = [];
@@ -42,6 +44,7 @@ export function proxyHarness(options: {
         PROXY_FAST_PATH: fastPath,
       },
       port,
+      { host: options.host },
     );
   };
   beforeAll(async () => {
