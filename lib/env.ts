@@ -45,6 +45,8 @@ const envFields = z.object({
   // How long the proxy waits for the upstream's response headers.
   UPSTREAM_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(120_000),
   STALLED_CLIENT_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(60_000),
+  // How many member keys the proxy's cache holds at most (the least recently used go first).
+  KEY_CACHE_MAX_KEYS: z.coerce.number().int().min(100).max(10_000_000).default(50_000),
   // Serve /v1/* from the fast path in server.ts (on) or from Next's route handlers (off).
   PROXY_FAST_PATH: z.enum(["on", "off"]).default("on"),
   // Set by the edge for its web process: "edge" when the edge answers the proxy paths itself, so Next's route

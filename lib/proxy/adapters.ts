@@ -28,6 +28,7 @@ export function proxyRuntime(): Promise<ProxyRuntime> {
       upstreamBaseUrl: config.OPENAI_BASE_URL,
       timeoutMs: config.UPSTREAM_TIMEOUT_MS,
       stalledClientMs: config.STALLED_CLIENT_TIMEOUT_MS,
+      maxCachedKeys: config.KEY_CACHE_MAX_KEYS,
       listen: config.KEY_CHANGE_LISTEN === "on",
     });
   })();

@@ -60,7 +60,8 @@ function setUp() {
     return reservation;
   };
   const deps: ProxyDeps = {
-    keys: new KeyCache(async () => KEY_ROW),
+    // One key per run: a small cache (lru-cache allocates its capacity up front).
+    keys: new KeyCache(async () => KEY_ROW, Date.now, 16),
     streams: new OpenStreams(),
     upstreams: new UpstreamPool(async (teamId) => [
       { id: "u1", teamId, key: "sk-test", organizationId: null, projectId: null, weight: 1 },

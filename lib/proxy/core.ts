@@ -180,12 +180,11 @@ export async function handleProxy(
   // The key may have changed while the body was arriving: a revocation or an edit drops it from the cache, so
   // anything but the same cached object is checked again in full. The same object has the same scopes and
   // IP list, checked against the same head: only its expiry can have passed.
-  const current =
-    deps.keys.peek(admittedKey.hash, now) !== admittedKey
-      ? await authorize(deps, req)
-      : expired(admittedKey, now)
-        ? ERRORS.expiredKey
-        : admittedKey;
+  const current = !deps.keys.holds(admittedKey, now)
+    ? await authorize(deps, req)
+    : expired(admittedKey, now)
+      ? ERRORS.expiredKey
+      : admittedKey;
   if ("status" in current) return sendError(sink, current);
   const key = current;
   const pendingBody = inspectRequest(req.method, req.path, req.headers["content-type"], req.body, key.allowsModel);

@@ -16,7 +16,7 @@ const row = (hash: string, teamId = "t1"): KeyRow => ({
   role: "member",
 });
 
-function cacheOver(rows: Map<string, KeyRow>) {
+function cacheOver(rows: Map<string, KeyRow>, maxKeys?: number) {
   let now = 1_000_000;
   const loads: string[] = [];
   const cache = new KeyCache(
@@ -25,6 +25,7 @@ function cacheOver(rows: Map<string, KeyRow>) {
       return rows.get(hash) ?? null;
     },
     () => now,
+    maxKeys,
   );
   return { cache, loads, advance: (ms: number) => (now += ms), now: () => now };
 }
@@ -72,5 +73,40 @@ describe("KeyCache", () => {
     release(row("h1"));
     expect((await pending)?.id).toBe("id-h1");
     expect(cache.peek("h1", Date.now())).toBeUndefined();
+  });
+
+  it("holds at most its capacity, dropping the least recently used key, which is loaded again when next used", async () => {
+    const rows = new Map(["a", "b", "c", "d"].map((h) => [h, row(h)] as const));
+    const { cache, loads, now } = cacheOver(rows, 3);
+    for (const hash of ["a", "b", "c"]) await cache.get(hash);
+    expect(cache.peek("a", now())?.id).toBe("id-a"); // a is now the most recently used: b is the oldest
+    await cache.get("d");
+    expect(cache.size).toBe(3);
+    expect(cache.capacity).toBe(3);
+    expect(cache.stats.evictions).toBe(1);
+    expect(["a", "b", "c", "d"].map((h) => cache.peek(h, now()) !== undefined)).toEqual([true, false, true, true]);
+    expect((await cache.get("b"))?.id).toBe("id-b");
+    expect(loads).toEqual(["a", "b", "c", "d", "b"]);
+  });
+
+  it("merges concurrent loads of one key into one read", async () => {
+    const rows = new Map([["h1", row("h1")]]);
+    const { cache, loads } = cacheOver(rows);
+    const answers = await Promise.all(Array.from({ length: 50 }, () => cache.get("h1")));
+    expect(new Set(answers).size).toBe(1);
+    expect(loads).toEqual(["h1"]);
+  });
+
+  it("counts each request's lookup once: hits, misses (then loaded) and known non-keys", async () => {
+    const rows = new Map([["h1", row("h1")]]);
+    const { cache, now } = cacheOver(rows);
+    // What the proxy does per request: peek, and on a miss, get.
+    const lookUp = async (hash: string) => cache.peek(hash, now()) ?? (await cache.get(hash));
+    await lookUp("h1"); // miss, loaded
+    await lookUp("h1"); // hit
+    await lookUp("h1"); // hit
+    await lookUp("nope"); // miss, loaded: not a key
+    await lookUp("nope"); // negative hit
+    expect(cache.stats).toEqual({ hits: 2, misses: 2, negativeHits: 1, evictions: 0 });
   });
 });

@@ -1,4 +1,4 @@
-// The proxy's view of member keys: hash → compiled key, in memory. A miss loads one row (and caches a
+// The proxy's view of member keys: hash → compiled key, in memory, bounded (LRU). A miss loads one row (and caches a
 // negative answer for a while, so a flood of bad keys cannot reach the database); NOTIFYs on the
 // keyward_key_changes channel drop entries the moment a revoke, edit, removal or team deletion commits.
 // Every entry also lives at most KEY_TTL_MS after its load: the last line of defence should a change be
@@ -14,6 +14,7 @@ import {
 import type { KeyChange } from "@/lib/keys/key-changes";
 import { DEFAULT_TEAM_POLICY, effectiveScopes, teamKeyPolicySchema } from "@/lib/keys/policy";
 import type { Role } from "@/lib/auth/permissions";
+import { LRUCache } from "lru-cache";
 
 export type CompiledKey = {
   id: string;
@@ -87,27 +88,54 @@ export function compileKey(row: KeyRow, now = Date.now()): CompiledKey {
 
 const NEGATIVE_TTL_MS = 30_000;
 const MAX_NEGATIVE = 10_000;
+/** Keys held at most (KEY_CACHE_MAX_KEYS): a compiled key takes about 1.5 KB, so the default stays under 80 MB. */
+export const DEFAULT_MAX_KEYS = 50_000;
 
+export type KeyCacheStats = { hits: number; misses: number; negativeHits: number; evictions: number };
+
+/**
+ * Bounded (least recently used keys go first, through `lru-cache`) and timed (KEY_TTL_MS). Concurrent loads
+ * of one hash are merged here rather than by lru-cache's `fetch`: its in-flight loads are aborted only by a
+ * delete of their own hash, while a team-wide or total invalidation must stop every load that raced with it
+ * from being cached — the generation below does that.
+ */
 export class KeyCache {
-  private readonly keys = new Map<string, CompiledKey>();
-  private readonly negative = new Map<string, number>();
+  private readonly keys: LRUCache<string, CompiledKey>;
+  private readonly negative = new LRUCache<string, number>({ max: MAX_NEGATIVE });
   private readonly loading = new Map<string, Promise<CompiledKey | null>>();
   /** Bumped by every invalidation, so a load that raced with one is not cached. */
   private generation = 0;
+  /** Plain counters on the hot path; /metrics reads them when scraped. */
+  readonly stats: KeyCacheStats = { hits: 0, misses: 0, negativeHits: 0, evictions: 0 };
 
   constructor(
     private readonly load: (hash: string) => Promise<KeyRow | null>,
     private readonly clock: () => number = Date.now,
-  ) {}
+    maxKeys = DEFAULT_MAX_KEYS,
+  ) {
+    this.keys = new LRUCache<string, CompiledKey>({
+      max: maxKeys,
+      dispose: (_key, _hash, reason) => {
+        if (reason === "evict") this.stats.evictions++;
+      },
+    });
+  }
 
-  /** The cached key, or undefined when it must be loaded (the only path that touches the database). */
+  /**
+   * The cached key (a hit), null for a hash known not to be a key, or undefined when it must be loaded (a
+   * miss: `get` is the only path that touches the database). Counted in `stats`: call it once per request.
+   */
   peek(hash: string, now: number): CompiledKey | null | undefined {
-    const key = this.keys.get(hash);
-    if (key) {
-      if (key.staleAtMs > now) return key;
-      this.keys.delete(hash);
-      return undefined;
-    }
+    const found = this.lookup(hash, now);
+    if (found === undefined) this.stats.misses++;
+    else if (found === null) this.stats.negativeHits++;
+    else this.stats.hits++;
+    return found;
+  }
+
+  private lookup(hash: string, now: number): CompiledKey | null | undefined {
+    const key = this.current(hash, now);
+    if (key) return key;
     const until = this.negative.get(hash);
     if (until !== undefined) {
       if (until > now) return null;
@@ -116,8 +144,21 @@ export class KeyCache {
     return undefined;
   }
 
+  /** True while `key` is still the entry for its hash: no change dropped it and its lifetime has not ended. */
+  holds(key: CompiledKey, now: number): boolean {
+    return this.current(key.hash, now) === key;
+  }
+
+  private current(hash: string, now: number): CompiledKey | undefined {
+    const key = this.keys.get(hash);
+    if (!key) return undefined;
+    if (key.staleAtMs > now) return key;
+    this.keys.delete(hash);
+    return undefined;
+  }
+
   async get(hash: string): Promise<CompiledKey | null> {
-    const cached = this.peek(hash, this.clock());
+    const cached = this.lookup(hash, this.clock());
     if (cached !== undefined) return cached;
     let pending = this.loading.get(hash);
     if (!pending) {
@@ -128,10 +169,7 @@ export class KeyCache {
           const compiled = row ? compileKey(row, this.clock()) : null;
           if (generation === this.generation) {
             if (compiled) this.keys.set(hash, compiled);
-            else {
-              if (this.negative.size >= MAX_NEGATIVE) this.negative.clear();
-              this.negative.set(hash, this.clock() + NEGATIVE_TTL_MS);
-            }
+            else this.negative.set(hash, this.clock() + NEGATIVE_TTL_MS);
           }
           return compiled;
         },
@@ -158,10 +196,17 @@ export class KeyCache {
       this.keys.delete(hash);
       this.negative.delete(hash);
     }
-    if (change.teamId) for (const [hash, key] of this.keys) if (key.teamId === change.teamId) this.keys.delete(hash);
+    if (change.teamId) {
+      const ofTeam = [...this.keys.entries()].filter(([, key]) => key.teamId === change.teamId);
+      for (const [hash] of ofTeam) this.keys.delete(hash);
+    }
   }
 
   get size(): number {
     return this.keys.size;
+  }
+
+  get capacity(): number {
+    return this.keys.max;
   }
 }

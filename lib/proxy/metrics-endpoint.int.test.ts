@@ -45,3 +45,33 @@ describe("/metrics without METRICS_TOKEN", () => {
     30_000,
   );
 });
+
+describe("the key cache in /metrics", () => {
+  const metric = (text: string, line: string) => {
+    const found = text.split("\n").find((l) => l.startsWith(`${line} `));
+    return found === undefined ? undefined : Number(found.slice(line.length + 1));
+  };
+
+  it.each(["fast path", "route handlers"] as const)(
+    "%s: size, capacity, lookups and hit rate",
+    async (entry) => {
+      const url = serverUrl(entry);
+      const before = await (await fetch(`${url}/metrics`)).text();
+      const hitsBefore = metric(before, 'keyward_key_cache_lookups_total{result="hit"}') ?? 0;
+      for (let i = 0; i < 4; i++) {
+        const answer = await fetch(`${url}/v1/models`, { headers: { authorization: `Bearer ${harness.seeded.full}` } });
+        expect(answer.status).toBe(200);
+        await answer.arrayBuffer();
+      }
+      const after = await (await fetch(`${url}/metrics`)).text();
+      expect(metric(after, "keyward_key_cache_keys")).toBeGreaterThanOrEqual(1);
+      expect(metric(after, "keyward_key_cache_capacity")).toBe(50_000);
+      // At most the first of the four loaded the key: the other three were answered from memory.
+      expect(metric(after, 'keyward_key_cache_lookups_total{result="hit"}')).toBeGreaterThanOrEqual(hitsBefore + 3);
+      expect(metric(after, 'keyward_key_cache_lookups_total{result="miss"}')).toBeGreaterThanOrEqual(0);
+      expect(metric(after, "keyward_key_cache_hit_ratio")).toBeGreaterThan(0);
+      expect(metric(after, "keyward_key_cache_evictions_total")).toBe(0);
+    },
+    30_000,
+  );
+});

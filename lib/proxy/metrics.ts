@@ -1,13 +1,28 @@
 // Prometheus metrics for the proxy (prom-client). Labels are method, endpoint group, status and refusal
 // reason — never a key, a key prefix or a team: nothing that identifies or authenticates anyone.
 import client from "prom-client";
+import type { KeyCacheStats } from "./key-cache";
+
+type KeyCacheSource = { size: number; capacity: number; stats: KeyCacheStats };
 
 const holder = globalThis as unknown as { keywardMetrics?: ReturnType<typeof create> };
 
 function create() {
   const registry = new client.Registry();
   // What the gauges below read when /metrics is scraped (set by the proxy's runtime): nothing on the hot path.
-  const sources = { cachedKeys: () => 0, openStreams: () => 0 };
+  const noKeyCache: KeyCacheSource = {
+    size: 0,
+    capacity: 0,
+    stats: { hits: 0, misses: 0, negativeHits: 0, evictions: 0 },
+  };
+  const sources = { keyCache: (): KeyCacheSource => noKeyCache, openStreams: () => 0 };
+  // Counters read from the cache's own plain counters: each scrape adds what happened since the last one.
+  const reported = { hits: 0, misses: 0, negativeHits: 0, evictions: 0 };
+  const since = (name: keyof KeyCacheStats, now: number) => {
+    const delta = Math.max(0, now - reported[name]);
+    reported[name] = now;
+    return delta;
+  };
   client.collectDefaultMetrics({ register: registry, prefix: "keyward_" });
   return {
     registry,
@@ -52,7 +67,45 @@ function create() {
       help: "Member keys held in the proxy's key cache.",
       registers: [registry],
       collect() {
-        this.set(sources.cachedKeys());
+        this.set(sources.keyCache().size);
+      },
+    }),
+    keyCacheCapacity: new client.Gauge({
+      name: "keyward_key_cache_capacity",
+      help: "Keys the cache holds at most (KEY_CACHE_MAX_KEYS); the least recently used go first.",
+      registers: [registry],
+      collect() {
+        this.set(sources.keyCache().capacity);
+      },
+    }),
+    keyCacheLookups: new client.Counter({
+      name: "keyward_key_cache_lookups_total",
+      help: "Key lookups by result: hit (from memory), negative (a known non-key, from memory), miss (loaded).",
+      labelNames: ["result"] as const,
+      registers: [registry],
+      collect() {
+        const { stats } = sources.keyCache();
+        this.inc({ result: "hit" }, since("hits", stats.hits));
+        this.inc({ result: "negative" }, since("negativeHits", stats.negativeHits));
+        this.inc({ result: "miss" }, since("misses", stats.misses));
+      },
+    }),
+    keyCacheHitRatio: new client.Gauge({
+      name: "keyward_key_cache_hit_ratio",
+      help: "Share of key lookups answered from memory (hits and negative hits) since the process started.",
+      registers: [registry],
+      collect() {
+        const { hits, misses, negativeHits } = sources.keyCache().stats;
+        const total = hits + misses + negativeHits;
+        this.set(total === 0 ? 0 : (hits + negativeHits) / total);
+      },
+    }),
+    keyCacheEvictions: new client.Counter({
+      name: "keyward_key_cache_evictions_total",
+      help: "Keys dropped from the full cache to make room (not counting changes and expiry).",
+      registers: [registry],
+      collect() {
+        this.inc(since("evictions", sources.keyCache().stats.evictions));
       },
     }),
     openStreams: new client.Gauge({

@@ -24,23 +24,29 @@ export async function createProxyRuntime(options: {
   timeoutMs: number;
   stalledClientMs: number;
   listen: boolean;
+  /** Keys the cache holds at most (KEY_CACHE_MAX_KEYS). */
+  maxCachedKeys?: number;
 }): Promise<ProxyRuntime> {
   const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 4, idleTimeoutMillis: 30_000 });
   pool.on("error", (error) => logger.warn({ err: error }, "proxy pool connection lost"));
 
-  const keys = new KeyCache(async (hash) => {
-    const result = await pool.query<KeyRow>(
-      // The holder's membership and the team's policy come with the key: both are ceilings on what it may do.
-      // A key whose holder is no longer a member of its team is no key at all.
-      `SELECT k.id, k."teamId", k."userId", k.hash, k.scopes, k."expiresAt", k."createdAt", t."keyPolicy", m.role
+  const keys = new KeyCache(
+    async (hash) => {
+      const result = await pool.query<KeyRow>(
+        // The holder's membership and the team's policy come with the key: both are ceilings on what it may do.
+        // A key whose holder is no longer a member of its team is no key at all.
+        `SELECT k.id, k."teamId", k."userId", k.hash, k.scopes, k."expiresAt", k."createdAt", t."keyPolicy", m.role
          FROM "ApiKey" k
          JOIN "Team" t ON t.id = k."teamId"
          JOIN "Membership" m ON m."teamId" = k."teamId" AND m."userId" = k."userId"
         WHERE k.hash = $1 AND k.kind = 'live' AND k."revokedAt" IS NULL`,
-      [hash],
-    );
-    return result.rows[0] ?? null;
-  });
+        [hash],
+      );
+      return result.rows[0] ?? null;
+    },
+    Date.now,
+    options.maxCachedKeys,
+  );
   const upstreams = new UpstreamPool(async (teamId) => {
     const result = await pool.query<{
       id: string;
@@ -85,7 +91,7 @@ export async function createProxyRuntime(options: {
       })
     : async () => {};
   // Read when /metrics is scraped: nothing on the hot path.
-  metrics().sources.cachedKeys = () => keys.size;
+  metrics().sources.keyCache = () => keys;
   metrics().sources.openStreams = () => streams.size;
   const stopLocal = onLocalKeyChange(invalidate);
   const client = createUpstreamClient(options.upstreamBaseUrl, options.timeoutMs);
