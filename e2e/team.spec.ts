@@ -32,9 +32,7 @@ test("an admin invites by e-mail; the invitee accepts in another browser and joi
   await expect(guest.getByLabel("Work e-mail")).toHaveValue(invitee);
   await guest.getByLabel("Password").fill(PASSWORD);
   await guest.getByRole("button", { name: "Create account" }).click();
-  await expect(guest).toHaveURL(/\/invite$/);
-  await guest.getByRole("button", { name: `Accept and join ${owner.team.name}` }).click();
-
+  // Signing up from the invitation joins the team at once: no second step, and no team of the invitee's own.
   await expect(guest).toHaveURL(new RegExp(`/t/${owner.team.slug}$`));
   await expect(guest.getByRole("heading", { level: 1, name: owner.team.name })).toBeVisible();
   await guest.goto(`/t/${owner.team.slug}/members`);
@@ -42,6 +40,10 @@ test("an admin invites by e-mail; the invitee accepts in another browser and joi
   await expect(row).toContainText("Member");
   // A member sees no role controls…
   await expect(guest.getByRole("button", { name: "Save" })).toHaveCount(0);
+
+  const { db } = await import("../lib/db/client");
+  const teams = await db().membership.findMany({ where: { user: { email: invitee } }, select: { teamId: true } });
+  expect(teams).toEqual([{ teamId: owner.team.id }]);
 
   // …and the link is single-use.
   await guest.goto(link ?? "");

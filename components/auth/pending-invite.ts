@@ -28,6 +28,11 @@ export function usePendingInviteEmail(): string {
   return parse(useStoredInvite())?.email ?? "";
 }
 
+/** The token of the invitation this tab came from ("" if none): sign-up sends it to join that team. */
+export function usePendingInviteToken(): string {
+  return parse(useStoredInvite())?.token ?? "";
+}
+
 /** The invite token from the URL fragment, else from storage; undefined while rendering on the server. */
 export function useInviteToken(): string | null | undefined {
   const stored = useStoredInvite();

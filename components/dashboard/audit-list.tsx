@@ -3,6 +3,7 @@ import type { AuditEventRow } from "@/lib/audit/queries";
 const DESCRIPTIONS: Record<string, string> = {
   "user.sign_up": "signed up",
   "team.create": "created the team",
+  "team.rename": "renamed the team to",
   "invite.create": "invited",
   "invite.revoke": "revoked the invitation of",
   "invite.accept": "accepted an invitation",

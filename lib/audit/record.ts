@@ -7,6 +7,7 @@ export const AUDIT_ACTIONS = [
   "user.password_change",
   "user.sign_out_everywhere",
   "team.create",
+  "team.rename",
   "invite.create",
   "invite.revoke",
   "invite.accept",

@@ -5,6 +5,7 @@ import { recordAudit, type RequestContext } from "@/lib/audit/record";
 import { hashPassword, verifyPassword } from "@/lib/auth/password";
 import { revokeUserSessions, type ActiveSession } from "@/lib/auth/sessions";
 import { db } from "@/lib/db/client";
+import { acceptInviteIn } from "@/lib/teams/invites";
 import { createTeamWithOwner } from "@/lib/teams/teams";
 import type { ChangePasswordInput, SignUpInput } from "@/lib/validations/auth";
 
@@ -22,12 +23,16 @@ export async function signUp(input: SignUpInput, context: RequestContext) {
         select: { id: true, email: true, name: true },
       });
       const actor = { type: "user" as const, id: user.id, label: user.email };
-      const team = await createTeamWithOwner(tx, {
-        name: input.teamName || `${input.name}'s team`,
-        ownerId: user.id,
-        actor,
-        context,
-      });
+      // Through an invitation the account joins the inviting team (or nothing is created at all, if the
+      // invitation cannot be used): no second, unwanted team of its own.
+      const team = input.inviteToken
+        ? (await acceptInviteIn(tx, input.inviteToken, user, context)).team
+        : await createTeamWithOwner(tx, {
+            name: input.teamName || `${input.name}'s team`,
+            ownerId: user.id,
+            actor,
+            context,
+          });
       await recordAudit(tx, {
         teamId: team.id,
         actor,

@@ -31,7 +31,8 @@ const ALL: readonly Permission[] = PERMISSIONS;
 
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   owner: ALL,
-  admin: ALL.filter((p) => p !== "team.delete" && p !== "ownership.transfer"),
+  // Renaming the team or moving its address (team.update), deleting it and handing it over are the owners'.
+  admin: ALL.filter((p) => p !== "team.update" && p !== "team.delete" && p !== "ownership.transfer"),
   member: ["team.read", "members.read", "api_keys.own"],
   viewer: ["team.read", "members.read", "api_keys.own"],
 };

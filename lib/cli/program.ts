@@ -32,6 +32,7 @@ export function buildProgram(): Command {
     .requiredOption("--email <email>", "the owner's e-mail address")
     .requiredOption("--team <name>", "the team's name")
     .option("--name <name>", "the owner's display name (default: the part of the e-mail before @)")
+    .option("--additional", "create another owner and team on an installation that already has accounts")
     .action(async (options: unknown) => (await import("@/lib/cli/bootstrap")).bootstrap(options));
 
   program

@@ -80,6 +80,28 @@ describe("start-up", () => {
       expect(bootstrap.code).toBe(0);
       expect(await signInOverHttp(app.url, "owner@fresh.test", password)).not.toBeNull();
 
+      // A second bootstrap is refused (people sign up on the web), before any password is read...
+      const again = await runToExit(
+        process.execPath,
+        ["bin/keyward.mjs", "bootstrap", "--email", "second@fresh.test", "--team", "Second"],
+        env,
+        `${password}\n`,
+      );
+      expect(again.code).not.toBe(0);
+      expect(again.output).toContain("already has 1 account");
+      expect(again.output).toContain("--additional");
+      expect(again.output).not.toContain("Password for the new owner");
+      expect(await signInOverHttp(app.url, "second@fresh.test", password)).toBeNull();
+      // ...unless the operator says --additional.
+      const additional = await runToExit(
+        process.execPath,
+        ["bin/keyward.mjs", "bootstrap", "--email", "second@fresh.test", "--team", "Second", "--additional"],
+        env,
+        `${password}\n`,
+      );
+      expect(additional.output).toContain('Created second@fresh.test as owner of "Second"');
+      expect(additional.code).toBe(0);
+
       await app.stop();
       // Stopped cleanly: the server said so, and PostgreSQL removed its pid file on the way down.
       expect(app.output()).toContain('"msg":"stopped"');

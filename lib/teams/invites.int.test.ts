@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
+import { signUp } from "@/lib/auth/accounts";
 import { db } from "@/lib/db/client";
 import { acceptInvite, createInvite, INVITE_ERRORS, revokeInvite } from "@/lib/teams/invites";
 import {
@@ -8,6 +9,7 @@ import {
   contextIn,
   seedMember,
   seedUser,
+  TEST_PASSWORD,
   TEST_REQUEST,
   uniqueEmail,
   type SeededUser,
@@ -216,5 +218,37 @@ describe("invite audit trail", () => {
       const text = JSON.stringify([event.targets, event.metadata]);
       for (const secret of [revoked.token, accepted.token, ...hashes]) expect(text).not.toContain(secret);
     }
+  });
+});
+
+describe("signing up through an invitation", () => {
+  it("joins the inviting team with the invited role, and creates no team of its own", async () => {
+    const { owner, ctx } = await teamWithInviter();
+    const email = uniqueEmail("invited");
+    const { token } = await createInvite(ctx, { email, role: "viewer" });
+    const { user, team } = await signUp(
+      { name: "Ivy Invited", email, password: TEST_PASSWORD, teamName: "", inviteToken: token },
+      TEST_REQUEST,
+    );
+    expect(team).toMatchObject({ id: owner.team.id, slug: owner.team.slug });
+    const memberships = await db().membership.findMany({
+      where: { userId: user.id },
+      select: { teamId: true, role: true },
+    });
+    expect(memberships).toEqual([{ teamId: owner.team.id, role: "viewer" }]);
+    expect(await auditEvents(owner.team.id, "invite.accept")).toHaveLength(1);
+    // The invitation is used up.
+    expect((await appErrorOf(acceptInvite(token, { ...user, email }, TEST_REQUEST))).code).toBe("conflict");
+  });
+
+  it("with an invitation for another address, creates nothing at all", async () => {
+    const { ctx } = await teamWithInviter();
+    const { token } = await createInvite(ctx, { email: uniqueEmail("invited"), role: "member" });
+    const email = uniqueEmail("someone-else");
+    const error = await appErrorOf(
+      signUp({ name: "Sam", email, password: TEST_PASSWORD, teamName: "", inviteToken: token }, TEST_REQUEST),
+    );
+    expect(error.message).toBe(INVITE_ERRORS.wrongEmail);
+    expect(await db().user.count({ where: { email } })).toBe(0);
   });
 });

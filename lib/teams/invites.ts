@@ -5,7 +5,7 @@ import { recordAudit, type RequestContext } from "@/lib/audit/record";
 import { canManage } from "@/lib/auth/permissions";
 import type { SessionUser } from "@/lib/auth/sessions";
 import { randomToken, sha256Hex } from "@/lib/crypto/tokens";
-import { db } from "@/lib/db/client";
+import { db, type Tx } from "@/lib/db/client";
 import type { Role } from "@/lib/generated/prisma/enums";
 import { actorOf, type TeamContext } from "@/lib/teams/context";
 
@@ -136,42 +136,53 @@ export async function describeInvite(token: string) {
 /** Accepts an invite for the signed-in user. Consuming it is one conditional UPDATE, so it works once. */
 export async function acceptInvite(token: string, user: SessionUser, context: RequestContext) {
   return transaction(async (tx) => {
-    const invite = await tx.invite.findUnique({
-      where: { tokenHash: sha256Hex(token) },
-      select: {
-        id: true,
-        teamId: true,
-        email: true,
-        role: true,
-        expiresAt: true,
-        acceptedAt: true,
-        revokedAt: true,
-        team: { select: { slug: true } },
-      },
-    });
-    if (!invite) throw new AppError("not_found", INVITE_ERRORS.invalid);
-    const status = statusOf(invite);
-    if (status !== "valid") throw new AppError("conflict", STATUS_ERRORS[status]);
-    if (invite.email !== user.email.toLowerCase()) throw new AppError("forbidden", INVITE_ERRORS.wrongEmail);
-    const consumed = await tx.invite.updateMany({
-      where: { id: invite.id, acceptedAt: null, revokedAt: null, expiresAt: { gt: new Date() } },
-      data: { acceptedAt: new Date(), acceptedById: user.id },
-    });
-    if (consumed.count !== 1) throw new AppError("conflict", INVITE_ERRORS.used);
-    const already = await tx.membership.findFirst({
-      where: { teamId: invite.teamId, userId: user.id },
-      select: { id: true },
-    });
-    if (already) throw new AppError("conflict", INVITE_ERRORS.alreadyMember);
-    await tx.membership.create({ data: { teamId: invite.teamId, userId: user.id, role: invite.role } });
-    await recordAudit(tx, {
-      teamId: invite.teamId,
-      actor: { type: "user", id: user.id, label: user.email },
-      action: "invite.accept",
-      targets: [{ type: "invite", id: invite.id, label: invite.email }],
-      metadata: { role: invite.role },
-      context,
-    });
-    return { teamSlug: invite.team.slug };
+    const { team } = await acceptInviteIn(tx, token, user, context);
+    return { teamSlug: team.slug };
   });
+}
+
+/** Inside the caller's transaction: sign-up through an invitation creates the user and joins in one. */
+export async function acceptInviteIn(
+  tx: Tx,
+  token: string,
+  user: Pick<SessionUser, "id" | "email">,
+  context: RequestContext,
+) {
+  const invite = await tx.invite.findUnique({
+    where: { tokenHash: sha256Hex(token) },
+    select: {
+      id: true,
+      teamId: true,
+      email: true,
+      role: true,
+      expiresAt: true,
+      acceptedAt: true,
+      revokedAt: true,
+      team: { select: { id: true, slug: true, name: true } },
+    },
+  });
+  if (!invite) throw new AppError("not_found", INVITE_ERRORS.invalid);
+  const status = statusOf(invite);
+  if (status !== "valid") throw new AppError("conflict", STATUS_ERRORS[status]);
+  if (invite.email !== user.email.toLowerCase()) throw new AppError("forbidden", INVITE_ERRORS.wrongEmail);
+  const consumed = await tx.invite.updateMany({
+    where: { id: invite.id, acceptedAt: null, revokedAt: null, expiresAt: { gt: new Date() } },
+    data: { acceptedAt: new Date(), acceptedById: user.id },
+  });
+  if (consumed.count !== 1) throw new AppError("conflict", INVITE_ERRORS.used);
+  const already = await tx.membership.findFirst({
+    where: { teamId: invite.teamId, userId: user.id },
+    select: { id: true },
+  });
+  if (already) throw new AppError("conflict", INVITE_ERRORS.alreadyMember);
+  await tx.membership.create({ data: { teamId: invite.teamId, userId: user.id, role: invite.role } });
+  await recordAudit(tx, {
+    teamId: invite.teamId,
+    actor: { type: "user", id: user.id, label: user.email },
+    action: "invite.accept",
+    targets: [{ type: "invite", id: invite.id, label: invite.email }],
+    metadata: { role: invite.role },
+    context,
+  });
+  return { team: invite.team };
 }

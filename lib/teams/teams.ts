@@ -1,5 +1,6 @@
 // Teams: creation (with its owner) and the list a user can switch between.
 import { randomBytes } from "node:crypto";
+import { AppError } from "@/lib/api/errors";
 import { recordAudit, type AuditActor, type RequestContext } from "@/lib/audit/record";
 import { transaction } from "@/lib/db/transaction";
 import { db, type Tx } from "@/lib/db/client";
@@ -51,6 +52,39 @@ export async function createTeamWithOwner(
 
 export async function createTeam(input: { name: string; ownerId: string; actor: AuditActor; context: RequestContext }) {
   return transaction((tx) => createTeamWithOwner(tx, input));
+}
+
+export const TEAM_ERRORS = { slugTaken: "Another team already uses this address." } as const;
+
+/**
+ * Renames the team and/or moves its address. The old address answers 404 at once (and may be taken by
+ * another team): nothing redirects from it, so an old link never leads to a team that took the name later.
+ */
+export async function renameTeam(ctx: TeamContext, input: { name: string; slug: string }) {
+  try {
+    return await transaction(async (tx) => {
+      // key-state: unaffected — a team's name and slug are in no key's scope; the proxy finds keys by hash.
+      const team = await tx.team.update({
+        where: { id: ctx.team.id },
+        data: { name: input.name, slug: input.slug },
+        select: { id: true, slug: true, name: true },
+      });
+      await recordAudit(tx, {
+        teamId: team.id,
+        actor: ctx.actor,
+        action: "team.rename",
+        targets: [{ type: "team", id: team.id, label: team.name }],
+        metadata: { before: { name: ctx.team.name, slug: ctx.team.slug }, after: { name: team.name, slug: team.slug } },
+        context: ctx.request,
+      });
+      return team;
+    });
+  } catch (error) {
+    if (typeof error === "object" && error !== null && (error as { code?: unknown }).code === "P2002") {
+      throw new AppError("conflict", TEAM_ERRORS.slugTaken, { slug: [TEAM_ERRORS.slugTaken] });
+    }
+    throw error;
+  }
 }
 
 export async function listTeamsOf(userId: string) {

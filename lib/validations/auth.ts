@@ -26,12 +26,17 @@ function strongPassword<T extends { password: string; email?: string; name?: str
   }
 }
 
+// Invite tokens are 32 random bytes in base64url.
+export const inviteTokenSchema = z.string().regex(/^[A-Za-z0-9_-]{43}$/, "This invitation link is not valid.");
+
 export const signUpSchema = z
   .object({
     name: nameSchema,
     email: emailSchema,
     password: z.string(),
     teamName: z.string().trim().max(100).optional(),
+    /** Signing up through an invitation: the account joins that team, and no team of its own is made. */
+    inviteToken: z.union([inviteTokenSchema, z.literal("").transform(() => undefined)]).optional(),
   })
   .superRefine(strongPassword);
 export type SignUpInput = z.infer<typeof signUpSchema>;

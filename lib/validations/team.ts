@@ -1,7 +1,7 @@
 // Input schemas for team management.
 import { z } from "zod";
 import { ROLES } from "@/lib/auth/permissions";
-import { emailSchema } from "@/lib/validations/auth";
+import { emailSchema, inviteTokenSchema } from "@/lib/validations/auth";
 
 const teamSlug = z.string().min(1).max(64);
 const id = z.uuid("Not a valid id.");
@@ -14,12 +14,21 @@ export const teamNameSchema = z
   .max(60, "Use at most 60 characters.");
 
 export const createTeamSchema = z.object({ name: teamNameSchema });
+
+/** A team's address, /t/<slug>: what slugify() makes of a name, or what an owner types. */
+export const teamSlugValueSchema = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .min(2, "Use at least 2 characters.")
+  .max(40, "Use at most 40 characters.")
+  .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, "Use lowercase letters, digits and single hyphens, not at either end.");
+export const renameTeamSchema = z.object({ teamSlug, name: teamNameSchema, slug: teamSlugValueSchema });
 export const inviteMemberSchema = z.object({ teamSlug, email: emailSchema, role: roleSchema });
 export const revokeInviteSchema = z.object({ teamSlug, inviteId: id });
 export const changeMemberRoleSchema = z.object({ teamSlug, membershipId: id, role: roleSchema });
 export const removeMemberSchema = z.object({ teamSlug, membershipId: id });
 export const leaveTeamSchema = z.object({ teamSlug });
 export const transferOwnershipSchema = z.object({ teamSlug, membershipId: id });
-// Invite tokens are 32 random bytes in base64url.
-export const inviteTokenSchema = z.string().regex(/^[A-Za-z0-9_-]{43}$/, "This invitation link is not valid.");
+export { inviteTokenSchema };
 export const acceptInviteSchema = z.object({ token: inviteTokenSchema });

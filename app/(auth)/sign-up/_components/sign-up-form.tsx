@@ -7,13 +7,16 @@ import { Field } from "@/components/ui/field";
 import { SubmitButton } from "@/components/ui/submit-button";
 import type { ActionResult } from "@/lib/actions/safe-action";
 import { signUpAction } from "@/lib/actions/sign-up";
-import { usePendingInviteEmail } from "@/components/auth/pending-invite";
+import { PENDING_INVITE_KEY, usePendingInviteEmail, usePendingInviteToken } from "@/components/auth/pending-invite";
 
 type Result = ActionResult<{ teamSlug: string }>;
 
 export function SignUpForm({ next }: { next: string | null }) {
   const router = useRouter();
   const invitedEmail = usePendingInviteEmail();
+  // Coming from an invitation (next=/invite): the account joins that team instead of making its own.
+  const pendingToken = usePendingInviteToken();
+  const inviteToken = next === "/invite" ? pendingToken : "";
 
   const [state, action] = useActionState<Result | null, FormData>(async (previous, formData) => {
     const result = await signUpAction(previous, formData);
@@ -24,7 +27,8 @@ export function SignUpForm({ next }: { next: string | null }) {
       redirect: false,
     });
     if (!signedIn?.ok) return { ok: false, error: "Your account was created, but signing in failed. Please sign in." };
-    router.replace(next ?? `/t/${result.data.teamSlug}`);
+    if (inviteToken) sessionStorage.removeItem(PENDING_INVITE_KEY);
+    router.replace(inviteToken ? `/t/${result.data.teamSlug}` : (next ?? `/t/${result.data.teamSlug}`));
     router.refresh();
     return result;
   }, null);
@@ -33,6 +37,7 @@ export function SignUpForm({ next }: { next: string | null }) {
   return (
     <form action={action} className="space-y-4" noValidate>
       {state && !state.ok && !state.fieldErrors ? <Alert tone="error">{state.error}</Alert> : null}
+      {inviteToken ? <input type="hidden" name="inviteToken" value={inviteToken} /> : null}
       <Field label="Your name" name="name" autoComplete="name" required errors={errors?.name} />
       <Field
         label="Work e-mail"

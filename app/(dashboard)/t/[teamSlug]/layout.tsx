@@ -22,6 +22,7 @@ export default async function TeamLayout({
     ...(can(ctx.membership.role, "upstream_keys.read")
       ? [{ href: `${base}/upstream-keys`, label: "OpenAI keys" }]
       : []),
+    ...(can(ctx.membership.role, "team.update") ? [{ href: `${base}/settings`, label: "Settings" }] : []),
   ];
   return (
     <div className="mx-auto flex max-w-6xl flex-col gap-8 px-6 py-8 md:flex-row">

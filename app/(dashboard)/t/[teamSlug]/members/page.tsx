@@ -26,6 +26,8 @@ export default async function MembersPage({ params }: { params: Promise<{ teamSl
     canInvite ? listPendingInvites(ctx) : Promise.resolve([]),
   ]);
   const dates = new Intl.DateTimeFormat("en", { dateStyle: "medium" });
+  // The server refuses it anyway (leaveTeam); the page does not offer what it would refuse.
+  const lastOwner = role === "owner" && members.filter((m) => m.role === "owner").length === 1;
   const slug = ctx.team.slug;
 
   return (
@@ -141,16 +143,23 @@ export default async function MembersPage({ params }: { params: Promise<{ teamSl
         </Card>
       ) : null}
 
-      <Card
-        title="Leave this team"
-        description="You lose access to its keys at once. A team's last owner cannot leave."
-      >
-        <ActionForm action={leaveTeamAction} hidden={{ teamSlug: slug }} confirm={`Leave ${ctx.team.name}?`}>
-          <Button type="submit" variant="danger">
-            Leave {ctx.team.name}
-          </Button>
-        </ActionForm>
-      </Card>
+      {lastOwner ? (
+        <Card title="Leave this team" description="You are its only owner: a team always keeps one.">
+          <p className="text-sm text-slate-600">
+            {members.length > 1
+              ? "To leave, first hand the team over (“Make owner” beside a member, above), or delete the team."
+              : "To leave, first invite someone and hand the team over to them, or delete the team."}
+          </p>
+        </Card>
+      ) : (
+        <Card title="Leave this team" description="You lose access to its keys at once.">
+          <ActionForm action={leaveTeamAction} hidden={{ teamSlug: slug }} confirm={`Leave ${ctx.team.name}?`}>
+            <Button type="submit" variant="danger">
+              Leave {ctx.team.name}
+            </Button>
+          </ActionForm>
+        </Card>
+      )}
     </div>
   );
 }
