@@ -85,4 +85,19 @@ describe("logger redaction", () => {
     const line = JSON.parse(out) as { err: { type: string; message: string } };
     expect(line.err).toEqual({ type: "Object", message: '{"reason":"refused","status":503}' });
   });
+
+  it("drops the live objects a library hangs on an error, and keeps what went wrong", async () => {
+    // What pg's pool emits when a connection dies: the error, with the whole Client attached.
+    const client = { connectionParameters: { user: "postgres", host: "db.internal", port: 5432 }, _types: {} };
+    const error = Object.assign(new Error("terminating connection due to administrator command"), {
+      code: "57P01",
+      client,
+    });
+    const out = await capture((logger) => logger.warn({ err: error }, "pool connection lost"));
+    const line = JSON.parse(out) as { err: { message: string; code: string; client: unknown } };
+    expect(line.err.message).toBe("terminating connection due to administrator command");
+    expect(line.err.code).toBe("57P01");
+    expect(line.err.client).toBe("[omitted]");
+    expect(out).not.toContain("db.internal");
+  });
 });

@@ -35,6 +35,9 @@ const SECRET_PATTERNS: RegExp[] = [
   /\bBearer\s+[A-Za-z0-9._~+/=-]{8,}/gi,
 ];
 
+// Fields of an error that hold a library's live objects rather than facts about the error.
+const ATTACHED_OBJECTS = ["client", "connection", "socket", "agent", "pool"];
+
 export function redactText(text: string): string {
   return SECRET_PATTERNS.reduce((out, pattern) => out.replace(pattern, "[redacted]"), text);
 }
@@ -69,7 +72,13 @@ export const logger = pino({
   },
   serializers: {
     err: (err: unknown) => {
-      if (err instanceof Error) return pino.stdSerializers.err(err);
+      if (err instanceof Error) {
+        const serialized: Record<string, unknown> = pino.stdSerializers.err(err);
+        // Libraries hang their live objects on errors (pg puts the whole Client on a pool's error): kilobytes
+        // of internals, connection settings included, and nothing that says what went wrong.
+        for (const field of ATTACHED_OBJECTS) if (field in serialized) serialized[field] = "[omitted]";
+        return serialized;
+      }
       // Something thrown that is not an Error (a rejected plain object, a string): say what it was.
       const kind = typeof err === "object" && err !== null ? (err.constructor?.name ?? "Object") : typeof err;
       return { type: kind, message: typeof err === "string" ? err : safeStringify(err) };
