@@ -68,6 +68,8 @@ test("a 60-character unbroken team name does not widen the page at 1280 px", asy
     await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
     await expectNoPageScroll(page);
   }
+  await page.goto(`/t/${owner.team.slug}/keys`);
+  await page.screenshot({ path: "test-results/screenshots/keys-table-1280.png", fullPage: true });
   await page.goto("/account");
   await expectNoPageScroll(page);
 });
@@ -103,6 +105,12 @@ test("at 390 px the keys table stacks its rows and every key can be revoked with
   await table.getByRole("button", { name: `Revoke ${names[0]}` }).click();
   await expect(page.getByRole("row").filter({ hasText: names[0] })).toHaveCount(0);
   await expectNoPageScroll(page);
+
+  // The key's own page, titled with its long name.
+  await table.getByRole("link", { name: names[1] }).click();
+  await expect(page.getByRole("heading", { level: 1, name: names[1] })).toBeVisible();
+  await expectNoPageScroll(page);
+  await page.screenshot({ path: "test-results/screenshots/key-page-390.png", fullPage: true });
 });
 
 test("at 390 px the members page does not scroll sideways and each member's controls stay on screen", async ({

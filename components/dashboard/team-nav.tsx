@@ -9,7 +9,7 @@ export function TeamNav({ items }: { items: TeamNavItem[] }) {
   const pathname = usePathname();
   return (
     <nav aria-label="Team">
-      <ul className="-mx-1 flex gap-1 overflow-x-auto px-1 py-0.5 md:mx-0 md:block md:space-y-1 md:overflow-visible md:p-0">
+      <ul className="flex flex-wrap gap-1 md:block md:space-y-1">
         {items.map((item) => (
           <li key={item.href}>
             <Link
