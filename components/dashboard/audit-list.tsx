@@ -1,4 +1,5 @@
 import type { AuditEventRow } from "@/lib/audit/queries";
+import { formatDateTime } from "@/lib/format/date";
 
 const DESCRIPTIONS: Record<string, string> = {
   "user.sign_up": "signed up",
@@ -31,7 +32,6 @@ function targetLabel(targets: AuditEventRow["targets"]): string {
 }
 
 export function AuditList({ events }: { events: AuditEventRow[] }) {
-  const format = new Intl.DateTimeFormat("en", { dateStyle: "medium", timeStyle: "short" });
   return (
     <ol className="divide-y divide-slate-100">
       {events.map((event) => {
@@ -41,12 +41,12 @@ export function AuditList({ events }: { events: AuditEventRow[] }) {
           : targetLabel(event.targets);
         return (
           <li key={event.id} className="flex items-baseline justify-between gap-4 py-2.5 text-sm">
-            <span>
+            <span className="min-w-0 [overflow-wrap:anywhere]">
               <span className="font-medium">{event.actorLabel ?? "System"}</span> {description}{" "}
               {target ? <span className="font-medium">{target}</span> : null}
             </span>
             <time dateTime={event.createdAt.toISOString()} className="shrink-0 text-xs text-slate-500">
-              {format.format(event.createdAt)}
+              {formatDateTime(event.createdAt)}
             </time>
           </li>
         );

@@ -12,7 +12,9 @@ export function TeamSwitcher({ current, teams }: { current: TeamItem; teams: Tea
         aria-label="Switch team"
       >
         <span className="min-w-0">
-          <span className="block truncate text-sm font-semibold">{current.name}</span>
+          <span className="block truncate text-sm font-semibold" title={current.name}>
+            {current.name}
+          </span>
           <span className="block text-xs text-slate-500">{ROLE_LABELS[current.role]}</span>
         </span>
         <span aria-hidden="true" className="text-slate-400">
@@ -25,10 +27,11 @@ export function TeamSwitcher({ current, teams }: { current: TeamItem; teams: Tea
             <Link
               href={`/t/${team.slug}`}
               aria-current={team.slug === current.slug ? "page" : undefined}
-              className="flex items-center justify-between rounded-md px-3 py-2 text-sm hover:bg-slate-100 aria-[current=page]:font-semibold"
+              title={team.name}
+              className="flex items-center justify-between gap-2 rounded-md px-3 py-2 text-sm hover:bg-slate-100 aria-[current=page]:font-semibold"
             >
-              <span className="truncate">{team.name}</span>
-              <span className="text-xs text-slate-500">{ROLE_LABELS[team.role]}</span>
+              <span className="min-w-0 truncate">{team.name}</span>
+              <span className="shrink-0 text-xs text-slate-500">{ROLE_LABELS[team.role]}</span>
             </Link>
           </li>
         ))}

@@ -15,10 +15,14 @@ export function UserMenu({ name, email }: { name: string; email: string }) {
         >
           {name.slice(0, 1)}
         </span>
-        <span className="hidden text-slate-700 sm:inline">{name}</span>
+        <span className="hidden max-w-48 truncate text-slate-700 sm:inline" title={name}>
+          {name}
+        </span>
       </summary>
       <div className="absolute right-0 z-10 mt-2 w-60 rounded-lg bg-white p-1 shadow-lg ring-1 ring-slate-200">
-        <p className="truncate px-3 py-2 text-xs text-slate-500">{email}</p>
+        <p className="truncate px-3 py-2 text-xs text-slate-500" title={email}>
+          {email}
+        </p>
         <Link href="/account" className="block rounded-md px-3 py-2 text-sm hover:bg-slate-100">
           Account and security
         </Link>

@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { z } from "zod";
 import { AppError, zodFieldErrors } from "@/lib/api/errors";
 import { parseOptions, teamScope, withRuntime } from "@/lib/cli/runtime";
-import { formatDate } from "@/lib/format";
+import { formatDate } from "@/lib/format/date";
 import { toPublicKey } from "@/lib/keys/public";
 import { keyScopesSchema } from "@/lib/keys/scopes";
 import { issueKey, listTeamKeys, memberIdByEmail, revokeApiKey, type KeyView } from "@/lib/keys/store";

@@ -4,7 +4,7 @@ import { z } from "zod";
 import { AppError, zodFieldErrors } from "@/lib/api/errors";
 import { readSecret } from "@/lib/cli/stdin";
 import { parseOptions, teamScope, withRuntime } from "@/lib/cli/runtime";
-import { formatDate } from "@/lib/format";
+import { formatDate } from "@/lib/format/date";
 import { addUpstreamKey, listUpstreamKeys } from "@/lib/upstream/keys";
 import { upstreamKeyFieldsSchema } from "@/lib/validations/upstream";
 

@@ -4,9 +4,11 @@ import { ActionForm } from "@/components/action-form";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
+import { PageHeader } from "@/components/ui/page-header";
 import { signOutEverywhereAction } from "@/lib/actions/sign-out-everywhere";
 import { requireSession } from "@/lib/auth/current";
 import { listActiveSessions } from "@/lib/auth/sessions";
+import { formatDateTime } from "@/lib/format/date";
 import { ChangePasswordForm } from "./_components/change-password-form";
 
 export const metadata: Metadata = { title: "Account" };
@@ -39,15 +41,12 @@ function describeAgent(userAgent: string | null): string {
 export default async function AccountPage() {
   const session = await requireSession();
   const sessions = await listActiveSessions(session.user.id);
-  const dates = new Intl.DateTimeFormat("en", { dateStyle: "medium", timeStyle: "short" });
   return (
-    <main className="mx-auto max-w-3xl space-y-6 px-6 py-8">
-      <div>
-        <h1 className="text-2xl font-semibold tracking-tight">Account and security</h1>
-        <p className="mt-1 text-sm text-slate-500">
-          Signed in as {session.user.name} ({session.user.email})
-        </p>
-      </div>
+    <main className="mx-auto max-w-3xl space-y-6 px-4 py-8 break-words sm:px-6">
+      <PageHeader
+        title="Account and security"
+        description={`Signed in as ${session.user.name} (${session.user.email})`}
+      />
 
       <Card title="Change password" description="Changing it signs you out on every other device at once.">
         <ChangePasswordForm />
@@ -67,14 +66,14 @@ export default async function AccountPage() {
         <ul className="divide-y divide-slate-100">
           {sessions.map((s) => (
             <li key={s.id} className="flex items-center justify-between gap-4 py-3 text-sm">
-              <div>
+              <div className="min-w-0">
                 <p className="font-medium">
                   {describeAgent(s.userAgent)}{" "}
                   {s.id === session.sessionId ? <Badge tone="green">This browser</Badge> : null}
                 </p>
                 <p className="text-xs text-slate-500">
-                  {s.ip ?? "unknown address"} · signed in {dates.format(s.createdAt)} · last active{" "}
-                  {dates.format(s.lastSeenAt)}
+                  {s.ip ?? "unknown address"} · signed in {formatDateTime(s.createdAt)} · last active{" "}
+                  {formatDateTime(s.lastSeenAt)}
                 </p>
               </div>
             </li>

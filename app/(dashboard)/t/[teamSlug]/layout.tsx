@@ -25,12 +25,14 @@ export default async function TeamLayout({
     ...(can(ctx.membership.role, "team.update") ? [{ href: `${base}/settings`, label: "Settings" }] : []),
   ];
   return (
-    <div className="mx-auto flex max-w-6xl flex-col gap-8 px-6 py-8 md:flex-row">
-      <aside className="w-full shrink-0 space-y-4 md:w-56">
+    // Below md the sidebar sits above the page (switcher, then the nav as one scrollable row); from md up it
+    // is a fixed-width column. min-w-0 lets the page column shrink below its widest unbroken word.
+    <div className="mx-auto flex max-w-6xl flex-col gap-6 px-4 py-6 sm:px-6 md:flex-row md:gap-8 md:py-8">
+      <aside className="w-full min-w-0 shrink-0 space-y-3 md:w-56 md:space-y-4">
         <TeamSwitcher current={{ ...ctx.team, role: ctx.membership.role }} teams={teams} />
         <TeamNav items={nav} />
       </aside>
-      <main className="min-w-0 flex-1">{children}</main>
+      <main className="min-w-0 flex-1 break-words">{children}</main>
     </div>
   );
 }

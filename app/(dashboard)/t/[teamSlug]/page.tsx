@@ -3,6 +3,7 @@ import type { Metadata } from "next";
 import { ButtonLink } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
+import { PageHeader } from "@/components/ui/page-header";
 import { AuditList } from "@/components/dashboard/audit-list";
 import { recentAuditEvents } from "@/lib/audit/queries";
 import { can, ROLE_LABELS } from "@/lib/auth/permissions";
@@ -27,15 +28,15 @@ export default async function TeamOverviewPage({ params }: { params: Promise<{ t
   ];
   return (
     <div className="space-y-6">
-      <div className="flex flex-wrap items-end justify-between gap-4">
-        <div>
-          <h1 className="text-2xl font-semibold tracking-tight">{ctx.team.name}</h1>
-          <p className="mt-1 text-sm text-slate-500">Team overview</p>
-        </div>
-        {can(ctx.membership.role, "members.invite") ? (
-          <ButtonLink href={`/t/${ctx.team.slug}/members`}>Invite teammates</ButtonLink>
-        ) : null}
-      </div>
+      <PageHeader
+        title={ctx.team.name}
+        description="Team overview"
+        actions={
+          can(ctx.membership.role, "members.invite") ? (
+            <ButtonLink href={`/t/${ctx.team.slug}/members`}>Invite teammates</ButtonLink>
+          ) : null
+        }
+      />
       <dl className="grid gap-4 sm:grid-cols-3">
         {stats.map((stat) => (
           <div key={stat.label} className="rounded-xl bg-white px-5 py-4 ring-1 ring-slate-200">

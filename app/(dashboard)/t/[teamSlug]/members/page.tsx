@@ -3,19 +3,25 @@ import type { Metadata } from "next";
 import { ActionForm } from "@/components/action-form";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
+import { DataTable } from "@/components/ui/data-table";
 import { EmptyState } from "@/components/ui/empty-state";
 import { Field } from "@/components/ui/field";
+import { PageHeader } from "@/components/ui/page-header";
 import { deleteTeamAction } from "@/lib/actions/delete-team";
 import { leaveTeamAction } from "@/lib/actions/leave-team";
 import { revokeInviteAction } from "@/lib/actions/revoke-invite";
 import { can } from "@/lib/auth/permissions";
 import { teamPageContext } from "@/lib/auth/team-page";
+import { formatDate } from "@/lib/format/date";
 import { listPendingInvites } from "@/lib/teams/invites";
 import { listMembers } from "@/lib/teams/members";
 import { InviteForm } from "./_components/invite-form";
-import { MemberRow } from "./_components/member-row";
+import { memberColumns } from "./_components/member-columns";
 
 export const metadata: Metadata = { title: "Members" };
+
+// Buttons named after the team: a long unbroken team name wraps instead of widening the page.
+const LONG_LABEL = "max-w-full whitespace-normal! [overflow-wrap:anywhere]";
 
 export default async function MembersPage({ params }: { params: Promise<{ teamSlug: string }> }) {
   const ctx = await teamPageContext((await params).teamSlug);
@@ -25,19 +31,16 @@ export default async function MembersPage({ params }: { params: Promise<{ teamSl
     listMembers(ctx),
     canInvite ? listPendingInvites(ctx) : Promise.resolve([]),
   ]);
-  const dates = new Intl.DateTimeFormat("en", { dateStyle: "medium" });
   // The server refuses it anyway (leaveTeam); the page does not offer what it would refuse.
   const lastOwner = role === "owner" && members.filter((m) => m.role === "owner").length === 1;
   const slug = ctx.team.slug;
 
   return (
     <div className="space-y-6">
-      <div>
-        <h1 className="text-2xl font-semibold tracking-tight">Members</h1>
-        <p className="mt-1 text-sm text-slate-500">
-          Who can use {ctx.team.name}&apos;s OpenAI access, and what they may do.
-        </p>
-      </div>
+      <PageHeader
+        title="Members"
+        description={<>Who can use {ctx.team.name}&apos;s OpenAI access, and what they may do.</>}
+      />
 
       {canInvite ? (
         <Card
@@ -49,41 +52,19 @@ export default async function MembersPage({ params }: { params: Promise<{ teamSl
       ) : null}
 
       <Card title={`Members (${members.length})`}>
-        <table className="w-full text-left text-sm">
-          <thead className="text-xs tracking-wide text-slate-500 uppercase">
-            <tr>
-              <th scope="col" className="py-2 font-medium">
-                Name
-              </th>
-              <th scope="col" className="py-2 font-medium">
-                Role
-              </th>
-              <th scope="col" className="hidden py-2 font-medium sm:table-cell">
-                Joined
-              </th>
-              <th scope="col" className="py-2">
-                <span className="sr-only">Actions</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody className="divide-y divide-slate-100">
-            {members.map((member) => (
-              <MemberRow
-                key={member.id}
-                teamSlug={slug}
-                actorRole={role}
-                isSelf={member.user.id === ctx.user.id}
-                member={{
-                  id: member.id,
-                  role: member.role,
-                  name: member.user.name,
-                  email: member.user.email,
-                  joined: dates.format(member.createdAt),
-                }}
-              />
-            ))}
-          </tbody>
-        </table>
+        <DataTable
+          caption={`Members of ${ctx.team.name}`}
+          columns={memberColumns({ teamSlug: slug, actorRole: role, actorId: ctx.user.id })}
+          rows={members.map((m) => ({
+            id: m.id,
+            userId: m.user.id,
+            role: m.role,
+            name: m.user.name,
+            email: m.user.email,
+            joinedAt: m.createdAt,
+          }))}
+          rowKey={(member) => member.id}
+        />
       </Card>
 
       {canInvite ? (
@@ -96,11 +77,11 @@ export default async function MembersPage({ params }: { params: Promise<{ teamSl
             <ul className="divide-y divide-slate-100">
               {invites.map((invite) => (
                 <li key={invite.id} className="flex flex-wrap items-center justify-between gap-3 py-3 text-sm">
-                  <div>
+                  <div className="min-w-0 [overflow-wrap:anywhere]">
                     <p className="font-medium">{invite.email}</p>
                     <p className="text-xs text-slate-500">
                       {invite.role} · invited by {invite.invitedBy?.name ?? "a former member"} · expires{" "}
-                      {dates.format(invite.expiresAt)}
+                      {formatDate(invite.expiresAt)}
                     </p>
                   </div>
                   <ActionForm
@@ -133,10 +114,10 @@ export default async function MembersPage({ params }: { params: Promise<{ teamSl
             action={deleteTeamAction}
             hidden={{ teamSlug: slug }}
             confirm={`Delete ${ctx.team.name} for good?`}
-            className="flex flex-wrap items-end gap-3"
+            className="flex flex-wrap items-end gap-3 [overflow-wrap:anywhere]"
           >
             <Field label={`Type "${ctx.team.name}" to confirm`} name="confirmName" required autoComplete="off" />
-            <Button type="submit" variant="danger">
+            <Button type="submit" variant="danger" className={LONG_LABEL}>
               Delete {ctx.team.name}
             </Button>
           </ActionForm>
@@ -154,7 +135,7 @@ export default async function MembersPage({ params }: { params: Promise<{ teamSl
       ) : (
         <Card title="Leave this team" description="You lose access to its keys at once.">
           <ActionForm action={leaveTeamAction} hidden={{ teamSlug: slug }} confirm={`Leave ${ctx.team.name}?`}>
-            <Button type="submit" variant="danger">
+            <Button type="submit" variant="danger" className={LONG_LABEL}>
               Leave {ctx.team.name}
             </Button>
           </ActionForm>

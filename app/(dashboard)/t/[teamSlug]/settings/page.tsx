@@ -3,6 +3,7 @@ import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { Alert } from "@/components/ui/alert";
 import { Card } from "@/components/ui/card";
+import { PageHeader } from "@/components/ui/page-header";
 import { can } from "@/lib/auth/permissions";
 import { teamPageContext } from "@/lib/auth/team-page";
 import { env } from "@/lib/env";
@@ -22,10 +23,7 @@ export default async function TeamSettingsPage({
   const saved = (await searchParams).saved === "1";
   return (
     <div className="space-y-6">
-      <div className="min-w-0">
-        <h1 className="text-2xl font-semibold tracking-tight break-words">Team settings</h1>
-        <p className="mt-1 text-sm text-slate-500">Only owners can change these.</p>
-      </div>
+      <PageHeader title="Team settings" description="Only owners can change these." />
       {saved ? <Alert tone="success">Saved. The team now lives at this address.</Alert> : null}
       <Card title="Name and address" description="The name members see, and the address of the team's pages and API.">
         <RenameTeamForm team={{ name: ctx.team.name, slug: ctx.team.slug }} origin={env().APP_URL} />

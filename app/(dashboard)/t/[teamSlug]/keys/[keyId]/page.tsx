@@ -6,9 +6,10 @@ import { ActionForm } from "@/components/action-form";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
+import { PageHeader } from "@/components/ui/page-header";
 import { revokeKeyAction } from "@/lib/actions/revoke-key";
 import { teamPageContext } from "@/lib/auth/team-page";
-import { formatAge, formatDate } from "@/lib/format";
+import { formatDate, formatDateWithAge } from "@/lib/format/date";
 import { getKeyWithEffective } from "@/lib/keys/store";
 import { EditKeyForm } from "../_components/edit-key-form";
 
@@ -23,33 +24,32 @@ export default async function KeyPage({ params }: { params: Promise<{ teamSlug: 
   const facts = [
     ["Key", `${key.prefix}…`],
     ["Holder", key.user ? `${key.user.name} (${key.user.email})` : "—"],
-    ["Created", `${formatDate(key.createdAt)} (${formatAge(key.createdAt)} old)`],
+    ["Created", formatDateWithAge(key.createdAt, new Date())],
     ["Last used", formatDate(key.lastUsedAt)],
-    ["Expires", formatDate(key.expiresAt, "never")],
+    ["Expires", formatDate(key.expiresAt)],
   ];
   return (
     <div className="space-y-6">
-      <div className="flex flex-wrap items-end justify-between gap-4">
-        <div>
-          <h1 className="text-2xl font-semibold tracking-tight">
-            {key.name} <Badge tone={key.status === "active" ? "green" : "slate"}>{key.status}</Badge>
-          </h1>
-          <p className="mt-1 text-sm text-slate-500">{key.summary}</p>
-        </div>
-        {key.status !== "revoked" ? (
-          <ActionForm
-            action={revokeKeyAction}
-            hidden={{ teamSlug: ctx.team.slug, keyId: key.id }}
-            confirm={`Revoke ${key.name}? It stops working at once.`}
-          >
-            <Button type="submit" variant="danger">
-              Revoke key
-            </Button>
-          </ActionForm>
-        ) : null}
-      </div>
+      <PageHeader
+        title={key.name}
+        badge={<Badge tone={key.status === "active" ? "green" : "slate"}>{key.status}</Badge>}
+        description={key.summary}
+        actions={
+          key.status !== "revoked" ? (
+            <ActionForm
+              action={revokeKeyAction}
+              hidden={{ teamSlug: ctx.team.slug, keyId: key.id }}
+              confirm={`Revoke ${key.name}? It stops working at once.`}
+            >
+              <Button type="submit" variant="danger">
+                Revoke key
+              </Button>
+            </ActionForm>
+          ) : null
+        }
+      />
       <Card>
-        <dl className="grid gap-3 text-sm sm:grid-cols-2">
+        <dl className="grid gap-3 text-sm [overflow-wrap:anywhere] sm:grid-cols-2">
           {facts.map(([label, value]) => (
             <div key={label}>
               <dt className="text-slate-500">{label}</dt>

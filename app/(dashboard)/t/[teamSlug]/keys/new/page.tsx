@@ -1,6 +1,7 @@
 // /t/[teamSlug]/keys/new — create a member key (for yourself; owners and admins also for a member).
 import type { Metadata } from "next";
 import { Card } from "@/components/ui/card";
+import { PageHeader } from "@/components/ui/page-header";
 import { teamPageContext } from "@/lib/auth/team-page";
 import { env } from "@/lib/env";
 import { readTeamKeyPolicy } from "@/lib/keys/team-policy";
@@ -18,12 +19,12 @@ export default async function NewKeyPage({ params }: { params: Promise<{ teamSlu
   ]);
   return (
     <div className="space-y-6">
-      <div>
-        <h1 className="text-2xl font-semibold tracking-tight">Create a key</h1>
-        <p className="mt-1 max-w-2xl text-sm text-slate-500">
-          Give it only what it needs. The team&apos;s policy caps every key; viewers&apos; keys can only read.
-        </p>
-      </div>
+      <PageHeader
+        title="Create a key"
+        description={
+          <>Give it only what it needs. The team&apos;s policy caps every key; viewers&apos; keys can only read.</>
+        }
+      />
       <Card>
         <KeyForm
           teamSlug={ctx.team.slug}

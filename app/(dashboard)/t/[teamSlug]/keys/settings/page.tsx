@@ -4,9 +4,10 @@ import { ActionForm } from "@/components/action-form";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
+import { PageHeader } from "@/components/ui/page-header";
 import { revokeManagementKeyAction } from "@/lib/actions/revoke-management-key";
 import { teamPageContext } from "@/lib/auth/team-page";
-import { formatDate } from "@/lib/format";
+import { formatDate } from "@/lib/format/date";
 import { listManagementKeys } from "@/lib/keys/management";
 import { readTeamKeyPolicy } from "@/lib/keys/team-policy";
 import { ManagementKeyForm } from "../_components/management-key-form";
@@ -19,12 +20,10 @@ export default async function KeySettingsPage({ params }: { params: Promise<{ te
   const [policy, managementKeys] = await Promise.all([readTeamKeyPolicy(ctx), listManagementKeys(ctx)]);
   return (
     <div className="space-y-6">
-      <div>
-        <h1 className="text-2xl font-semibold tracking-tight">Key policy and management keys</h1>
-        <p className="mt-1 max-w-2xl text-sm text-slate-500">
-          The policy is the ceiling for every member key: none can be created or edited wider than this.
-        </p>
-      </div>
+      <PageHeader
+        title="Key policy and management keys"
+        description="The policy is the ceiling for every member key: none can be created or edited wider than this."
+      />
       <Card title="Team key policy">
         <PolicyForm teamSlug={ctx.team.slug} policy={policy} />
       </Card>
@@ -39,7 +38,7 @@ export default async function KeySettingsPage({ params }: { params: Promise<{ te
             <ul className="divide-y divide-slate-100">
               {managementKeys.map((key) => (
                 <li key={key.id} className="flex items-center justify-between gap-3 py-3 text-sm">
-                  <div>
+                  <div className="min-w-0 [overflow-wrap:anywhere]">
                     <p className="font-medium">
                       {key.name} <span className="font-mono text-xs text-slate-500">{key.prefix}…</span>
                     </p>
