@@ -8,6 +8,7 @@ import { memberSchema } from "@/lib/api/schemas/members";
 import { keyPaths } from "@/lib/api/paths/keys";
 import { memberPaths } from "@/lib/api/paths/members";
 import { upstreamPaths } from "@/lib/api/paths/upstream";
+import { teamKeyPolicySchema } from "@/lib/keys/policy";
 import { publicKeySchema } from "@/lib/keys/public";
 import { keyScopesSchema } from "@/lib/keys/scopes";
 import { createKeyJsonSchema, updateKeyJsonSchema } from "@/lib/validations/keys";
@@ -41,6 +42,7 @@ export function openApiDocument(serverUrl: string) {
         CreateKey: createKeyJsonSchema,
         UpdateKey: updateKeyJsonSchema,
         Member: memberSchema,
+        TeamKeyPolicy: teamKeyPolicySchema,
         Error: errorSchema,
       },
     },
