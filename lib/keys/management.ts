@@ -14,7 +14,10 @@ import type { TeamContext } from "@/lib/teams/context";
 export const MANAGEMENT_SCOPES = {
   "members.read": ["team.read", "members.read"],
   "members.remove": ["team.read", "members.read", "members.remove"],
+  "members.update_role": ["team.read", "members.read", "members.update_role"],
+  "members.invite": ["team.read", "members.read", "members.invite"],
   "api_keys.manage": ["team.read", "api_keys.own", "api_keys.manage"],
+  "api_keys.policy": ["team.read", "api_keys.policy"],
 } as const satisfies Record<string, readonly Permission[]>;
 export type ManagementScope = keyof typeof MANAGEMENT_SCOPES;
 export const managementScopesSchema = z

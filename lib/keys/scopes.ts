@@ -133,19 +133,24 @@ export function cidrWithin(inner: Cidr, outer: Cidr): boolean {
 
 export const ipAllowListSchema = z
   .array(
-    z.string().transform((text, ctx) => {
-      const cidr = parseCidr(text.trim());
-      if (cidr) return formatCidr(cidr); // stored canonical: 10.1.2.3/8 → 10.0.0.0/8
-      ctx.addIssue({ code: "custom", message: `"${text}" is not a valid IPv4 or IPv6 CIDR.` });
-      return z.NEVER;
-    }),
+    z
+      .string()
+      .transform((text, ctx) => {
+        const cidr = parseCidr(text.trim());
+        if (cidr) return formatCidr(cidr); // stored canonical: 10.1.2.3/8 → 10.0.0.0/8
+        ctx.addIssue({ code: "custom", message: `"${text}" is not a valid IPv4 or IPv6 CIDR.` });
+        return z.NEVER;
+      })
+      // What the OpenAPI document shows on both sides: a string in, the canonical string out.
+      .meta({ override: { type: "string", description: "An IPv4 or IPv6 CIDR, e.g. 10.0.0.0/8." } }),
   )
   .min(1, "List at least one IP range, or leave ipAllowList out to allow any address.")
   .max(100, "List at most 100 IP ranges.");
 
 export const expiresAtSchema = z.iso
   .datetime({ offset: true, error: "Use an ISO date-time with a time zone, e.g. 2027-01-01T00:00:00Z." })
-  .transform((text) => new Date(text).toISOString());
+  .transform((text) => new Date(text).toISOString())
+  .meta({ override: { type: "string", format: "date-time" } });
 
 /** Scopes as stored. An expiry in the past parses (the key has expired); creation uses newKeyScopesSchema. */
 export const keyScopesSchema = z.strictObject(

@@ -16,12 +16,26 @@ export const MEMBER_ERRORS = {
 
 const ROLE_ORDER: Record<Role, number> = { owner: 0, admin: 1, member: 2, viewer: 3 };
 
+const MEMBER_FIELDS = {
+  id: true,
+  role: true,
+  createdAt: true,
+  user: { select: { id: true, email: true, name: true } },
+} as const;
+
 export async function listMembers(ctx: Pick<TeamContext, "team">) {
-  const rows = await db().membership.findMany({
-    where: { teamId: ctx.team.id },
-    select: { id: true, role: true, createdAt: true, user: { select: { id: true, email: true, name: true } } },
-  });
+  const rows = await db().membership.findMany({ where: { teamId: ctx.team.id }, select: MEMBER_FIELDS });
   return rows.sort((a, b) => ROLE_ORDER[a.role] - ROLE_ORDER[b.role] || a.createdAt.getTime() - b.createdAt.getTime());
+}
+
+/** One membership of the team; another team's (or an unknown) id is not found. */
+export async function getMember(ctx: Pick<TeamContext, "team">, membershipId: string) {
+  const row = await db().membership.findFirst({
+    where: { id: membershipId, teamId: ctx.team.id },
+    select: MEMBER_FIELDS,
+  });
+  if (!row) throw new AppError("not_found");
+  return row;
 }
 
 // Serialises membership changes of one team, so two owners demoting each other cannot leave it ownerless.

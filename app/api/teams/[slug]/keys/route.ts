@@ -1,4 +1,6 @@
 // GET, POST /api/teams/[slug]/keys — list member keys (your own; managers: the team's) or issue one.
+import { listKeysQuerySchema } from "@/lib/api/paths/keys";
+import { readJson } from "@/lib/api/schemas/common";
 import { withTeam } from "@/lib/api/with-team";
 import { toPublicKey } from "@/lib/keys/public";
 import { createKey, getKey, listKeys, memberIdByEmail } from "@/lib/keys/store";
@@ -6,7 +8,8 @@ import { createKeyJsonSchema } from "@/lib/validations/keys";
 
 export const GET = withTeam(
   async (request, ctx) => {
-    const includeRevoked = new URL(request.url).searchParams.get("include") === "revoked";
+    const query = listKeysQuerySchema.parse(Object.fromEntries(new URL(request.url).searchParams));
+    const includeRevoked = query.include === "revoked";
     return Response.json({ data: (await listKeys(ctx, { includeRevoked })).map(toPublicKey) });
   },
   { permission: "api_keys.own" },
@@ -14,7 +17,7 @@ export const GET = withTeam(
 
 export const POST = withTeam(
   async (request, ctx) => {
-    const input = createKeyJsonSchema.parse(await request.json().catch(() => ({})));
+    const input = createKeyJsonSchema.parse(await readJson(request));
     const holderUserId = input.memberEmail ? await memberIdByEmail(ctx, input.memberEmail) : undefined;
     const created = await createKey(ctx, { name: input.name, scopes: input.scopes, holderUserId });
     // The only response that ever contains the key.

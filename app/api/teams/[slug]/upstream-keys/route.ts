@@ -1,4 +1,5 @@
 // GET, POST /api/teams/[slug]/upstream-keys — list the team's OpenAI keys (masked) or add one.
+import { readJson } from "@/lib/api/schemas/common";
 import { withTeam } from "@/lib/api/with-team";
 import { addUpstreamKey, listUpstreamKeys } from "@/lib/upstream/keys";
 import { upstreamKeyFieldsSchema } from "@/lib/validations/upstream";
@@ -9,7 +10,7 @@ export const GET = withTeam(async (_request, ctx) => Response.json({ data: await
 
 export const POST = withTeam(
   async (request, ctx) => {
-    const input = upstreamKeyFieldsSchema.parse(await request.json().catch(() => ({})));
+    const input = upstreamKeyFieldsSchema.parse(await readJson(request));
     return Response.json({ data: await addUpstreamKey(ctx, input) }, { status: 201 });
   },
   { permission: "upstream_keys.write" },

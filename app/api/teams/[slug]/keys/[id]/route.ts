@@ -1,12 +1,12 @@
 // GET, PATCH, DELETE /api/teams/[slug]/keys/[id] — read, edit (name, scopes) or revoke a member key.
-import { z } from "zod";
+import { readJson, teamItemParamsSchema } from "@/lib/api/schemas/common";
 import { withTeam } from "@/lib/api/with-team";
 import { toPublicKey } from "@/lib/keys/public";
 import { getKey, revokeKey, updateKey } from "@/lib/keys/store";
 import { updateKeyJsonSchema } from "@/lib/validations/keys";
 
 type Params = { slug: string; id: string };
-const id = (params: Params) => z.uuid().parse(params.id);
+const id = (params: Params) => teamItemParamsSchema.shape.id.parse(params.id);
 
 export const GET = withTeam<Params>(
   async (_request, ctx, params) => Response.json({ data: toPublicKey(await getKey(ctx, id(params))) }),
@@ -15,7 +15,7 @@ export const GET = withTeam<Params>(
 
 export const PATCH = withTeam<Params>(
   async (request, ctx, params) => {
-    const input = updateKeyJsonSchema.parse(await request.json().catch(() => ({})));
+    const input = updateKeyJsonSchema.parse(await readJson(request));
     await updateKey(ctx, id(params), input);
     return Response.json({ data: toPublicKey(await getKey(ctx, id(params))) });
   },

@@ -1,14 +1,14 @@
 // PATCH, DELETE /api/teams/[slug]/upstream-keys/[id] — enable/disable or delete one of the team's OpenAI keys.
-import { z } from "zod";
+import { readJson, teamItemParamsSchema } from "@/lib/api/schemas/common";
+import { upstreamKeyPatchSchema } from "@/lib/api/schemas/upstream";
 import { withTeam } from "@/lib/api/with-team";
 import { deleteUpstreamKey, setUpstreamKeyEnabled } from "@/lib/upstream/keys";
 
-const idSchema = z.uuid();
-const patchSchema = z.object({ enabled: z.boolean() }).strict();
+const idSchema = teamItemParamsSchema.shape.id;
 
 export const PATCH = withTeam<{ slug: string; id: string }>(
   async (request, ctx, params) => {
-    const { enabled } = patchSchema.parse(await request.json().catch(() => ({})));
+    const { enabled } = upstreamKeyPatchSchema.parse(await readJson(request));
     await setUpstreamKeyEnabled(ctx, idSchema.parse(params.id), enabled);
     return new Response(null, { status: 204 });
   },
