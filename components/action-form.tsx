@@ -1,6 +1,63 @@
 "use client";
-import { useActionState, type ReactNode } from "react";
+import { useActionState, useEffect, useRef, type ComponentProps, type ReactNode } from "react";
+import { Alert } from "@/components/ui/alert";
+import { SubmittedFormContext } from "@/components/ui/form-context";
 import type { ActionResult, FormAction } from "@/lib/actions/safe-action";
+
+// React 19 resets an uncontrolled form once its action completes, and a select ignores a changed
+// defaultValue: so after a refusal the form is mounted afresh (a new key per result), its fields taking
+// the submitted values as their defaults. One number per result object, the same on every render.
+const attempts = new WeakMap<object, number>();
+let lastAttempt = 0;
+function attemptOf(state: object | null): number {
+  if (!state) return 0;
+  let attempt = attempts.get(state);
+  if (attempt === undefined) attempts.set(state, (attempt = ++lastAttempt));
+  return attempt;
+}
+
+/**
+ * A <form> showing an action's state: after a refusal every field (but a password) holds what was typed,
+ * shows its own errors, and focus moves to the first invalid field.
+ */
+export function StatefulForm<T>({
+  state,
+  action,
+  children,
+  ...props
+}: Omit<ComponentProps<"form">, "action"> & {
+  state: ActionResult<T> | null;
+  action: (formData: FormData) => void;
+}) {
+  const failure = state && !state.ok ? state : undefined;
+  const attempt = attemptOf(state);
+  const form = useRef<HTMLFormElement>(null);
+  useEffect(() => {
+    if (failure) form.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
+  }, [attempt, failure]);
+  return (
+    <SubmittedFormContext.Provider value={{ values: failure?.values, fieldErrors: failure?.fieldErrors }}>
+      <form key={attempt} ref={form} action={action} {...props}>
+        {children}
+      </form>
+    </SubmittedFormContext.Provider>
+  );
+}
+
+/**
+ * The form-level error: the action's message when it concerns no field in particular. Errors about a field
+ * are shown by that field, under its label, so that no message appears twice.
+ */
+export function FormError({ state }: { state: ActionResult<unknown> | null }) {
+  const messages = formLevelErrors(state);
+  return messages.length ? <Alert tone="error">{messages.join(" ")}</Alert> : null;
+}
+
+function formLevelErrors(state: ActionResult<unknown> | null, hiddenFields: string[] = []): string[] {
+  if (!state || state.ok) return [];
+  if (!state.fieldErrors) return [state.error];
+  return ["_", ...hiddenFields].flatMap((name) => state.fieldErrors?.[name] ?? []);
+}
 
 /**
  * A form bound to a server action: hidden fields, an optional confirmation, and the action's error or
@@ -23,7 +80,8 @@ export function ActionForm<T>({
 }) {
   const [state, formAction] = useActionState(action, null);
   return (
-    <form
+    <StatefulForm
+      state={state}
       action={formAction}
       className={className}
       onSubmit={(event) => {
@@ -34,10 +92,9 @@ export function ActionForm<T>({
         <input key={name} type="hidden" name={name} value={value} />
       ))}
       {children}
-      {state && !state.ok ? (
-        <p role="alert" className="mt-2 text-sm text-red-600">
-          {state.error}
-          {state.fieldErrors ? ` ${Object.values(state.fieldErrors).flat().join(" ")}` : ""}
+      {formLevelErrors(state, Object.keys(hidden)).length ? (
+        <p role="alert" className="mt-2 text-sm text-red-700">
+          {formLevelErrors(state, Object.keys(hidden)).join(" ")}
         </p>
       ) : null}
       {state?.ok && success ? (
@@ -45,6 +102,6 @@ export function ActionForm<T>({
           {typeof success === "string" ? success : success(state)}
         </div>
       ) : null}
-    </form>
+    </StatefulForm>
   );
 }

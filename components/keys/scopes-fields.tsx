@@ -1,6 +1,9 @@
 // The scopes editor's fields, shared by the new-key form, the key detail page and the team policy. Plain
-// inputs (no state): the form's server action parses them (lib/validations/keys.ts).
+// inputs (no state): the form's server action parses them (lib/validations/keys.ts). Errors come keyed by
+// the scopes' paths (limits.rpm, expiresAt…); each field below names the path it shows, and its label is
+// what the message is prefixed with: the one mapping from a path to what the user sees.
 import { Field, Select } from "@/components/ui/field";
+import { labelled } from "@/components/ui/form-context";
 import type { FieldErrors } from "@/lib/api/errors";
 import type { TeamKeyPolicy } from "@/lib/keys/policy";
 import { ENDPOINT_GROUPS, type KeyScopes } from "@/lib/keys/scopes";
@@ -48,8 +51,10 @@ export function ScopesFields({
         <legend className="text-sm font-medium text-slate-700">
           {mode === "key" ? "Endpoints this key may call" : "Highest access a key may have"}
         </legend>
-        {errorsAt(errors, "endpoints") ? (
-          <p className="mt-1 text-xs text-red-600">{errorsAt(errors, "endpoints")?.join(" ")}</p>
+        {errors?.endpoints?.length ? (
+          <p role="alert" className="mt-1 text-xs text-red-700">
+            {labelled("Endpoints", errors.endpoints)}
+          </p>
         ) : null}
         <div className="mt-2 grid gap-3 sm:grid-cols-2 lg:grid-cols-3">
           {ENDPOINT_GROUPS.map((group) => (
@@ -58,6 +63,7 @@ export function ScopesFields({
               label={ENDPOINT_LABELS[group]}
               name={`endpoint.${group}`}
               defaultValue={v.endpoints?.[group] ?? "none"}
+              errors={errorsAt(errors, `endpoints.${group}`)}
             >
               {access.map((level) => (
                 <option key={level} value={level}>

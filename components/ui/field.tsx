@@ -1,9 +1,26 @@
+"use client";
+// Labelled inputs and selects with their hint and errors wired to them for screen readers. Inside a form
+// bound to an action's state they show again what was submitted and the errors about them.
 import type { ComponentProps, ReactNode } from "react";
+import { labelled, useSubmitted } from "@/components/ui/form-context";
 
 const inputClass =
-  "block w-full rounded-md border-0 bg-white px-3 py-2 text-sm text-slate-900 shadow-xs ring-1 ring-inset ring-slate-300 placeholder:text-slate-400 focus:ring-2 focus:ring-inset focus:ring-brand-500 aria-[invalid=true]:ring-red-400";
+  "block w-full rounded-md border-0 bg-white px-3 py-2 text-sm text-slate-900 shadow-xs ring-1 ring-inset ring-slate-300 placeholder:text-slate-500 focus:ring-2 focus:ring-inset focus:ring-brand-500 aria-[invalid=true]:ring-red-500";
 
-/** A labelled input with its hint and errors wired to it for screen readers. */
+function describedBy(id: string, hint: boolean, error: boolean): string | undefined {
+  return [hint ? `${id}-hint` : null, error ? `${id}-error` : null].filter(Boolean).join(" ") || undefined;
+}
+
+/** The field's errors, prefixed by its label: announced when they appear, and once only. */
+function FieldError({ id, label, errors }: { id: string; label: string; errors?: string[] }) {
+  if (!errors?.length) return null;
+  return (
+    <p id={`${id}-error`} role="alert" className="text-xs text-red-700">
+      {labelled(label, errors)}
+    </p>
+  );
+}
+
 export function Field({
   label,
   name,
@@ -12,8 +29,10 @@ export function Field({
   ...props
 }: ComponentProps<"input"> & { label: string; name: string; errors?: string[]; hint?: ReactNode }) {
   const id = props.id ?? `field-${name}`;
-  const describedBy =
-    [hint ? `${id}-hint` : null, errors?.length ? `${id}-error` : null].filter(Boolean).join(" ") || undefined;
+  const submitted = useSubmitted(name);
+  const shown = errors ?? submitted.errors;
+  // A password is never filled in again (nor sent back: lib/actions/form-values.ts).
+  const value = props.type === "password" ? undefined : submitted.value;
   return (
     <div className="space-y-1.5">
       <label htmlFor={id} className="block text-sm font-medium text-slate-700">
@@ -23,20 +42,17 @@ export function Field({
         id={id}
         name={name}
         className={inputClass}
-        aria-invalid={errors?.length ? true : undefined}
-        aria-describedby={describedBy}
+        aria-invalid={shown?.length ? true : undefined}
+        aria-describedby={describedBy(id, Boolean(hint), Boolean(shown?.length))}
         {...props}
+        {...(value !== undefined && props.value === undefined ? { defaultValue: value } : {})}
       />
       {hint ? (
         <p id={`${id}-hint`} className="text-xs text-slate-500">
           {hint}
         </p>
       ) : null}
-      {errors?.length ? (
-        <p id={`${id}-error`} className="text-xs text-red-600">
-          {errors.join(" ")}
-        </p>
-      ) : null}
+      <FieldError id={id} label={label} errors={shown} />
     </div>
   );
 }
@@ -46,17 +62,29 @@ export function Select({
   name,
   children,
   srOnlyLabel,
+  errors,
   ...props
-}: ComponentProps<"select"> & { label: string; name: string; srOnlyLabel?: boolean }) {
+}: ComponentProps<"select"> & { label: string; name: string; srOnlyLabel?: boolean; errors?: string[] }) {
   const id = props.id ?? `select-${name}`;
+  const submitted = useSubmitted(name);
+  const shown = errors ?? submitted.errors;
   return (
     <div className="space-y-1.5">
       <label htmlFor={id} className={srOnlyLabel ? "sr-only" : "block text-sm font-medium text-slate-700"}>
         {label}
       </label>
-      <select id={id} name={name} className={`${inputClass} pr-8`} {...props}>
+      <select
+        id={id}
+        name={name}
+        className={`${inputClass} pr-8`}
+        aria-invalid={shown?.length ? true : undefined}
+        aria-describedby={describedBy(id, false, Boolean(shown?.length))}
+        {...props}
+        {...(submitted.value !== undefined && props.value === undefined ? { defaultValue: submitted.value } : {})}
+      >
         {children}
       </select>
+      <FieldError id={id} label={label} errors={shown} />
     </div>
   );
 }

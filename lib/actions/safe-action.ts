@@ -1,6 +1,7 @@
 // The wrappers every server action goes through: actor → (team membership → permission) → input → result.
 import { unstable_rethrow } from "next/navigation";
 import { z } from "zod";
+import { echoableValues, formToObject, type FormValues } from "@/lib/actions/form-values";
 import { AppError, toAppError, type FieldErrors } from "@/lib/api/errors";
 import { currentSession } from "@/lib/auth/current";
 import type { Permission } from "@/lib/auth/permissions";
@@ -9,21 +10,15 @@ import type { ActiveSession } from "@/lib/auth/sessions";
 import { resolveTeamContext, type TeamContext } from "@/lib/teams/context";
 import type { RequestContext } from "@/lib/audit/record";
 
-export type ActionResult<T> = { ok: true; data: T } | { ok: false; error: string; fieldErrors?: FieldErrors };
+/** A refusal: the message, the fields it concerns, and what was submitted (secrets left out) to show again. */
+export type ActionFailure = { ok: false; error: string; fieldErrors?: FieldErrors; values?: FormValues };
+export type ActionResult<T> = { ok: true; data: T } | ActionFailure;
 export type FormAction<T> = (previous: ActionResult<T> | null, formData: FormData) => Promise<ActionResult<T>>;
 
-function formToObject(formData: FormData): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [key, value] of formData.entries()) {
-    if (typeof value === "string" && !key.startsWith("$ACTION")) out[key] = value;
-  }
-  return out;
-}
-
-function failure(error: unknown): { ok: false; error: string; fieldErrors?: FieldErrors } {
+function failure(error: unknown, submitted: FormValues): ActionFailure {
   unstable_rethrow(error); // redirect() and notFound() are control flow, not failures
   const appError = toAppError(error);
-  return { ok: false, error: appError.message, fieldErrors: appError.fieldErrors };
+  return { ok: false, error: appError.message, fieldErrors: appError.fieldErrors, values: echoableValues(submitted) };
 }
 
 /** An action anyone may call (sign-up). */
@@ -32,10 +27,11 @@ export function publicAction<S extends z.ZodType, T>(
   fn: (input: z.infer<S>, request: RequestContext) => Promise<T>,
 ): FormAction<T> {
   return async (_previous, formData) => {
+    const raw = formToObject(formData);
     try {
-      return { ok: true, data: await fn(schema.parse(formToObject(formData)), await requestContext()) };
+      return { ok: true, data: await fn(schema.parse(raw), await requestContext()) };
     } catch (error) {
-      return failure(error);
+      return failure(error, raw);
     }
   };
 }
@@ -46,13 +42,14 @@ export function userAction<S extends z.ZodType, T>(
   fn: (input: z.infer<S>, ctx: { session: ActiveSession; request: RequestContext }) => Promise<T>,
 ): FormAction<T> {
   return async (_previous, formData) => {
+    const raw = formToObject(formData);
     try {
       const session = await currentSession();
       if (!session) throw new AppError("unauthorized");
-      const input = schema.parse(formToObject(formData));
+      const input = schema.parse(raw);
       return { ok: true, data: await fn(input, { session, request: await requestContext() }) };
     } catch (error) {
-      return failure(error);
+      return failure(error, raw);
     }
   };
 }
@@ -68,15 +65,15 @@ export function teamAction<S extends z.ZodType, T>(
   fn: (input: z.infer<S>, ctx: TeamContext) => Promise<T>,
 ): FormAction<T> {
   return async (_previous, formData) => {
+    const raw = formToObject(formData);
     try {
       const session = await currentSession();
       if (!session) throw new AppError("unauthorized");
-      const raw = formToObject(formData);
       const { teamSlug } = teamSlugSchema.parse(raw);
       const ctx = await resolveTeamContext(session, teamSlug, config.permission, await requestContext());
       return { ok: true, data: await fn(config.schema.parse(raw), ctx) };
     } catch (error) {
-      return failure(error);
+      return failure(error, raw);
     }
   };
 }

@@ -63,7 +63,7 @@ describe("the default policy and role ceilings", () => {
   it("gives viewers read keys only, even under the default policy", () => {
     expect(ROLE_CEILING).toEqual({ owner: "write", admin: "write", member: "write", viewer: "read" });
     expect(problems({ endpoints: { chat: "write", models: "read" } }, DEFAULT_TEAM_POLICY, "viewer")).toEqual([
-      "endpoints.chat | endpoints.chat: write exceeds what a viewer may hold (read).",
+      "endpoints.chat | write exceeds what a viewer may hold (read).",
     ]);
     expect(scopesOf({ endpoints: { chat: "read", models: "read" } }, DEFAULT_TEAM_POLICY, "viewer").endpoints).toEqual({
       chat: "read",
@@ -91,8 +91,8 @@ describe("applyCeiling: endpoints", () => {
 
   it("refuses wider access than the policy, naming the field", () => {
     expect(problems({ endpoints: { images: "write", audio: "read" } })).toEqual([
-      "endpoints.images | endpoints.images: write exceeds the team policy (read).",
-      "endpoints.audio | endpoints.audio: read exceeds the team policy (none).",
+      "endpoints.images | write exceeds the team policy (read).",
+      "endpoints.audio | read exceeds the team policy (none).",
     ]);
   });
 });
@@ -106,9 +106,9 @@ describe("applyCeiling: models", () => {
 
   it("refuses wider or unrelated patterns", () => {
     expect(problems({ endpoints: {}, models: ["gpt-4o-*", "*", "gpt-4o"] })).toEqual([
-      'models | models: "gpt-4o-*" is not covered by the team policy (gpt-4o-mini, text-embedding-*).',
-      'models | models: "*" is not covered by the team policy (gpt-4o-mini, text-embedding-*).',
-      'models | models: "gpt-4o" is not covered by the team policy (gpt-4o-mini, text-embedding-*).',
+      'models | "gpt-4o-*" is not covered by the team policy (gpt-4o-mini, text-embedding-*).',
+      'models | "*" is not covered by the team policy (gpt-4o-mini, text-embedding-*).',
+      'models | "gpt-4o" is not covered by the team policy (gpt-4o-mini, text-embedding-*).',
     ]);
   });
 
@@ -143,8 +143,8 @@ describe("applyCeiling: rate limits", () => {
 
   it("refuses higher limits", () => {
     expect(problems({ endpoints: {}, limits: { rpm: 61, tpm: 200_000 } })).toEqual([
-      "limits.rpm | limits.rpm: 61 exceeds the team policy (60).",
-      "limits.tpm | limits.tpm: 200000 exceeds the team policy (100000).",
+      "limits.rpm | 61 exceeds the team policy (60).",
+      "limits.tpm | 200000 exceeds the team policy (100000).",
     ]);
   });
 
@@ -165,15 +165,13 @@ describe("applyCeiling: budget", () => {
 
   it("compares amounts directly for the same period", () => {
     expect(budgetProblems(100, "month")).toEqual([]);
-    expect(budgetProblems(100.01, "month")).toEqual([
-      "budget | budget: $100.01/month exceeds the team policy ($100/month).",
-    ]);
+    expect(budgetProblems(100.01, "month")).toEqual(["budget | $100.01/month exceeds the team policy ($100/month)."]);
   });
 
   it("multiplies shorter periods by how many fit in the policy's (31 days, 6 weeks in a month)", () => {
     expect(budgetProblems(3.22, "day")).toEqual([]); // 31 × 3.22 = 99.82
     expect(budgetProblems(3.23, "day")).toEqual([
-      "budget | budget: $3.23/day can add up to $100.13 in one month, which exceeds the team policy ($100/month).",
+      "budget | $3.23/day can add up to $100.13 in one month, which exceeds the team policy ($100/month).",
     ]);
     expect(budgetProblems(16.66, "week")).toEqual([]); // 6 × 16.66 = 99.96
     expect(budgetProblems(16.67, "week")).toHaveLength(1);
@@ -183,7 +181,7 @@ describe("applyCeiling: budget", () => {
     const week = { ...POLICY, budget: { amountUsd: 50, period: "week" as const } };
     expect(budgetProblems(25, "month", week)).toEqual([]);
     expect(budgetProblems(25.01, "month", week)).toEqual([
-      "budget | budget: $25.01/month can add up to $50.02 in one week, which exceeds the team policy ($50/week).",
+      "budget | $25.01/month can add up to $50.02 in one week, which exceeds the team policy ($50/week).",
     ]);
     const day = { ...POLICY, budget: { amountUsd: 10, period: "day" as const } };
     expect(budgetProblems(10, "month", day)).toEqual([]);
@@ -195,7 +193,7 @@ describe("applyCeiling: budget", () => {
     expect(budgetProblems(101, "lifetime")).toHaveLength(1);
     const lifetime = { ...POLICY, budget: { amountUsd: 1000, period: "lifetime" as const } };
     expect(budgetProblems(1, "day", lifetime)).toEqual([
-      "budget | budget: $1/day has no lifetime total, so it cannot fit the team policy ($1,000 lifetime); use a lifetime budget.",
+      "budget | $1/day has no lifetime total, so it cannot fit the team policy ($1,000 lifetime); use a lifetime budget.",
     ]);
     expect(budgetProblems(1000, "lifetime", lifetime)).toEqual([]);
   });
@@ -219,10 +217,10 @@ describe("applyCeiling: expiry", () => {
 
   it("refuses an expiry beyond the policy's lifetime, or in the past", () => {
     expect(problems({ endpoints: {}, expiresAt: inDays(91) })).toEqual([
-      "expiresAt | expiresAt: 2026-08-31 is later than the team policy allows (at most 90 days, until 2026-08-30).",
+      "expiresAt | 2026-08-31 is later than the team policy allows (at most 90 days, until 2026-08-30).",
     ]);
     expect(problems({ endpoints: {}, expiresAt: inDays(-1) }, DEFAULT_TEAM_POLICY)).toEqual([
-      "expiresAt | expiresAt: the expiry must be in the future.",
+      "expiresAt | the expiry must be in the future.",
     ]);
     expect(problems({ endpoints: {}, expiresAt: NOW.toISOString() }, DEFAULT_TEAM_POLICY)).toHaveLength(1);
   });
@@ -238,8 +236,7 @@ describe("applyCeiling: IP ranges", () => {
   it("refuses wider, outside or other-family ranges", () => {
     expect(problems({ endpoints: {}, ipAllowList: ["0.0.0.0/0", "11.0.0.0/8", "2001:db9::/32", "::/0"] })).toEqual(
       ["0.0.0.0/0", "11.0.0.0/8", "2001:db9::/32", "::/0"].map(
-        (range) =>
-          `ipAllowList | ipAllowList: ${range} is not inside the team policy's ranges (10.0.0.0/8, 2001:db8::/32).`,
+        (range) => `ipAllowList | ${range} is not inside the team policy's ranges (10.0.0.0/8, 2001:db8::/32).`,
       ),
     );
   });

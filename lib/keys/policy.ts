@@ -51,6 +51,7 @@ export const DEFAULT_TEAM_POLICY: TeamKeyPolicy = Object.freeze({ endpoints: Obj
 /** The most any key held by a role may do. Viewers look but never change anything, so: read keys only. */
 export const ROLE_CEILING: Record<Role, Access> = { owner: "write", admin: "write", member: "write", viewer: "read" };
 
+/** A refused limit: the scopes path it concerns and a message meant to follow that field's name or label. */
 export type CeilingProblem = { path: string; message: string };
 export type CeilingResult = { ok: true; scopes: KeyScopes } | { ok: false; problems: CeilingProblem[] };
 
@@ -76,11 +77,11 @@ function budgetProblem(requested: Budget, ceiling: Budget): string | null {
   if (cents(requested.amountUsd) * windows <= cents(ceiling.amountUsd)) return null;
   const policy = `the team policy (${formatBudget(ceiling)})`;
   if (windows === Infinity)
-    return `budget: ${formatBudget(requested)} has no lifetime total, so it cannot fit ${policy}; use a lifetime budget.`;
-  if (windows === 1) return `budget: ${formatBudget(requested)} exceeds ${policy}.`;
+    return `${formatBudget(requested)} has no lifetime total, so it cannot fit ${policy}; use a lifetime budget.`;
+  if (windows === 1) return `${formatBudget(requested)} exceeds ${policy}.`;
   const worst = formatUsd((cents(requested.amountUsd) * windows) / 100);
   const window = ceiling.period === "day" ? "one day" : `one ${ceiling.period}`;
-  return `budget: ${formatBudget(requested)} can add up to ${worst} in ${window}, which exceeds ${policy}.`;
+  return `${formatBudget(requested)} can add up to ${worst} in ${window}, which exceeds ${policy}.`;
 }
 
 /** Whether every model a glob `inner` matches is matched by glob `outer`. Sound, and refuses when unsure. */
@@ -113,12 +114,9 @@ export function applyCeiling(
     const want = requested.endpoints[group] ?? "none";
     const teamMax = policy.endpoints[group] ?? "none";
     if (ACCESS_RANK[want] > ACCESS_RANK[teamMax])
-      refuse(`endpoints.${group}`, `endpoints.${group}: ${want} exceeds the team policy (${teamMax}).`);
+      refuse(`endpoints.${group}`, `${want} exceeds the team policy (${teamMax}).`);
     else if (ACCESS_RANK[want] > ACCESS_RANK[roleCeiling])
-      refuse(
-        `endpoints.${group}`,
-        `endpoints.${group}: ${want} exceeds what a ${holderRole} may hold (${roleCeiling}).`,
-      );
+      refuse(`endpoints.${group}`, `${want} exceeds what a ${holderRole} may hold (${roleCeiling}).`);
     else if (want !== "none") scopes.endpoints[group] = want;
   }
 
@@ -129,7 +127,7 @@ export function applyCeiling(
     const allowed = policy.models;
     const outside = requested.models.filter((pattern) => !allowed.some((outer) => patternCovered(pattern, outer)));
     for (const pattern of outside)
-      refuse("models", `models: "${pattern}" is not covered by the team policy (${allowed.join(", ")}).`);
+      refuse("models", `"${pattern}" is not covered by the team policy (${allowed.join(", ")}).`);
     scopes.models = [...requested.models];
   }
 
@@ -137,7 +135,7 @@ export function applyCeiling(
     const want = requested.limits?.[field];
     const max = policy.limits?.[field];
     if (want !== undefined && max !== undefined && want > max)
-      refuse(`limits.${field}`, `limits.${field}: ${want} exceeds the team policy (${max}).`);
+      refuse(`limits.${field}`, `${want} exceeds the team policy (${max}).`);
     const value = want ?? max;
     if (value !== undefined) scopes.limits = { ...scopes.limits, [field]: value };
   }
@@ -152,11 +150,11 @@ export function applyCeiling(
   const latest = policy.maxLifetimeDays === undefined ? undefined : now.getTime() + policy.maxLifetimeDays * DAY_MS;
   if (requested.expiresAt !== undefined) {
     const expires = Date.parse(requested.expiresAt);
-    if (!(expires > now.getTime())) refuse("expiresAt", "expiresAt: the expiry must be in the future.");
+    if (!(expires > now.getTime())) refuse("expiresAt", "the expiry must be in the future.");
     else if (latest !== undefined && expires > latest) {
       refuse(
         "expiresAt",
-        `expiresAt: ${DATE(expires)} is later than the team policy allows (at most ${policy.maxLifetimeDays} days, until ${DATE(latest)}).`,
+        `${DATE(expires)} is later than the team policy allows (at most ${policy.maxLifetimeDays} days, until ${DATE(latest)}).`,
       );
     }
     scopes.expiresAt = new Date(expires).toISOString();
@@ -171,12 +169,9 @@ export function applyCeiling(
     const outer = policy.ipAllowList.map(parseCidr).filter((cidr) => cidr !== null);
     for (const text of requested.ipAllowList) {
       const inner = parseCidr(text);
-      if (!inner) refuse("ipAllowList", `ipAllowList: "${text}" is not a valid IPv4 or IPv6 CIDR.`);
+      if (!inner) refuse("ipAllowList", `"${text}" is not a valid IPv4 or IPv6 CIDR.`);
       else if (!outer.some((range) => cidrWithin(inner, range))) {
-        refuse(
-          "ipAllowList",
-          `ipAllowList: ${text} is not inside the team policy's ranges (${policy.ipAllowList.join(", ")}).`,
-        );
+        refuse("ipAllowList", `${text} is not inside the team policy's ranges (${policy.ipAllowList.join(", ")}).`);
       }
     }
     scopes.ipAllowList = [...requested.ipAllowList];

@@ -138,7 +138,9 @@ function ceilingOrThrow(
   if (!result.ok) {
     const fields: Record<string, string[]> = {};
     for (const problem of result.problems) (fields[problem.path] ??= []).push(problem.message);
-    throw new AppError("unprocessable", result.problems.map((p) => p.message).join(" "), fields);
+    // The API's message names fields by their JSON path; forms show each field's messages by its label.
+    const message = result.problems.map((p) => `${p.path}: ${p.message}`).join(" ");
+    throw new AppError("unprocessable", message, fields);
   }
   return result.scopes;
 }

@@ -2,7 +2,7 @@
 import { signIn } from "next-auth/react";
 import { useRouter } from "next/navigation";
 import { useActionState } from "react";
-import { Alert } from "@/components/ui/alert";
+import { FormError, StatefulForm } from "@/components/action-form";
 import { Field } from "@/components/ui/field";
 import { SubmitButton } from "@/components/ui/submit-button";
 import type { ActionResult } from "@/lib/actions/safe-action";
@@ -33,19 +33,17 @@ export function SignUpForm({ next }: { next: string | null }) {
     return result;
   }, null);
 
-  const errors = state && !state.ok ? state.fieldErrors : undefined;
   return (
-    <form action={action} className="space-y-4" noValidate>
-      {state && !state.ok && !state.fieldErrors ? <Alert tone="error">{state.error}</Alert> : null}
+    <StatefulForm state={state} action={action} className="space-y-4" noValidate>
+      <FormError state={state} />
       {inviteToken ? <input type="hidden" name="inviteToken" value={inviteToken} /> : null}
-      <Field label="Your name" name="name" autoComplete="name" required errors={errors?.name} />
+      <Field label="Your name" name="name" autoComplete="name" required />
       <Field
         label="Work e-mail"
         name="email"
         type="email"
         autoComplete="email"
         required
-        errors={errors?.email}
         defaultValue={invitedEmail}
         key={invitedEmail}
       />
@@ -56,7 +54,6 @@ export function SignUpForm({ next }: { next: string | null }) {
         autoComplete="new-password"
         required
         minLength={12}
-        errors={errors?.password}
         hint="At least 12 characters. A few unrelated words make a strong, memorable password."
       />
       {next ? null : (
@@ -64,13 +61,12 @@ export function SignUpForm({ next }: { next: string | null }) {
           label="Team name"
           name="teamName"
           placeholder="Acme AI"
-          errors={errors?.teamName}
           hint="You can rename it or create more teams later."
         />
       )}
       <SubmitButton className="w-full" pendingLabel="Creating your account…">
         Create account
       </SubmitButton>
-    </form>
+    </StatefulForm>
   );
 }

@@ -1,5 +1,6 @@
 "use client";
 import { useActionState } from "react";
+import { FormError, StatefulForm } from "@/components/action-form";
 import { ScopesFields } from "@/components/keys/scopes-fields";
 import { Alert } from "@/components/ui/alert";
 import { Field } from "@/components/ui/field";
@@ -21,14 +22,14 @@ export function EditKeyForm({
   const [state, action] = useActionState(updateKeyAction, null);
   const errors = state && !state.ok ? state.fieldErrors : undefined;
   return (
-    <form action={action} className="space-y-6" noValidate>
+    <StatefulForm state={state} action={action} className="space-y-6" noValidate>
       <input type="hidden" name="teamSlug" value={teamSlug} />
       <input type="hidden" name="keyId" value={keyId} />
       {state?.ok ? <Alert tone="success">Saved. The new scopes apply from the next request.</Alert> : null}
-      {state && !state.ok ? <Alert tone="error">{state.error}</Alert> : null}
+      <FormError state={state} />
       <Field label="Key name" name="name" required maxLength={60} defaultValue={name} errors={errors?.name} />
       <ScopesFields mode="key" values={scopes} errors={errors} />
       <SubmitButton pendingLabel="Saving…">Save scopes</SubmitButton>
-    </form>
+    </StatefulForm>
   );
 }

@@ -2,6 +2,7 @@
 import Link from "next/link";
 import { useActionState, useState } from "react";
 import { ScopesFields } from "@/components/keys/scopes-fields";
+import { FormError, StatefulForm } from "@/components/action-form";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Field, Select } from "@/components/ui/field";
@@ -63,9 +64,9 @@ export function KeyForm({
   }
   const errors = state && !state.ok ? state.fieldErrors : undefined;
   return (
-    <form action={action} className="space-y-6" noValidate>
+    <StatefulForm state={state} action={action} className="space-y-6" noValidate>
       <input type="hidden" name="teamSlug" value={teamSlug} />
-      {state && !state.ok ? <Alert tone="error">{state.error}</Alert> : null}
+      <FormError state={state} />
       <div className="grid gap-4 sm:grid-cols-2">
         <Field
           label="Key name"
@@ -95,6 +96,6 @@ export function KeyForm({
         values={{ endpoints: { chat: maxAccess, models: "read" } }}
       />
       <SubmitButton pendingLabel="Creating…">Create key</SubmitButton>
-    </form>
+    </StatefulForm>
   );
 }

@@ -1,5 +1,6 @@
 "use client";
 import { useActionState } from "react";
+import { FormError, StatefulForm } from "@/components/action-form";
 import { ScopesFields } from "@/components/keys/scopes-fields";
 import { Alert } from "@/components/ui/alert";
 import { SubmitButton } from "@/components/ui/submit-button";
@@ -9,14 +10,14 @@ import type { TeamKeyPolicy } from "@/lib/keys/policy";
 export function PolicyForm({ teamSlug, policy }: { teamSlug: string; policy: TeamKeyPolicy }) {
   const [state, action] = useActionState(updateKeyPolicyAction, null);
   return (
-    <form action={action} className="space-y-6" noValidate>
+    <StatefulForm state={state} action={action} className="space-y-6" noValidate>
       <input type="hidden" name="teamSlug" value={teamSlug} />
       {state?.ok ? (
         <Alert tone="success">Policy saved. It bounds every key created or edited from now on.</Alert>
       ) : null}
-      {state && !state.ok ? <Alert tone="error">{state.error}</Alert> : null}
+      <FormError state={state} />
       <ScopesFields mode="policy" values={policy} errors={state && !state.ok ? state.fieldErrors : undefined} />
       <SubmitButton pendingLabel="Saving…">Save policy</SubmitButton>
-    </form>
+    </StatefulForm>
   );
 }

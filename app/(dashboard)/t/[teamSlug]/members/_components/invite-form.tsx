@@ -1,5 +1,6 @@
 "use client";
 import { useActionState, useState } from "react";
+import { FormError, StatefulForm } from "@/components/action-form";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Field, Select } from "@/components/ui/field";
@@ -13,16 +14,14 @@ export function InviteForm({ teamSlug, actorRole }: { teamSlug: string; actorRol
   const roles = ROLES.filter((role) => canManage(actorRole, role, role));
   return (
     <div className="space-y-4">
-      <form action={action} className="grid gap-3 sm:grid-cols-[1fr_10rem_auto] sm:items-end" noValidate>
+      <StatefulForm
+        state={state}
+        action={action}
+        className="grid gap-3 sm:grid-cols-[1fr_10rem_auto] sm:items-end"
+        noValidate
+      >
         <input type="hidden" name="teamSlug" value={teamSlug} />
-        <Field
-          label="E-mail address"
-          name="email"
-          type="email"
-          required
-          placeholder="teammate@company.com"
-          errors={state && !state.ok ? state.fieldErrors?.email : undefined}
-        />
+        <Field label="E-mail address" name="email" type="email" required placeholder="teammate@company.com" />
         <Select label="Role" name="role" defaultValue="member">
           {roles.map((role) => (
             <option key={role} value={role}>
@@ -31,8 +30,8 @@ export function InviteForm({ teamSlug, actorRole }: { teamSlug: string; actorRol
           ))}
         </Select>
         <SubmitButton pendingLabel="Sending…">Send invitation</SubmitButton>
-      </form>
-      {state && !state.ok && !state.fieldErrors?.email ? <Alert tone="error">{state.error}</Alert> : null}
+      </StatefulForm>
+      <FormError state={state} />
       {state?.ok ? (
         state.data.link ? (
           <Alert tone="warning">
