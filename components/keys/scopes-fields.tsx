@@ -140,6 +140,7 @@ export function ScopesFields({
             min={1}
             defaultValue={v.maxLifetimeDays ?? ""}
             errors={errorsAt(errors, "maxLifetimeDays")}
+            hint="Counted from each key's creation, existing keys too: lowering it expires keys older than that at once."
           />
         )}
       </div>

@@ -1,5 +1,5 @@
 "use server";
-// Sets the team's key policy: the ceiling for every key created or edited from now on.
+// Sets the team's key policy: the ceiling for every key of the team, existing ones included, at every request.
 import { revalidatePath } from "next/cache";
 import { teamAction } from "@/lib/actions/safe-action";
 import { updateTeamKeyPolicy } from "@/lib/keys/team-policy";

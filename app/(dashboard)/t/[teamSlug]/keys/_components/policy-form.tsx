@@ -13,7 +13,9 @@ export function PolicyForm({ teamSlug, policy }: { teamSlug: string; policy: Tea
     <StatefulForm state={state} action={action} className="space-y-6" noValidate>
       <input type="hidden" name="teamSlug" value={teamSlug} />
       {state?.ok ? (
-        <Alert tone="success">Policy saved. It bounds every key created or edited from now on.</Alert>
+        <Alert tone="success">
+          Policy saved. It bounds every key of the team, existing ones included, from the next request.
+        </Alert>
       ) : null}
       <FormError state={state} />
       <ScopesFields mode="policy" values={policy} errors={state && !state.ok ? state.fieldErrors : undefined} />

@@ -22,7 +22,7 @@ export default async function KeySettingsPage({ params }: { params: Promise<{ te
     <div className="space-y-6">
       <PageHeader
         title="Key policy and management keys"
-        description="The policy is the ceiling for every member key: none can be created or edited wider than this."
+        description="The policy is the ceiling for every member key, at every request: no key can be created wider than this, and existing wider keys are narrowed to it."
       />
       <Card title="Team key policy">
         <PolicyForm teamSlug={ctx.team.slug} policy={policy} />
