@@ -14,12 +14,30 @@ describe("keyward --help", () => {
   it("lists every command", async () => {
     const top = await help();
     expect(top.code).toBe(0);
-    for (const command of ["bootstrap", "migrate", "upstream", "keys", "migrate-keys"]) {
+    for (const command of [
+      "bootstrap",
+      "migrate",
+      "upstream",
+      "keys",
+      "policy",
+      "members",
+      "management-keys",
+      "migrate-keys",
+    ]) {
       expect(top.output).toMatch(new RegExp(`^  ${command} `, "m"));
     }
     const keys = await help("keys");
     expect(keys.code).toBe(0);
     for (const command of ["create", "list", "revoke"]) expect(keys.output).toMatch(new RegExp(`^  ${command} `, "m"));
+    for (const [group, commands] of [
+      ["policy", ["get", "set"]],
+      ["members", ["list", "role"]],
+      ["management-keys", ["create"]],
+    ] as const) {
+      const listed = await help(group);
+      expect(listed.code).toBe(0);
+      for (const command of commands) expect(listed.output).toMatch(new RegExp(`^  ${command} `, "m"));
+    }
   });
 
   it("marks required options, and only those", async () => {
@@ -30,6 +48,20 @@ describe("keyward --help", () => {
     const list = await help("keys", "list");
     expect(list.output).toMatch(/--team <slug> +the team's slug \(required\)/);
     expect(list.output).toMatch(/--json +print JSON \(the REST API's key objects\) instead of a table\n/);
+
+    const set = await help("policy", "set");
+    expect(set.output).toMatch(/--team <slug> +the team's slug \(required\)/);
+    expect(set.output).toMatch(/--policy <file\|json> +the policy as JSON/);
+
+    const role = await help("members", "role");
+    expect(role.output).toMatch(/--member <email> +the member's e-mail address \(required\)/);
+    expect(role.output).toMatch(/--role <role> +owner, admin, member or viewer \(required\)/);
+    expect((await help("members", "list")).output).toMatch(/--json +print JSON \(the REST API's member objects\)/);
+
+    const mgmt = await help("management-keys", "create");
+    expect(mgmt.output).toMatch(/--scopes <list> +comma-separated: members\.read,/);
+    expect(mgmt.output).toMatch(/--name <name> +a name for the key \(default: "CLI management key"\)\n/);
+    expect(mgmt.output).toMatch(/printed once/);
 
     const rotate = await help("migrate-keys");
     expect(rotate.output).toMatch(/--from <version> +the key version the secrets use now \(required\)/);

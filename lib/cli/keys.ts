@@ -1,8 +1,8 @@
 // keyward keys create|list|revoke — member API keys from the shell (scripted onboarding and offboarding).
 // The CLI acts on the team as "keyward CLI", through the same domain functions as the dashboard.
-import { existsSync, readFileSync } from "node:fs";
 import { z } from "zod";
 import { AppError, zodFieldErrors } from "@/lib/api/errors";
+import { readJsonArg } from "@/lib/cli/json-arg";
 import { parseOptions, teamScope, withRuntime } from "@/lib/cli/runtime";
 import { formatDate } from "@/lib/format/date";
 import { toPublicKey } from "@/lib/keys/public";
@@ -12,22 +12,12 @@ import { keyNameSchema } from "@/lib/validations/keys";
 
 const teamSlug = z.string().min(1).max(64);
 
-/** --scopes is a JSON document or the path of a file holding one. */
-function readScopes(value: string): unknown {
-  const text = existsSync(value) ? readFileSync(value, "utf8") : value;
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw new AppError("unprocessable", "--scopes must be JSON or the path of a JSON file.");
-  }
-}
-
 const createSchema = z.object({ team: teamSlug, member: z.email(), scopes: z.string(), name: keyNameSchema });
 
 /** Prints the key once, on stdout; everything else goes to stderr, so `$(keyward keys create …)` is the key. */
 export async function create(raw: unknown): Promise<void> {
   const options = parseOptions(createSchema, raw);
-  const scopes = keyScopesSchema.safeParse(readScopes(options.scopes));
+  const scopes = keyScopesSchema.safeParse(readJsonArg("--scopes", options.scopes));
   if (!scopes.success) throw new AppError("unprocessable", "Invalid scopes", zodFieldErrors(scopes.error));
   const created = await withRuntime(async () => {
     const scope = await teamScope(options.team);

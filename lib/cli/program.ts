@@ -94,6 +94,60 @@ export function buildProgram(): Command {
     .requiredOption("--id <key-id>", "the key's id, as keys list shows it")
     .action(async (options: unknown) => (await import("@/lib/cli/keys")).revoke(options));
 
+  const policy = program
+    .command("policy")
+    .description("Read or set a team's key policy, the ceiling of every member key.");
+  policy
+    .command("get")
+    .description("Print a team's key policy as JSON (what policy set --policy takes).")
+    .requiredOption("--team <slug>", "the team's slug")
+    .action(async (options: unknown) => (await import("@/lib/cli/policy")).get(options));
+  policy
+    .command("set")
+    .description(
+      "Replace a team's key policy, as the dashboard does: audited, and every running server narrows keys wider than it from their next request.",
+    )
+    .requiredOption("--team <slug>", "the team's slug")
+    .requiredOption(
+      "--policy <file|json>",
+      'the policy as JSON, e.g. {"endpoints":{"chat":"write","models":"read"},"models":["gpt-4o*"],"maxLifetimeDays":90}',
+    )
+    .action(async (options: unknown) => (await import("@/lib/cli/policy")).set(options));
+
+  const members = program.command("members").description("List a team's members or change their roles.");
+  members
+    .command("list")
+    .description("List a team's members: membership id, e-mail, name, role and when they joined.")
+    .requiredOption("--team <slug>", "the team's slug")
+    .option("--json", "print JSON (the REST API's member objects) instead of a table")
+    .action(async (options: unknown) => (await import("@/lib/cli/members")).list(options));
+  members
+    .command("role")
+    .description(
+      "Change a member's role, as the dashboard does: audited, and the new role caps the member's keys at once. The team keeps at least one owner.",
+    )
+    .requiredOption("--team <slug>", "the team's slug")
+    .requiredOption("--member <email>", "the member's e-mail address")
+    .requiredOption("--role <role>", "owner, admin, member or viewer")
+    .action(async (options: unknown) => (await import("@/lib/cli/members")).role(options));
+
+  const managementKeys = program
+    .command("management-keys")
+    .description("Manage team management keys (kw_mgmt_…) for the REST API.");
+  managementKeys
+    .command("create")
+    .description(
+      "Issue a management key held by a team member. The key is printed once, on stdout; its scopes may not exceed the member's role.",
+    )
+    .requiredOption("--team <slug>", "the team's slug")
+    .requiredOption("--member <email>", "the member who will hold the key (an owner or admin, for most scopes)")
+    .requiredOption(
+      "--scopes <list>",
+      "comma-separated: members.read, members.remove, members.update_role, members.invite, api_keys.manage, api_keys.policy",
+    )
+    .option("--name <name>", "a name for the key", "CLI management key")
+    .action(async (options: unknown) => (await import("@/lib/cli/management-keys")).create(options));
+
   program
     .command("migrate-keys")
     .description(

@@ -3,7 +3,7 @@
 import { transaction } from "@/lib/db/transaction";
 import { z } from "zod";
 import { AppError } from "@/lib/api/errors";
-import { recordAudit, type RequestContext } from "@/lib/audit/record";
+import { recordAudit, type AuditActor, type RequestContext } from "@/lib/audit/record";
 import { ROLE_PERMISSIONS, type Permission } from "@/lib/auth/permissions";
 import { db } from "@/lib/db/client";
 import { generateKey, hashKey, parseKey } from "@/lib/keys/format";
@@ -27,6 +27,8 @@ export const managementScopesSchema = z
 export const MANAGEMENT_KEY_ERRORS = {
   invalid: "Invalid API key.",
   wider: "A management key cannot have more rights than the person creating it.",
+  widerThanHolder: "A management key cannot have more rights than the member who holds it.",
+  notMember: "That person is not a member of this team.",
 } as const;
 
 function permissionsOf(scopes: readonly ManagementScope[]): Set<Permission> {
@@ -34,31 +36,63 @@ function permissionsOf(scopes: readonly ManagementScope[]): Set<Permission> {
 }
 
 export async function createManagementKey(ctx: TeamContext, input: { name: string; scopes: ManagementScope[] }) {
+  // The actor's own permissions (a session's role; a management key cannot create another).
   for (const permission of permissionsOf(input.scopes)) {
     if (!ctx.permissions.has(permission)) throw new AppError("forbidden", MANAGEMENT_KEY_ERRORS.wider);
   }
+  return issueManagementKey(
+    { teamId: ctx.team.id, holderId: ctx.user.id, createdById: ctx.user.id, actor: ctx.actor, request: ctx.request },
+    input,
+  );
+}
+
+type IssueScope = {
+  teamId: string;
+  holderId: string;
+  createdById: string | null;
+  actor: AuditActor;
+  request: RequestContext;
+};
+
+/**
+ * Issues a management key held by a member (the dashboard: its creator; the operator CLI: the member it
+ * names). Its scopes may not exceed the holder's role, checked in the issuing transaction. Shown once.
+ */
+export async function issueManagementKey(scope: IssueScope, input: { name: string; scopes: ManagementScope[] }) {
   const generated = generateKey("mgmt");
   const row = await transaction(async (tx) => {
+    const holder = await tx.membership.findFirst({
+      where: { teamId: scope.teamId, userId: scope.holderId },
+      select: { role: true, user: { select: { email: true } } },
+    });
+    if (!holder) throw new AppError("not_found", MANAGEMENT_KEY_ERRORS.notMember);
+    const roleAllows = new Set<Permission>(ROLE_PERMISSIONS[holder.role]);
+    for (const permission of permissionsOf(input.scopes)) {
+      if (!roleAllows.has(permission)) throw new AppError("forbidden", MANAGEMENT_KEY_ERRORS.widerThanHolder);
+    }
     const created = await tx.apiKey.create({
       data: {
-        teamId: ctx.team.id,
+        teamId: scope.teamId,
         kind: "mgmt",
-        userId: ctx.user.id,
+        userId: scope.holderId,
         name: input.name,
         hash: generated.hash,
         prefix: generated.prefix,
         scopes: input.scopes,
-        createdById: ctx.user.id,
+        createdById: scope.createdById,
       },
       select: { id: true, name: true, prefix: true },
     });
     await recordAudit(tx, {
-      teamId: ctx.team.id,
-      actor: ctx.actor,
+      teamId: scope.teamId,
+      actor: scope.actor,
       action: "api_key.create",
-      targets: [{ type: "api_key", id: created.id, label: `${created.name} (${created.prefix}…)` }],
+      targets: [
+        { type: "api_key", id: created.id, label: `${created.name} (${created.prefix}…)` },
+        { type: "user", id: scope.holderId, label: holder.user.email },
+      ],
       metadata: { kind: "management", scopes: input.scopes },
-      context: ctx.request,
+      context: scope.request,
     });
     return created;
   });

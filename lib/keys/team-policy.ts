@@ -6,13 +6,14 @@ import { transaction } from "@/lib/db/transaction";
 import { notifyKeyChange } from "@/lib/keys/invalidation";
 import type { TeamKeyPolicy } from "@/lib/keys/policy";
 import { teamPolicy } from "@/lib/keys/store";
-import type { TeamContext } from "@/lib/teams/context";
+import type { TeamContext, TeamScope } from "@/lib/teams/context";
 
 export async function readTeamKeyPolicy(ctx: Pick<TeamContext, "team">): Promise<TeamKeyPolicy> {
   return teamPolicy(ctx.team.id);
 }
 
-export async function updateTeamKeyPolicy(ctx: TeamContext, policy: TeamKeyPolicy): Promise<void> {
+/** From the dashboard, the API (a member's context) or the operator CLI (a TeamScope, acting as the system). */
+export async function updateTeamKeyPolicy(ctx: TeamScope, policy: TeamKeyPolicy): Promise<void> {
   await transaction(async (tx) => {
     const before = await teamPolicy(ctx.team.id, tx);
     await tx.team.update({ where: { id: ctx.team.id }, data: { keyPolicy: policy } });

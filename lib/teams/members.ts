@@ -6,7 +6,7 @@ import { transaction } from "@/lib/db/transaction";
 import { db, type Tx } from "@/lib/db/client";
 import type { Role } from "@/lib/generated/prisma/enums";
 import { memberCeilingChanged, revokeMemberKeys } from "@/lib/keys/store";
-import { actorOf, type TeamContext } from "@/lib/teams/context";
+import { actorOf, type TeamContext, type TeamScope } from "@/lib/teams/context";
 
 export const MEMBER_ERRORS = {
   lastOwner: "A team needs at least one owner. Make someone else an owner first.",
@@ -70,13 +70,35 @@ async function assertAnotherOwner(tx: Tx, teamId: string, leavingUserId: string)
   if (owners === 0) throw new AppError("conflict", MEMBER_ERRORS.lastOwner);
 }
 
-export async function changeMemberRole(ctx: TeamContext, membershipId: string, role: Role) {
-  return transaction(async (tx) => {
-    await lockTeam(tx, ctx.team.id);
-    const target = await findTeamMembership(tx, ctx, membershipId);
+type Target = Awaited<ReturnType<typeof findTeamMembership>>;
+
+/** A member changes roles within their own rank, never their own. */
+export function changeMemberRole(ctx: TeamContext, membershipId: string, role: Role) {
+  return applyRoleChange(ctx, membershipId, role, async (tx, target) => {
     if (target.userId === ctx.user.id) throw new AppError("forbidden", MEMBER_ERRORS.self);
     if (!canManage(await currentActorRole(tx, ctx), target.role, role))
       throw new AppError("forbidden", MEMBER_ERRORS.outranked);
+  });
+}
+
+/**
+ * The operator CLI has no rank in the team (it acts as the system, with the database's own access, like
+ * `keyward bootstrap`), so only the team's own rule holds: it keeps at least one owner.
+ */
+export function changeMemberRoleAsOperator(scope: TeamScope, membershipId: string, role: Role) {
+  return applyRoleChange(scope, membershipId, role, async () => undefined);
+}
+
+async function applyRoleChange(
+  ctx: TeamScope,
+  membershipId: string,
+  role: Role,
+  assertAllowed: (tx: Tx, target: Target) => Promise<void>,
+) {
+  return transaction(async (tx) => {
+    await lockTeam(tx, ctx.team.id);
+    const target = await findTeamMembership(tx, ctx, membershipId);
+    await assertAllowed(tx, target);
     if (target.role === role) return target;
     if (target.role === "owner") await assertAnotherOwner(tx, ctx.team.id, target.userId);
     await tx.membership.update({ where: { id: target.id, teamId: ctx.team.id }, data: { role } });

@@ -123,17 +123,20 @@ export async function runToExit(
   env: NodeJS.ProcessEnv,
   input?: string,
   where: RunAs = {},
-): Promise<{ code: number | null; output: string }> {
+): Promise<{ code: number | null; output: string; stdout: string; stderr: string }> {
   const child = spawn(command, args, {
     cwd: where.cwd ?? process.cwd(),
     ...where.user,
     env,
     stdio: ["pipe", "pipe", "pipe"],
   });
+  // `output` interleaves both streams as they came; stdout and stderr apart, for what must go to one only.
   let output = "";
-  child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (chunk: Buffer) => ((output += chunk.toString()), (stdout += chunk.toString())));
+  child.stderr.on("data", (chunk: Buffer) => ((output += chunk.toString()), (stderr += chunk.toString())));
   child.stdin.end(input ?? "");
   const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));
-  return { code, output };
+  return { code, output, stdout, stderr };
 }
