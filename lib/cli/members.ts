@@ -5,7 +5,7 @@ import { z } from "zod";
 import { AppError } from "@/lib/api/errors";
 import { toPublicMember } from "@/lib/api/schemas/members";
 import { parseOptions, teamScope, withRuntime } from "@/lib/cli/runtime";
-import { formatDate } from "@/lib/format";
+import { formatDate } from "@/lib/format/date";
 import { changeMemberRoleAsOperator, listMembers } from "@/lib/teams/members";
 import { roleSchema } from "@/lib/validations/team";
 
