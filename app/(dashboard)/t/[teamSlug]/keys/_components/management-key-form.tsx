@@ -4,12 +4,19 @@ import { Alert } from "@/components/ui/alert";
 import { Field } from "@/components/ui/field";
 import { SubmitButton } from "@/components/ui/submit-button";
 import { createManagementKeyAction } from "@/lib/actions/create-management-key";
+import type { ManagementScope } from "@/lib/keys/management";
 
-const SCOPES = [
-  { id: "members.read", label: "Read members" },
-  { id: "members.remove", label: "Remove members" },
-  { id: "api_keys.manage", label: "Manage every member key" },
-];
+// Every grant a management key can have (lib/keys/management.ts): a Record, so a new grant fails to compile
+// until it is offered here too.
+const SCOPE_LABELS: Record<ManagementScope, string> = {
+  "members.read": "Read members",
+  "members.invite": "Invite members",
+  "members.update_role": "Change members' roles",
+  "members.remove": "Remove members",
+  "api_keys.manage": "Manage every member key",
+  "api_keys.policy": "Set the key policy",
+};
+const SCOPES = Object.entries(SCOPE_LABELS).map(([id, label]) => ({ id, label }));
 
 export function ManagementKeyForm({ teamSlug }: { teamSlug: string }) {
   const [state, action] = useActionState(createManagementKeyAction, null);
