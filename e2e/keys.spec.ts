@@ -136,3 +136,24 @@ test("a demoted member's key page says what the key can do now, and which ceilin
   );
   await page.screenshot({ path: "test-results/screenshots/key-narrowed.png", fullPage: true });
 });
+
+test("an owner issues a management key with one grant; it does that and nothing more", async ({
+  page,
+  seed,
+  signIn,
+  baseURL,
+}) => {
+  const owner = await seed.user();
+  await signIn(page, owner);
+  await page.goto(`/t/${owner.team.slug}/keys/settings`);
+  await page.getByLabel("Name", { exact: true }).fill("Policy bot");
+  await page.getByLabel("Set the key policy").check();
+  await page.getByRole("button", { name: "Create management key" }).click();
+  const shown = page.getByRole("status").locator("code", { hasText: /kw_mgmt_/ });
+  await expect(shown).toBeVisible();
+  const key = /kw_mgmt_[A-Za-z0-9_]+/.exec((await shown.textContent()) ?? "")?.[0] ?? "";
+  const call = (path: string) =>
+    fetch(`${baseURL}/api/teams/${owner.team.slug}${path}`, { headers: { authorization: `Bearer ${key}` } });
+  expect((await call("/policy")).status).toBe(200);
+  expect((await call("/members")).status).toBe(403);
+});
