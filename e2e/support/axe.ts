@@ -32,19 +32,37 @@ async function runAxe(page: Page): Promise<Finding[]> {
   const injected = await page.evaluate(() => "axe" in window);
   if (!injected) await page.addScriptTag({ path: AXE_PATH });
   const result = await page.evaluate(async () => {
+    // Colours are measured once transitions have settled (a button fading back from its disabled look is
+    // not a contrast failure); endless animations such as a spinner are not waited for.
+    const settling = document
+      .getAnimations()
+      .filter((animation) => animation.effect?.getComputedTiming().iterations !== Infinity);
+    await Promise.all(settling.map((animation) => animation.finished.catch(() => undefined)));
     const axe = (window as unknown as { axe: { run(options: object): Promise<unknown> } }).axe;
     return (await axe.run({ resultTypes: ["violations"] })) as AxeResult;
   });
   const url = new URL(page.url()).pathname;
-  return result.violations
-    .filter((v) => v.impact && BLOCKING.has(v.impact))
-    .map((v) => ({
-      url,
-      rule: v.id,
-      impact: v.impact ?? "",
-      help: v.help,
-      nodes: v.nodes.map((n) => `${n.target.map(String).join(" ")}: ${n.html.slice(0, 160)}`),
-    }));
+  // axe 4.x no longer reports an id used twice unless ARIA refers to it; a label's `for` or a test's
+  // locator can pick the wrong element all the same, so every id must be unique.
+  const duplicates = await page.evaluate(() => {
+    const seen = new Map<string, number>();
+    for (const element of document.querySelectorAll("[id]")) seen.set(element.id, (seen.get(element.id) ?? 0) + 1);
+    return [...seen].filter(([, count]) => count > 1).map(([id]) => id);
+  });
+  const duplicateIds: Finding[] = duplicates.length
+    ? [{ url, rule: "duplicate-id", impact: "serious", help: "ids must be unique", nodes: duplicates }]
+    : [];
+  return duplicateIds.concat(
+    result.violations
+      .filter((v) => v.impact && BLOCKING.has(v.impact))
+      .map((v) => ({
+        url,
+        rule: v.id,
+        impact: v.impact ?? "",
+        help: v.help,
+        nodes: v.nodes.map((n) => `${n.target.map(String).join(" ")}: ${n.html.slice(0, 160)}`),
+      })),
+  );
 }
 
 export async function expectAccessible(page: Page): Promise<void> {
