@@ -1,6 +1,7 @@
 // Playwright fixtures: seeded users and teams (cleaned up afterwards), sign-in, and the test mailbox.
 import { randomBytes } from "node:crypto";
 import { expect, test as base, type Page } from "@playwright/test";
+import { watchAccessibility } from "./support/axe";
 
 process.env.DATABASE_URL = process.env.KEYWARD_E2E_DATABASE_URL;
 
@@ -35,7 +36,19 @@ export const test = base.extend<{
   seed: Seed;
   mailbox: MailboxApi;
   signIn: (page: Page, user: { email: string; password: string }) => Promise<void>;
+  accessibility: void;
 }>({
+  // Every page every test shows is checked with axe-core; serious or critical findings fail the test.
+  accessibility: [
+    async ({ browser, page }, use) => {
+      const watcher = watchAccessibility(browser, page);
+      await use();
+      const findings = await watcher.finish();
+      expect(findings, "axe-core: serious or critical accessibility violations").toEqual([]);
+    },
+    { auto: true },
+  ],
+
   seed: async ({}, use) => {
     const users: string[] = [];
     const teams: string[] = [];

@@ -31,7 +31,7 @@ export function Field({
   const id = props.id ?? `field-${name}`;
   const submitted = useSubmitted(name);
   const shown = errors ?? submitted.errors;
-  // A password is never filled in again (nor sent back: lib/actions/form-values.ts).
+  // A password is never filled in again (nor sent back: lib/validations/form-values.ts).
   const value = props.type === "password" ? undefined : submitted.value;
   return (
     <div className="space-y-1.5">

@@ -3,7 +3,7 @@
 // by field name. Fields read them so that every form keeps its input after a refusal without extra code.
 import { createContext, useContext } from "react";
 import type { FieldErrors } from "@/lib/api/errors";
-import type { FormValues } from "@/lib/actions/form-values";
+import type { FormValues } from "@/lib/validations/form-values";
 
 export type SubmittedForm = { values?: FormValues; fieldErrors?: FieldErrors };
 

@@ -1,7 +1,7 @@
 // The wrappers every server action goes through: actor → (team membership → permission) → input → result.
 import { unstable_rethrow } from "next/navigation";
 import { z } from "zod";
-import { echoableValues, formToObject, type FormValues } from "@/lib/actions/form-values";
+import { echoableValues, formToObject, type FormValues } from "@/lib/validations/form-values";
 import { AppError, toAppError, type FieldErrors } from "@/lib/api/errors";
 import { currentSession } from "@/lib/auth/current";
 import type { Permission } from "@/lib/auth/permissions";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { echoableValues, formToObject } from "@/lib/actions/form-values";
+import { echoableValues, formToObject } from "@/lib/validations/form-values";
 
 describe("form values echoed after a failed action", () => {
   it("keeps what the user typed and drops React's internal fields", () => {
