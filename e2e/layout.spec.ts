@@ -58,7 +58,7 @@ test("a 60-character unbroken team name does not widen the page at 1280 px", asy
   await expectNoPageScroll(page);
   // The title wraps inside the page column, and the sidebar's team switcher truncates within the sidebar.
   expect((await edges(title)).right).toBeLessThanOrEqual((await edges(page.locator("main"))).right);
-  const switcher = page.getByLabel("Switch team");
+  const switcher = page.locator("summary").filter({ hasText: "Switch team:" });
   await expect(switcher.getByTitle(teamName)).toBeVisible();
   expect((await edges(switcher)).right).toBeLessThanOrEqual((await edges(page.locator("aside"))).right);
   await page.screenshot({ path: "test-results/screenshots/long-team-name-1280.png", fullPage: true });
