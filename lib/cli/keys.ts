@@ -4,6 +4,7 @@ import { z } from "zod";
 import { AppError, zodFieldErrors } from "@/lib/api/errors";
 import { readJsonArg } from "@/lib/cli/json-arg";
 import { parseOptions, teamScope, withRuntime } from "@/lib/cli/runtime";
+import { formatTable } from "@/lib/cli/table";
 import { formatDate } from "@/lib/format/date";
 import { toPublicKey } from "@/lib/keys/public";
 import { keyScopesSchema } from "@/lib/keys/scopes";
@@ -50,15 +51,7 @@ function table(keys: readonly KeyView[]): string {
       formatDate(key.expiresAt),
     ]),
   ];
-  const widths = header.map((_, column) => Math.max(...rows.map((row) => row[column]?.length ?? 0)));
-  return rows
-    .map((row) =>
-      row
-        .map((cell, column) => cell.padEnd(widths[column] ?? 0))
-        .join("  ")
-        .trimEnd(),
-    )
-    .join("\n");
+  return formatTable(rows);
 }
 
 const listSchema = z.object({ team: teamSlug, json: z.boolean().default(false) });

@@ -5,6 +5,7 @@ import { z } from "zod";
 import { AppError } from "@/lib/api/errors";
 import { toPublicMember } from "@/lib/api/schemas/members";
 import { parseOptions, teamScope, withRuntime } from "@/lib/cli/runtime";
+import { formatTable } from "@/lib/cli/table";
 import { formatDate } from "@/lib/format/date";
 import { changeMemberRoleAsOperator, listMembers } from "@/lib/teams/members";
 import { roleSchema } from "@/lib/validations/team";
@@ -18,15 +19,7 @@ function table(members: readonly Member[]): string {
     ["ID", "EMAIL", "NAME", "ROLE", "JOINED"],
     ...members.map((m) => [m.id, m.user.email, m.user.name, m.role, formatDate(m.createdAt)]),
   ];
-  const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]?.length ?? 0)));
-  return rows
-    .map((row) =>
-      row
-        .map((cell, column) => cell.padEnd(widths[column] ?? 0))
-        .join("  ")
-        .trimEnd(),
-    )
-    .join("\n");
+  return formatTable(rows);
 }
 
 const listSchema = z.object({ team: teamSlug, json: z.boolean().default(false) });

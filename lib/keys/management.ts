@@ -3,11 +3,11 @@
 import { transaction } from "@/lib/db/transaction";
 import { z } from "zod";
 import { AppError } from "@/lib/api/errors";
-import { recordAudit, type AuditActor, type RequestContext } from "@/lib/audit/record";
+import { recordAudit, type RequestContext } from "@/lib/audit/record";
 import { ROLE_PERMISSIONS, type Permission } from "@/lib/auth/permissions";
 import { db } from "@/lib/db/client";
 import { generateKey, hashKey, parseKey } from "@/lib/keys/format";
-import { revokeApiKey } from "@/lib/keys/store";
+import { revokeApiKey, type IssueScope } from "@/lib/keys/store";
 import type { TeamContext } from "@/lib/teams/context";
 
 /** What a management key can be granted, and what each grant implies. */
@@ -45,14 +45,6 @@ export async function createManagementKey(ctx: TeamContext, input: { name: strin
     input,
   );
 }
-
-type IssueScope = {
-  teamId: string;
-  holderId: string;
-  createdById: string | null;
-  actor: AuditActor;
-  request: RequestContext;
-};
 
 /**
  * Issues a management key held by a member (the dashboard: its creator; the operator CLI: the member it

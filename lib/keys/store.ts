@@ -160,7 +160,8 @@ export async function createKey(ctx: TeamContext, input: { name: string; scopes:
   );
 }
 
-type IssueScope = {
+/** Who a key is issued to and by, for the audit trail (member keys here, management keys in management.ts). */
+export type IssueScope = {
   teamId: string;
   holderId: string;
   createdById: string | null;
