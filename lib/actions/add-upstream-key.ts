@@ -7,7 +7,7 @@ import { addUpstreamKey } from "@/lib/upstream/keys";
 import { addUpstreamKeySchema } from "@/lib/validations/upstream";
 
 export const addUpstreamKeyAction = teamAction(
-  { schema: addUpstreamKeySchema, permission: "upstream_keys.write" },
+  { schema: addUpstreamKeySchema, permission: "upstream_keys.write", stepUp: true },
   async (input, ctx) => {
     const created = await addUpstreamKey(ctx, input);
     revalidatePath(`/t/${ctx.team.slug}/upstream-keys`);

@@ -6,7 +6,7 @@ import { changeMemberRole } from "@/lib/teams/members";
 import { changeMemberRoleSchema } from "@/lib/validations/team";
 
 export const changeMemberRoleAction = teamAction(
-  { schema: changeMemberRoleSchema, permission: "members.update_role" },
+  { schema: changeMemberRoleSchema, permission: "members.update_role", stepUp: true },
   async (input, ctx) => {
     const updated = await changeMemberRole(ctx, input.membershipId, input.role);
     revalidatePath(`/t/${ctx.team.slug}/members`);

@@ -6,7 +6,7 @@ import { createManagementKey } from "@/lib/keys/management";
 import { managementKeyFormSchema } from "@/lib/validations/keys";
 
 export const createManagementKeyAction = teamAction(
-  { schema: managementKeyFormSchema, permission: "management_keys.write" },
+  { schema: managementKeyFormSchema, permission: "management_keys.write", stepUp: true },
   async (input, ctx) => {
     const created = await createManagementKey(ctx, { name: input.name, scopes: input.scopes });
     revalidatePath(`/t/${ctx.team.slug}/keys/settings`);

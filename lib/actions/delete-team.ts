@@ -7,7 +7,7 @@ import { teamAction } from "@/lib/actions/safe-action";
 import { deleteTeam } from "@/lib/teams/teams";
 
 export const deleteTeamAction = teamAction(
-  { schema: z.object({ teamSlug: z.string(), confirmName: z.string() }), permission: "team.delete" },
+  { schema: z.object({ teamSlug: z.string(), confirmName: z.string() }), permission: "team.delete", stepUp: true },
   async (input, ctx) => {
     if (input.confirmName.trim() !== ctx.team.name)
       throw new AppError("unprocessable", "Type the team's name exactly to confirm.", {

@@ -6,7 +6,7 @@ import { deleteUpstreamKey } from "@/lib/upstream/keys";
 import { upstreamKeyIdSchema } from "@/lib/validations/upstream";
 
 export const deleteUpstreamKeyAction = teamAction(
-  { schema: upstreamKeyIdSchema, permission: "upstream_keys.write" },
+  { schema: upstreamKeyIdSchema, permission: "upstream_keys.write", stepUp: true },
   async (input, ctx) => {
     await deleteUpstreamKey(ctx, input.keyId);
     revalidatePath(`/t/${ctx.team.slug}/upstream-keys`);

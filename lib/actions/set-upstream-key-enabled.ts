@@ -6,7 +6,7 @@ import { setUpstreamKeyEnabled } from "@/lib/upstream/keys";
 import { setUpstreamKeyEnabledSchema } from "@/lib/validations/upstream";
 
 export const setUpstreamKeyEnabledAction = teamAction(
-  { schema: setUpstreamKeyEnabledSchema, permission: "upstream_keys.write" },
+  { schema: setUpstreamKeyEnabledSchema, permission: "upstream_keys.write", stepUp: true },
   async (input, ctx) => {
     await setUpstreamKeyEnabled(ctx, input.keyId, input.enabled);
     revalidatePath(`/t/${ctx.team.slug}/upstream-keys`);

@@ -6,7 +6,7 @@ import { transferOwnership } from "@/lib/teams/members";
 import { transferOwnershipSchema } from "@/lib/validations/team";
 
 export const transferOwnershipAction = teamAction(
-  { schema: transferOwnershipSchema, permission: "ownership.transfer" },
+  { schema: transferOwnershipSchema, permission: "ownership.transfer", stepUp: true },
   async (input, ctx) => {
     await transferOwnership(ctx, input.membershipId);
     revalidatePath(`/t/${ctx.team.slug}`, "layout");

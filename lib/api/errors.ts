@@ -11,6 +11,14 @@ export const ERROR_CODES = {
   conflict: { status: 409, message: "That already exists." },
   payload_too_large: { status: 413, message: "The request body is too large." },
   unprocessable: { status: 422, message: "Some fields are not valid." },
+  two_factor_required: {
+    status: 403,
+    message: "This team requires two-factor authentication: turn it on in your account's security settings.",
+  },
+  reauthentication_required: {
+    status: 403,
+    message: "Confirm it is you: enter your password or an authenticator code, then try again.",
+  },
   rate_limited: { status: 429, message: "Too many attempts. Try again later." },
   internal: { status: 500, message: "Something went wrong on our side." },
 } as const;

@@ -1,6 +1,7 @@
 // withTeam: the one door for team route handlers (/api/teams/[slug]/…): actor (session or management key),
 // membership, permission, errors.
 import { AppError, errorResponse } from "@/lib/api/errors";
+import { assertStepUp } from "@/lib/auth/step-up";
 import { currentSession } from "@/lib/auth/current";
 import type { Permission } from "@/lib/auth/permissions";
 import { contextFromHeaders } from "@/lib/auth/request-context";
@@ -11,7 +12,7 @@ type RouteContext<P> = { params: Promise<P> };
 
 export function withTeam<P extends { slug: string }>(
   handler: (request: Request, ctx: TeamContext, params: P) => Promise<Response>,
-  options: { permission: Permission },
+  options: { permission: Permission; stepUp?: boolean },
 ) {
   return async (request: Request, route: RouteContext<P>): Promise<Response> => {
     try {
@@ -26,6 +27,8 @@ export function withTeam<P extends { slug: string }>(
         const session = await currentSession();
         if (!session) throw new AppError("unauthorized");
         ctx = await resolveTeamContext(session, params.slug, options.permission, context);
+        // A management key is a credential of its own; a browser session proves a recent password or code.
+        assertStepUp(options.stepUp, null, session);
       }
       return await handler(request, ctx, params);
     } catch (error) {

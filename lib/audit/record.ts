@@ -25,6 +25,8 @@ export const AUDIT_ACTIONS = [
   "team.key_policy_update",
   "team.delete",
   "encryption.reencrypt",
+  "team.two_factor_policy_update",
+  "user.two_factor_reset",
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

@@ -2,12 +2,13 @@
 import type { AuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import { contextFromHeaders } from "@/lib/auth/request-context";
-import { burnPasswordCheck, verifyPassword } from "@/lib/auth/password";
-import { createSession, revokeSession, SESSION_MAX_AGE_SECONDS } from "@/lib/auth/sessions";
-import { db } from "@/lib/db/client";
+import { currentPendingSession } from "@/lib/auth/pending";
+import { revokeSession, SESSION_MAX_AGE_SECONDS } from "@/lib/auth/sessions";
+import { passwordStep, secondFactorStep } from "@/lib/auth/sign-in";
 import { env } from "@/lib/env";
 import { logger } from "@/lib/logger";
 import { signInSchema } from "@/lib/validations/auth";
+import { secondFactorSchema, SIGN_IN_ERRORS } from "@/lib/validations/two-factor";
 
 function headerReader(headers: unknown): Pick<Headers, "get"> {
   const record = (headers ?? {}) as Record<string, string | string[] | undefined>;
@@ -28,26 +29,37 @@ export function authOptions(): AuthOptions {
     pages: { signIn: "/sign-in", error: "/sign-in" },
     providers: [
       CredentialsProvider({
+        id: "credentials",
         name: "E-mail and password",
         credentials: { email: { label: "E-mail", type: "email" }, password: { label: "Password", type: "password" } },
         async authorize(credentials, req) {
           const parsed = signInSchema.safeParse(credentials);
           if (!parsed.success) return null;
-          const { email, password } = parsed.data;
-          const user = await db().user.findUnique({ where: { email } });
-          // Same work and the same answer for an unknown e-mail and a wrong password: no enumeration.
-          if (!user) {
-            await burnPasswordCheck(password);
-            logger.info({ event: "sign_in_failed" }, "sign-in refused");
-            return null;
-          }
-          if (!(await verifyPassword(user.passwordHash, password))) {
-            logger.info({ event: "sign_in_failed", userId: user.id }, "sign-in refused");
-            return null;
-          }
-          const session = await createSession(user.id, contextFromHeaders(headerReader(req.headers)));
-          logger.info({ event: "sign_in", userId: user.id }, "signed in");
-          return { id: user.id, email: user.email, name: user.name, sessionId: session.id };
+          const result = await passwordStep(parsed.data, contextFromHeaders(headerReader(req.headers)));
+          if (result.outcome === "ip_throttled") throw new Error(SIGN_IN_ERRORS.tooManyAttempts);
+          if (result.outcome === "refused") return null;
+          logger.info({ event: result.outcome, userId: result.user.id }, "password accepted");
+          return { ...result.user, sessionId: result.sessionId };
+        },
+      }),
+      // The second step: the cookie of a pending session (password done) plus a TOTP or recovery code. The
+      // pending row ends and a new session id replaces it in a new cookie.
+      CredentialsProvider({
+        id: "second-factor",
+        name: "Authenticator code",
+        credentials: { code: { label: "Code", type: "text" } },
+        async authorize(credentials, req) {
+          const parsed = secondFactorSchema.safeParse(credentials);
+          const pending = await currentPendingSession();
+          if (!parsed.success || !pending) return null;
+          const result = await secondFactorStep(
+            { pendingSessionId: pending.sessionId, userId: pending.user.id, code: parsed.data.code },
+            contextFromHeaders(headerReader(req.headers)),
+          );
+          if (result.outcome === "ip_throttled") throw new Error(SIGN_IN_ERRORS.tooManyAttempts);
+          if (result.outcome === "refused") return null;
+          logger.info({ event: "sign_in", userId: result.user.id }, "signed in");
+          return { ...result.user, sessionId: result.sessionId };
         },
       }),
     ],

@@ -39,6 +39,7 @@ describe("the permission map", () => {
     "team.read": { owner: true, admin: true, member: true, viewer: true },
     "team.update": { owner: true, admin: false, member: false, viewer: false },
     "team.delete": { owner: true, admin: false, member: false, viewer: false },
+    "security.policy": { owner: true, admin: false, member: false, viewer: false },
     "members.read": { owner: true, admin: true, member: true, viewer: true },
     "members.invite": { owner: true, admin: true, member: false, viewer: false },
     "members.update_role": { owner: true, admin: true, member: false, viewer: false },

@@ -23,6 +23,8 @@ export const PERMISSIONS = [
   "api_keys.manage",
   "api_keys.policy",
   "management_keys.write",
+  // "2FA required" for the team: the owners' call, like the team's address.
+  "security.policy",
 ] as const;
 
 export type Permission = (typeof PERMISSIONS)[number];
@@ -32,7 +34,9 @@ const ALL: readonly Permission[] = PERMISSIONS;
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   owner: ALL,
   // Renaming the team or moving its address (team.update), deleting it and handing it over are the owners'.
-  admin: ALL.filter((p) => p !== "team.update" && p !== "team.delete" && p !== "ownership.transfer"),
+  admin: ALL.filter(
+    (p) => p !== "team.update" && p !== "team.delete" && p !== "ownership.transfer" && p !== "security.policy",
+  ),
   member: ["team.read", "members.read", "api_keys.own"],
   viewer: ["team.read", "members.read", "api_keys.own"],
 };

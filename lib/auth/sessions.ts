@@ -2,37 +2,97 @@
 import { randomUUID } from "node:crypto";
 import type { RequestContext } from "@/lib/audit/record";
 import { db, type Tx } from "@/lib/db/client";
+import { env } from "@/lib/env";
 
+// Timeouts after OWASP ASVS 4.0.3 V3.3 and NIST SP 800-63B AAL2: a session ends 30 minutes after its last use
+// (SESSION_IDLE_MINUTES) and 30 days after sign-in whatever happens. Both are checked on the server row, so
+// neither depends on the cookie's own expiry.
 export const SESSION_MAX_AGE_SECONDS = 30 * 24 * 60 * 60;
-// lastSeenAt is informational; writing it at most every few minutes keeps page loads free of writes.
-const TOUCH_INTERVAL_MS = 5 * 60 * 1000;
+/** A session waiting for its second factor lives this long at most. */
+export const PENDING_SESSION_SECONDS = 10 * 60;
+/** Step-up: a dangerous action needs the password or a code entered within this window. */
+export const REAUTHENTICATION_WINDOW_MS = 10 * 60 * 1000;
+// lastSeenAt also drives the idle timeout; writing it at most every minute keeps most page loads free of writes.
+const TOUCH_INTERVAL_MS = 60 * 1000;
 
-export async function createSession(userId: string, context: RequestContext) {
-  return db().userSession.create({
+export function idleTimeoutMs(): number {
+  return env().SESSION_IDLE_MINUTES * 60 * 1000;
+}
+
+export async function createSession(
+  userId: string,
+  context: RequestContext,
+  options: { pending?: boolean; now?: Date; client?: Tx } = {},
+) {
+  const now = options.now ?? new Date();
+  const pending = options.pending ?? false;
+  return (options.client ?? db()).userSession.create({
     data: {
       id: randomUUID(),
       userId,
-      expiresAt: new Date(Date.now() + SESSION_MAX_AGE_SECONDS * 1000),
+      createdAt: now,
+      lastSeenAt: now,
+      expiresAt: new Date(now.getTime() + (pending ? PENDING_SESSION_SECONDS : SESSION_MAX_AGE_SECONDS) * 1000),
       ip: context.ip,
       userAgent: context.userAgent?.slice(0, 512) ?? null,
+      secondFactorPending: pending,
+      // The sign-in itself was a password (and code) entry: step-up starts satisfied.
+      reauthenticatedAt: pending ? null : now,
     },
   });
 }
 
 export type SessionUser = { id: string; email: string; name: string };
-export type ActiveSession = { sessionId: string; user: SessionUser };
+export type ActiveSession = {
+  sessionId: string;
+  user: SessionUser;
+  /** When the password or a code was last entered in this session (step-up). */
+  reauthenticatedAt: Date | null;
+};
 
-/** The live session row for a cookie's (sessionId, userId), or null when revoked, expired or unknown. */
-export async function findActiveSession(sessionId: string, userId: string): Promise<ActiveSession | null> {
+/**
+ * The live session row for a cookie's (sessionId, userId), or null when revoked, expired, idle too long or
+ * unknown. A session still owing its second factor is `pending` and is found only when asked for.
+ */
+export async function findActiveSession(
+  sessionId: string,
+  userId: string,
+  options: { pending?: boolean; now?: Date } = {},
+): Promise<ActiveSession | null> {
+  const now = options.now ?? new Date();
   const row = await db().userSession.findFirst({
-    where: { id: sessionId, userId, revokedAt: null, expiresAt: { gt: new Date() } },
-    select: { id: true, lastSeenAt: true, user: { select: { id: true, email: true, name: true } } },
+    where: {
+      id: sessionId,
+      userId,
+      revokedAt: null,
+      expiresAt: { gt: now },
+      lastSeenAt: { gt: new Date(now.getTime() - idleTimeoutMs()) },
+      secondFactorPending: options.pending ?? false,
+    },
+    select: {
+      id: true,
+      lastSeenAt: true,
+      reauthenticatedAt: true,
+      user: { select: { id: true, email: true, name: true } },
+    },
   });
   if (!row) return null;
-  if (Date.now() - row.lastSeenAt.getTime() > TOUCH_INTERVAL_MS) {
-    await db().userSession.update({ where: { id: row.id }, data: { lastSeenAt: new Date() } });
+  if (now.getTime() - row.lastSeenAt.getTime() > TOUCH_INTERVAL_MS) {
+    await db().userSession.update({ where: { id: row.id }, data: { lastSeenAt: now } });
   }
-  return { sessionId: row.id, user: row.user };
+  return { sessionId: row.id, user: row.user, reauthenticatedAt: row.reauthenticatedAt };
+}
+
+/** Step-up is satisfied when the password or a code was entered in this session within the last 10 minutes. */
+export function recentlyReauthenticated(session: Pick<ActiveSession, "reauthenticatedAt">, now = new Date()): boolean {
+  return (
+    session.reauthenticatedAt !== null &&
+    now.getTime() - session.reauthenticatedAt.getTime() < REAUTHENTICATION_WINDOW_MS
+  );
+}
+
+export async function markReauthenticated(sessionId: string, now = new Date()): Promise<void> {
+  await db().userSession.update({ where: { id: sessionId }, data: { reauthenticatedAt: now } });
 }
 
 export async function revokeSession(sessionId: string): Promise<void> {
@@ -48,10 +108,25 @@ export async function revokeUserSessions(tx: Tx, userId: string, keep?: string):
   return count;
 }
 
-export async function listActiveSessions(userId: string) {
+export async function listActiveSessions(userId: string, now = new Date()) {
   return db().userSession.findMany({
-    where: { userId, revokedAt: null, expiresAt: { gt: new Date() } },
+    where: {
+      userId,
+      revokedAt: null,
+      secondFactorPending: false,
+      expiresAt: { gt: now },
+      lastSeenAt: { gt: new Date(now.getTime() - idleTimeoutMs()) },
+    },
     orderBy: { lastSeenAt: "desc" },
     select: { id: true, createdAt: true, lastSeenAt: true, ip: true, userAgent: true },
   });
+}
+
+/** Ends one of the user's own sessions (the Security page); false when it is not theirs or already over. */
+export async function endOwnSession(userId: string, sessionId: string): Promise<boolean> {
+  const { count } = await db().userSession.updateMany({
+    where: { id: sessionId, userId, revokedAt: null },
+    data: { revokedAt: new Date() },
+  });
+  return count === 1;
 }

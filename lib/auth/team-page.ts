@@ -1,5 +1,5 @@
 // The tenant door for pages: a non-member sees the same 404 as for a team that does not exist.
-import { notFound } from "next/navigation";
+import { notFound, redirect } from "next/navigation";
 import { cache } from "react";
 import { AppError } from "@/lib/api/errors";
 import { requireSession } from "@/lib/auth/current";
@@ -15,6 +15,9 @@ export const teamPageContext = cache(
       return await resolveTeamContext(session, teamSlug, permission, await requestContext());
     } catch (error) {
       if (error instanceof AppError && (error.code === "not_found" || error.code === "forbidden")) notFound();
+      // The team requires 2FA and this member has none (grace period over): enrolment first.
+      if (error instanceof AppError && error.code === "two_factor_required")
+        redirect(`/account/security?required=${encodeURIComponent(teamSlug)}`);
       throw error;
     }
   },

@@ -16,13 +16,20 @@ export type EncryptedColumn = {
   idType: "uuid" | "text";
 };
 
-// Adding 2FA later: { table: "User", column: "encryptedTotpSecret", purpose: "totp_secret", teamColumn: null, … }.
 export const ENCRYPTED_COLUMNS: readonly EncryptedColumn[] = [
   {
     table: "UpstreamKey",
     column: "encryptedKey",
     purpose: "upstream_key",
     teamColumn: "teamId",
+    idColumn: "id",
+    idType: "uuid",
+  },
+  {
+    table: "User",
+    column: "encryptedTotpSecret",
+    purpose: "totp_secret",
+    teamColumn: null,
     idColumn: "id",
     idType: "uuid",
   },

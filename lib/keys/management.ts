@@ -2,6 +2,7 @@
 // creator's permissions. Held by their creator, so removing the creator from the team revokes them too.
 import { transaction } from "@/lib/db/transaction";
 import { z } from "zod";
+import { assertTwoFactorCompliance } from "@/lib/teams/two-factor-policy";
 import { AppError } from "@/lib/api/errors";
 import { recordAudit, type RequestContext } from "@/lib/audit/record";
 import { ROLE_PERMISSIONS, type Permission } from "@/lib/auth/permissions";
@@ -149,6 +150,8 @@ export async function resolveManagementKeyContext(
     [...permissionsOf(managementScopesSchema.parse(key.scopes))].filter((p) => roleAllows.has(p)),
   );
   if (!permissions.has(permission)) throw new AppError("forbidden");
+  // A management key acts for its creator: if the team requires 2FA and they have none, it is refused too.
+  await assertTwoFactorCompliance(key.teamId, key.user.id);
   if (!key.lastUsedAt || Date.now() - key.lastUsedAt.getTime() > 60_000) {
     // key-state: unaffected — only the last-used time, which no check reads
     await db().apiKey.update({ where: { id: key.id }, data: { lastUsedAt: new Date() } });

@@ -269,3 +269,10 @@ export function summarizeScopes(scopes: KeyScopes): string {
     parts.push(`${scopes.ipAllowList.length} IP range${scopes.ipAllowList.length === 1 ? "" : "s"}`);
   return parts.join(" · ");
 }
+
+/** Whether a key may do more than read (step-up asks again before such a key is created or widened). */
+export function widerThanReadOnly(scopes: Pick<KeyScopes, "endpoints">): boolean {
+  return Object.values(scopes.endpoints).some(
+    (access) => access !== undefined && ACCESS_RANK[access] > ACCESS_RANK.read,
+  );
+}

@@ -159,9 +159,10 @@ export function authorize(
 }
 
 const expired = (key: CompiledKey, now: number) => key.expiresAtMs !== null && key.expiresAtMs <= now;
+const expiryError = (key: CompiledKey) => (key.expiryIsTwoFactor ? ERRORS.twoFactorRequired : ERRORS.expiredKey);
 
 function admitKey(key: CompiledKey, head: ProxyHead): CompiledKey | ProxyError {
-  if (expired(key, Date.now())) return ERRORS.expiredKey;
+  if (expired(key, Date.now())) return expiryError(key);
   if (key.allowsIp && !key.allowsIp(head.clientIp)) return ERRORS.ipNotAllowed;
   const need = head.need;
   if (!need) return ERRORS.unknownUrl(head.method, head.path);
@@ -183,7 +184,7 @@ export async function handleProxy(
   const current = !deps.keys.holds(admittedKey, now)
     ? await authorize(deps, req)
     : expired(admittedKey, now)
-      ? ERRORS.expiredKey
+      ? expiryError(admittedKey)
       : admittedKey;
   if ("status" in current) return sendError(sink, current);
   const key = current;

@@ -25,6 +25,12 @@ export const ERRORS = {
   ),
   invalidKey: openAIError(401, "Incorrect API key provided.", "invalid_request_error", "invalid_api_key"),
   expiredKey: openAIError(401, "This API key has expired.", "invalid_request_error", "invalid_api_key"),
+  twoFactorRequired: openAIError(
+    403,
+    "This team requires two-factor authentication: the key's holder must turn it on before the key works again.",
+    "invalid_request_error",
+    "two_factor_required",
+  ),
   ipNotAllowed: openAIError(
     403,
     "This API key may not be used from your IP address.",

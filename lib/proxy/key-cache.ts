@@ -30,6 +30,8 @@ export type CompiledKey = {
   tpm: number | null;
   budget: KeyScopes["budget"] | null;
   expiresAtMs: number | null;
+  /** The expiry is the team's "2FA required" deadline (its holder has no 2FA), not the key's own. */
+  expiryIsTwoFactor: boolean;
   /** When the cache may no longer answer with this entry without reloading it. */
   staleAtMs: number;
 };
@@ -45,6 +47,8 @@ export type KeyRow = {
   /** The team's key policy (null: the default) and the holder's role in the team, as they are now. */
   keyPolicy: unknown;
   role: Role;
+  /** When the team's "2FA required" policy shuts this key out (its holder has no 2FA); null: never. */
+  twoFactorDeadline?: Date | null;
 };
 
 /** How long a loaded key is served from memory at most (a reload then costs one indexed read per key). */
@@ -68,6 +72,9 @@ export function compileKey(row: KeyRow, now = Date.now()): CompiledKey {
   const ownModel = compileModelMatcher(scopes.models);
   const policyModel = effective.alsoModels ? compileModelMatcher(effective.alsoModels) : null;
   const ownIp = scopes.ipAllowList ? compileIpMatcher(scopes.ipAllowList) : null;
+  const ownExpiry = scopes.expiresAt ? Date.parse(scopes.expiresAt) : null;
+  const twoFactorDeadline = row.twoFactorDeadline ? row.twoFactorDeadline.getTime() : null;
+  const expiryIsTwoFactor = twoFactorDeadline !== null && (ownExpiry === null || twoFactorDeadline < ownExpiry);
   const policyIp = effective.alsoIpAllowList ? compileIpMatcher(effective.alsoIpAllowList) : null;
   return {
     id: row.id,
@@ -81,7 +88,8 @@ export function compileKey(row: KeyRow, now = Date.now()): CompiledKey {
     rpm: scopes.limits?.rpm ?? null,
     tpm: scopes.limits?.tpm ?? null,
     budget: scopes.budget ?? null,
-    expiresAtMs: scopes.expiresAt ? Date.parse(scopes.expiresAt) : null,
+    expiresAtMs: expiryIsTwoFactor ? twoFactorDeadline : ownExpiry,
+    expiryIsTwoFactor,
     staleAtMs: now + KEY_TTL_MS,
   };
 }

@@ -35,10 +35,17 @@ export async function createProxyRuntime(options: {
       const result = await pool.query<KeyRow>(
         // The holder's membership and the team's policy come with the key: both are ceilings on what it may do.
         // A key whose holder is no longer a member of its team is no key at all.
-        `SELECT k.id, k."teamId", k."userId", k.hash, k.scopes, k."expiresAt", k."createdAt", t."keyPolicy", m.role
+        // So does the team's "2FA required" policy: a holder without 2FA keeps the key only until the grace
+        // period ends, unless the owner chose to keep such keys working (lib/teams/two-factor-policy.ts).
+        `SELECT k.id, k."teamId", k."userId", k.hash, k.scopes, k."expiresAt", k."createdAt", t."keyPolicy", m.role,
+                CASE WHEN t."twoFactorRequiredAt" IS NOT NULL AND NOT t."twoFactorKeysKeepWorking"
+                          AND u."totpEnabledAt" IS NULL
+                     THEN t."twoFactorRequiredAt" + make_interval(days => t."twoFactorGraceDays") END
+                  AS "twoFactorDeadline"
          FROM "ApiKey" k
          JOIN "Team" t ON t.id = k."teamId"
          JOIN "Membership" m ON m."teamId" = k."teamId" AND m."userId" = k."userId"
+         JOIN "User" u ON u.id = k."userId"
         WHERE k.hash = $1 AND k.kind = 'live' AND k."revokedAt" IS NULL`,
         [hash],
       );

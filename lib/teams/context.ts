@@ -4,6 +4,7 @@ import type { RequestContext, AuditActor } from "@/lib/audit/record";
 import { can, ROLE_PERMISSIONS, type Permission } from "@/lib/auth/permissions";
 import type { SessionUser } from "@/lib/auth/sessions";
 import { db } from "@/lib/db/client";
+import { assertTwoFactorCompliance, type Compliance } from "@/lib/teams/two-factor-policy";
 import type { Role } from "@/lib/generated/prisma/enums";
 
 export type TeamRef = { id: string; slug: string; name: string };
@@ -17,6 +18,8 @@ export type TeamContext = {
   permissions: ReadonlySet<Permission>;
   actor: AuditActor;
   request: RequestContext;
+  /** Whether the team's 2FA requirement is met, or how long this member has left to meet it. */
+  twoFactor?: Compliance;
 };
 
 /** What operations that an operator may also run (the CLI, with no session) need: the team and who acts. */
@@ -47,7 +50,10 @@ export async function resolveTeamContext(
   const membership = await findMembership(session.user.id, teamSlug);
   if (!membership) throw new AppError("not_found");
   if (!can(membership.role, permission)) throw new AppError("forbidden");
+  // "2FA required" (after its grace period) shuts out a member without 2FA from everything in the team.
+  const twoFactor = await assertTwoFactorCompliance(membership.team.id, session.user.id);
   return {
+    twoFactor,
     user: session.user,
     sessionId: session.sessionId,
     team: membership.team,

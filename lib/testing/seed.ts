@@ -28,7 +28,7 @@ export async function seedUser(label = "user", password = TEST_PASSWORD): Promis
     TEST_REQUEST,
   );
   const row = await createSession(user.id, TEST_REQUEST);
-  return { user, team, session: { sessionId: row.id, user } };
+  return { user, team, session: { sessionId: row.id, user, reauthenticatedAt: row.reauthenticatedAt } };
 }
 
 /** Puts a user in a team with a role, as an accepted invite would. Returns the membership id. */

@@ -13,5 +13,5 @@ export const POST = withTeam(
     const input = upstreamKeyFieldsSchema.parse(await readJson(request));
     return Response.json({ data: await addUpstreamKey(ctx, input) }, { status: 201 });
   },
-  { permission: "upstream_keys.write" },
+  { permission: "upstream_keys.write", stepUp: true },
 );

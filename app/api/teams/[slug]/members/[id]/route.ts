@@ -15,7 +15,7 @@ export const PATCH = withTeam<Params>(
     await changeMemberRole(ctx, id(params), role);
     return Response.json({ data: toPublicMember(await getMember(ctx, id(params))) });
   },
-  { permission: "members.update_role" },
+  { permission: "members.update_role", stepUp: true },
 );
 
 export const DELETE = withTeam<Params>(

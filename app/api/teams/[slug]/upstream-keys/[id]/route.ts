@@ -12,7 +12,7 @@ export const PATCH = withTeam<{ slug: string; id: string }>(
     await setUpstreamKeyEnabled(ctx, idSchema.parse(params.id), enabled);
     return new Response(null, { status: 204 });
   },
-  { permission: "upstream_keys.write" },
+  { permission: "upstream_keys.write", stepUp: true },
 );
 
 export const DELETE = withTeam<{ slug: string; id: string }>(
@@ -20,5 +20,5 @@ export const DELETE = withTeam<{ slug: string; id: string }>(
     await deleteUpstreamKey(ctx, idSchema.parse(params.id));
     return new Response(null, { status: 204 });
   },
-  { permission: "upstream_keys.write" },
+  { permission: "upstream_keys.write", stepUp: true },
 );

@@ -60,7 +60,7 @@ CREATE TABLE "SignInEvent" (
 CREATE TABLE "SignInThrottle" (
     "key" VARCHAR(255) NOT NULL,
     "points" INTEGER NOT NULL DEFAULT 0,
-    "expire" BIGINT,
+    "expire" TIMESTAMP(3),
 
     CONSTRAINT "SignInThrottle_pkey" PRIMARY KEY ("key")
 );
@@ -79,6 +79,9 @@ CREATE INDEX "SignInEvent_userId_createdAt_idx" ON "SignInEvent"("userId", "crea
 
 -- CreateIndex
 CREATE INDEX "SignInEvent_createdAt_idx" ON "SignInEvent"("createdAt");
+
+-- CreateIndex
+CREATE INDEX "SignInThrottle_expire_idx" ON "SignInThrottle"("expire");
 
 -- AddForeignKey
 ALTER TABLE "RecoveryCode" ADD CONSTRAINT "RecoveryCode_userId_fkey" FOREIGN KEY ("userId") REFERENCES "User"("id") ON DELETE CASCADE ON UPDATE CASCADE;
