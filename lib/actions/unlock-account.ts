@@ -3,9 +3,7 @@
 import { z } from "zod";
 import { AppError } from "@/lib/api/errors";
 import { publicAction } from "@/lib/actions/safe-action";
-import { unlockWithToken } from "@/lib/auth/lockout";
-
-export const UNLOCK_LINK_INVALID = "This unlock link is not valid any more. Sign in to get a new one.";
+import { UNLOCK_LINK_INVALID, unlockWithToken } from "@/lib/auth/lockout";
 
 export const unlockAccountAction = publicAction(
   z.object({ token: z.string().regex(/^[A-Za-z0-9_-]{43}$/, UNLOCK_LINK_INVALID) }),

@@ -13,6 +13,7 @@ import { accountLockedEmail } from "@/lib/mail/security-templates";
 import { sendMail } from "@/lib/mail/send";
 
 export const LOCK_AFTER_FAILURES = 100;
+export const UNLOCK_LINK_INVALID = "This unlock link is not valid any more. Sign in to get a new one.";
 const UNLOCK_LINK_HOURS = 24;
 const UNLOCK_PURPOSE = "unlock";
 

@@ -23,6 +23,7 @@ describe("keyward --help", () => {
       "members",
       "management-keys",
       "migrate-keys",
+      "users",
     ]) {
       expect(top.output).toMatch(new RegExp(`^  ${command} `, "m"));
     }

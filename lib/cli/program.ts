@@ -131,6 +131,27 @@ export function buildProgram(): Command {
     .requiredOption("--role <role>", "owner, admin, member or viewer")
     .action(async (options: unknown) => (await import("@/lib/cli/members")).role(options));
 
+  const users = program
+    .command("users")
+    .description("Help with accounts: who has 2FA, lifting a sign-in lock, resetting a lost second factor.");
+  users
+    .command("list")
+    .description("List every account: e-mail, name, whether 2FA is on, whether sign-in is locked.")
+    .option("--json", "print JSON instead of a table")
+    .action(async (options: unknown) => (await import("@/lib/cli/users")).list(options));
+  users
+    .command("unlock")
+    .description("Lift the lock set after 100 failed sign-ins (the user can also do it with the e-mailed link).")
+    .requiredOption("--email <email>", "the account's e-mail address")
+    .action(async (options: unknown) => (await import("@/lib/cli/users")).unlock(options));
+  users
+    .command("reset-2fa")
+    .description(
+      "Turn off 2FA for a user who lost both their device and their recovery codes: ends their sessions, records an audit event and e-mails them.",
+    )
+    .requiredOption("--email <email>", "the account's e-mail address")
+    .action(async (options: unknown) => (await import("@/lib/cli/users")).resetTwoFactor(options));
+
   const managementKeys = program
     .command("management-keys")
     .description("Manage team management keys (kw_mgmt_…) for the REST API.");
