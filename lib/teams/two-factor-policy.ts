@@ -76,11 +76,20 @@ export async function membersWithoutTwoFactor(ctx: Pick<TeamContext, "team">): P
   return rows.map((row) => ({ userId: row.user.id, name: row.user.name, email: row.user.email, role: row.role }));
 }
 
+export const TWO_FACTOR_POLICY_ERRORS = {
+  ownFirst: "Turn on two-factor authentication for your own account first: the policy would lock you out too.",
+} as const;
+
 export async function updateTwoFactorPolicy(
   ctx: TeamContext,
   policy: TwoFactorPolicy,
   now = new Date(),
 ): Promise<void> {
+  // As GitHub does: whoever requires 2FA has it, so the policy never shuts out the person turning it on.
+  if (policy.required) {
+    const actor = await db().user.findUniqueOrThrow({ where: { id: ctx.user.id }, select: { totpEnabledAt: true } });
+    if (!actor.totpEnabledAt) throw new AppError("unprocessable", TWO_FACTOR_POLICY_ERRORS.ownFirst);
+  }
   await transaction(async (tx) => {
     const before = await tx.team.findUniqueOrThrow({
       where: { id: ctx.team.id },
