@@ -3,14 +3,15 @@
 //  - the account (by normalised e-mail, so an unknown address is throttled exactly like a real one): after
 //    ACCOUNT_FREE_FAILURES consecutive failures, each further failure blocks it for 1 s, 2 s, 4 s … up to
 //    15 minutes. Throttled attempts are answered like a wrong password.
-//  - the client IP: IP_FREE_FAILURES failures in 15 minutes, then 1 s, 2 s … up to 15 minutes. The sign-in
-//    page may say "too many attempts" for this one (it tells an attacker nothing about any account).
+//  - the client IP: IP_FREE_FAILURES (50: an office behind one NAT) failures in 15 minutes, then 1 s, 2 s …
+//    up to 15 minutes. The sign-in page may say "too many attempts" for this one (it tells an attacker
+//    nothing about any account).
 // The lock after 100 consecutive failures (NIST SP 800-63B 5.2.2) lives on the user row (lib/auth/sign-in.ts).
 import { RateLimiterPrisma, type RateLimiterRes } from "rate-limiter-flexible";
 import { db } from "@/lib/db/client";
 
 export const ACCOUNT_FREE_FAILURES = 5;
-export const IP_FREE_FAILURES = 20;
+export const IP_FREE_FAILURES = 50;
 const MAX_DELAY_SECONDS = 15 * 60;
 
 /** The block after the `failures`-th failure in a row: none within the free allowance, then doubling. */

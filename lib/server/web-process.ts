@@ -16,6 +16,7 @@ import { edgeToken, trustedClientIp } from "@/lib/proxy/client-ip";
 import { serveMetrics } from "@/lib/proxy/metrics-endpoint";
 import { edgeMessageSchema, type WebMessage } from "@/lib/server/ipc";
 import { resumeReencryptionJobs } from "@/lib/vault/reencryption-job";
+import { startSignInHousekeeping } from "@/lib/auth/housekeeping";
 
 const RELAY_TIMEOUT_MS = 5_000;
 // Only for a stop nobody oversees (the edge is gone); after "shutdown" the edge's own deadline applies first.
@@ -66,6 +67,7 @@ async function main(): Promise<void> {
   const handle = app.getRequestHandler();
   const resumed = await resumeReencryptionJobs();
   if (resumed > 0) logger.info({ jobs: resumed }, "resumed re-encryption jobs");
+  const stopHousekeeping = startSignInHousekeeping();
 
   const server = http.createServer((req, res) => {
     // Reached only with PROXY_FAST_PATH=off: then the proxy (and its metrics) live in this process.
@@ -81,6 +83,7 @@ async function main(): Promise<void> {
   stop = () => {
     if (stopping) return;
     stopping = true;
+    stopHousekeeping();
     setTimeout(() => process.exit(1), STOP_DEADLINE_MS).unref();
     // With PROXY_FAST_PATH=off the proxy runs here: open streams finish, then its metered usage is written.
     server.close(
