@@ -27,7 +27,11 @@ export const ok = (description: string, schema?: z.ZodType) =>
 /** The answers every team route may give besides its success, as errorResponse() writes them. */
 export const ERRORS = {
   "401": { description: "Not signed in, or an invalid management key.", ...json(errorSchema) },
-  "403": { description: "The actor's role or the key's scopes do not allow this.", ...json(errorSchema) },
+  "403": {
+    description:
+      "The actor's role or the key's scopes do not allow this (`forbidden`); the team requires 2FA and the actor (or the management key's holder) has none (`two_factor_required`); or, for a browser session, a dangerous change needs the password or a code entered in the last 10 minutes (`reauthentication_required`).",
+    ...json(errorSchema),
+  },
   "404": { description: "No such team or resource — or not yours to see.", ...json(errorSchema) },
   "422": { description: "Invalid input; `fields` says which.", ...json(errorSchema) },
 } satisfies ZodOpenApiResponsesObject;
