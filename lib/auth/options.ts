@@ -1,7 +1,9 @@
 // Auth.js (next-auth v4) configuration: e-mail + password, a JWT cookie that names a server-side session row.
 import type { AuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
-import { contextFromHeaders } from "@/lib/auth/request-context";
+import { contextFromHeaders, requestContext } from "@/lib/auth/request-context";
+import { recordSignInEvent } from "@/lib/auth/sign-in-events";
+import { db } from "@/lib/db/client";
 import { currentPendingSession } from "@/lib/auth/pending";
 import { revokeSession, SESSION_MAX_AGE_SECONDS } from "@/lib/auth/sessions";
 import { passwordStep, secondFactorStep } from "@/lib/auth/sign-in";
@@ -74,7 +76,16 @@ export function authOptions(): AuthOptions {
     },
     events: {
       async signOut({ token }) {
-        if (token.sid) await revokeSession(token.sid);
+        if (!token.sid) return;
+        await revokeSession(token.sid);
+        if (token.sub)
+          await recordSignInEvent(db(), {
+            userId: token.sub,
+            sessionId: token.sid,
+            kind: "session_ended",
+            reason: "signed out",
+            request: await requestContext().catch(() => ({ ip: null, userAgent: null })),
+          });
       },
     },
     logger: {
