@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { EnvError, parseEnv } from "./env";
+import { EnvError, parseEnv, sessionIdleMinutes } from "./env";
 
 const valid = {
   AUTH_SECRET: randomBytes(32).toString("base64"),
@@ -78,5 +78,15 @@ describe("parseEnv", () => {
     expect(problems({ ...valid, ENCRYPTION_KEY_PREVIOUS: `1:${older}` })).toEqual([
       "ENCRYPTION_KEY_PREVIOUS lists version 1, which is ENCRYPTION_KEY_VERSION (the current key)",
     ]);
+  });
+});
+
+describe("sessionIdleMinutes", () => {
+  it("reads SESSION_IDLE_MINUTES without needing the secrets, and falls back to 30", () => {
+    expect(sessionIdleMinutes({})).toBe(30);
+    expect(sessionIdleMinutes({ SESSION_IDLE_MINUTES: "15" })).toBe(15);
+    expect(sessionIdleMinutes({ SESSION_IDLE_MINUTES: "" })).toBe(30);
+    expect(sessionIdleMinutes({ SESSION_IDLE_MINUTES: "1" })).toBe(30); // below the minimum: parseEnv reports it
+    expect(() => parseEnv({ SESSION_IDLE_MINUTES: "1" })).toThrow(/SESSION_IDLE_MINUTES/);
   });
 });

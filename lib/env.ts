@@ -106,6 +106,13 @@ export function parseListenAddress(source: Record<string, string | undefined>): 
   return result.success ? result.data : { HOST: "127.0.0.1", PORT: 3000 };
 }
 
+/** SESSION_IDLE_MINUTES alone: session checks need it where the secrets may not be configured (tests, tools). */
+export function sessionIdleMinutes(source: Record<string, string | undefined> = process.env): number {
+  const result = envFields.pick({ SESSION_IDLE_MINUTES: true }).safeParse(withoutEmpty(source));
+  // A bad value is reported by parseEnv at start-up; the default stands in here.
+  return result.success ? result.data.SESSION_IDLE_MINUTES : 30;
+}
+
 let cached: Env | undefined;
 
 /** The process environment, parsed on first use (not at import, so `next build` needs no secrets). */

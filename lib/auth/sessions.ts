@@ -2,7 +2,7 @@
 import { randomUUID } from "node:crypto";
 import type { RequestContext } from "@/lib/audit/record";
 import { db, type Tx } from "@/lib/db/client";
-import { env } from "@/lib/env";
+import { sessionIdleMinutes } from "@/lib/env";
 
 // Timeouts after OWASP ASVS 4.0.3 V3.3 and NIST SP 800-63B AAL2: a session ends 30 minutes after its last use
 // (SESSION_IDLE_MINUTES) and 30 days after sign-in whatever happens. Both are checked on the server row, so
@@ -16,7 +16,7 @@ export const REAUTHENTICATION_WINDOW_MS = 10 * 60 * 1000;
 const TOUCH_INTERVAL_MS = 60 * 1000;
 
 export function idleTimeoutMs(): number {
-  return env().SESSION_IDLE_MINUTES * 60 * 1000;
+  return sessionIdleMinutes() * 60 * 1000;
 }
 
 export async function createSession(
