@@ -121,6 +121,20 @@ describe("the second factor", () => {
   });
 });
 
+describe("a password re-entered in a live session", () => {
+  it("counts like a sign-in attempt: guessing through 2FA set-up is throttled too", async () => {
+    const { user } = await seedUser("guess-in-session");
+    const { ACCOUNT_FREE_FAILURES } = await import("@/lib/auth/throttle");
+    for (let i = 0; i <= ACCOUNT_FREE_FAILURES; i++)
+      await expect(beginTotpEnrolment(user.id, `guess-${i}`, TEST_REQUEST)).rejects.toThrow();
+    // Inside the delay even the right password is refused, unchecked.
+    await expect(beginTotpEnrolment(user.id, TEST_PASSWORD, TEST_REQUEST)).rejects.toThrow();
+    expect((await db().user.findUniqueOrThrow({ where: { id: user.id } })).failedSignIns).toBe(
+      ACCOUNT_FREE_FAILURES + 1,
+    );
+  });
+});
+
 describe("lockout", () => {
   it(`locks after ${LOCK_AFTER_FAILURES} failures; the right password fails until the e-mailed link lifts it`, async () => {
     const { user } = await seedUser("lockout");

@@ -3,7 +3,9 @@
 // it off. The secret is encrypted with the vault's cipher, bound to the user (purpose totp_secret).
 import { AppError } from "@/lib/api/errors";
 import { recordSignInEvent } from "@/lib/auth/sign-in-events";
+import { countFailure } from "@/lib/auth/lockout";
 import { verifyPassword } from "@/lib/auth/password";
+import { recordThrottledFailure, throttleState } from "@/lib/auth/throttle";
 import { hashRecoveryCode, newRecoveryCodes, normaliseRecoveryCode } from "@/lib/auth/recovery-codes";
 import { matchTotpStep, newTotpSecret, normaliseTotpCode, totpUri } from "@/lib/auth/totp";
 import type { RequestContext } from "@/lib/audit/record";
@@ -28,11 +30,33 @@ export type Clock = () => number;
 
 export type EnrolmentStart = { secret: string; uri: string };
 
+const NO_REQUEST: RequestContext = { ip: null, userAgent: null };
+
+/**
+ * A password or code re-entered in a live session counts like a sign-in attempt: a stolen session cannot be
+ * used to guess the password (or codes) at leisure. Throttled → refused unchecked; wrong → one more failure.
+ */
+async function checkedAgain(
+  user: { id: string; email: string },
+  check: () => Promise<boolean>,
+  request: RequestContext,
+): Promise<boolean> {
+  if ((await throttleState(user.email, request.ip)).account) return false;
+  if (await check()) return true;
+  await recordThrottledFailure(user.email, request.ip);
+  await countFailure(user.id, request);
+  return false;
+}
+
 /** Step 1: a new secret, stored encrypted but not yet in force. Re-checks the password (documenso). */
-export async function beginTotpEnrolment(userId: string, password: string): Promise<EnrolmentStart> {
+export async function beginTotpEnrolment(
+  userId: string,
+  password: string,
+  request: RequestContext = NO_REQUEST,
+): Promise<EnrolmentStart> {
   const user = await db().user.findUniqueOrThrow({ where: { id: userId } });
   if (user.totpEnabledAt) throw new AppError("conflict", TWO_FACTOR_ERRORS.alreadyOn);
-  if (!(await verifyPassword(user.passwordHash, password)))
+  if (!(await checkedAgain(user, () => verifyPassword(user.passwordHash, password), request)))
     throw new AppError("unprocessable", TWO_FACTOR_ERRORS.wrongPassword, {
       password: [TWO_FACTOR_ERRORS.wrongPassword],
     });
@@ -132,16 +156,21 @@ export async function verifySecondFactor(
   return { ok: true, method: "recovery_code", remaining };
 }
 
-async function checkPasswordAndCode(userId: string, password: string, code: string, clock: Clock): Promise<void> {
+async function checkPasswordAndCode(
+  userId: string,
+  password: string,
+  code: string,
+  clock: Clock,
+  request: RequestContext,
+): Promise<void> {
   const user = await db().user.findUniqueOrThrow({ where: { id: userId } });
   if (!user.totpEnabledAt) throw new AppError("conflict", TWO_FACTOR_ERRORS.notOn);
-  if (!(await verifyPassword(user.passwordHash, password)))
+  if (!(await checkedAgain(user, () => verifyPassword(user.passwordHash, password), request)))
     throw new AppError("unprocessable", TWO_FACTOR_ERRORS.wrongPassword, {
       password: [TWO_FACTOR_ERRORS.wrongPassword],
     });
-  const result = await verifySecondFactor(userId, code, clock);
-  if (!result.ok)
-    throw new AppError("unprocessable", TWO_FACTOR_ERRORS.wrongCode, { code: [TWO_FACTOR_ERRORS.wrongCode] });
+  const ok = await checkedAgain(user, async () => (await verifySecondFactor(userId, code, clock)).ok, request);
+  if (!ok) throw new AppError("unprocessable", TWO_FACTOR_ERRORS.wrongCode, { code: [TWO_FACTOR_ERRORS.wrongCode] });
 }
 
 /** A fresh set of ten codes; the old ones stop working. Needs the password and a current code. */
@@ -151,7 +180,7 @@ export async function regenerateRecoveryCodes(
   request: RequestContext,
   clock: Clock = Date.now,
 ): Promise<string[]> {
-  await checkPasswordAndCode(userId, input.password, input.code, clock);
+  await checkPasswordAndCode(userId, input.password, input.code, clock, request);
   return transaction(async (tx) => {
     await recordSignInEvent(tx, { userId, kind: "recovery_codes_regenerated", request });
     return replaceRecoveryCodes(tx, userId);
@@ -175,7 +204,7 @@ export async function disableTotp(
   request: RequestContext,
   clock: Clock = Date.now,
 ): Promise<void> {
-  await checkPasswordAndCode(userId, input.password, input.code, clock);
+  await checkPasswordAndCode(userId, input.password, input.code, clock, request);
   await transaction(async (tx) => {
     await clearTwoFactor(tx, userId);
     await recordSignInEvent(tx, { userId, kind: "totp_disabled", request });
