@@ -1,6 +1,7 @@
 // Auth.js (next-auth v4) configuration: e-mail + password, a JWT cookie that names a server-side session row.
 import type { AuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
+import { authCookies } from "@/lib/auth/cookies";
 import { contextFromHeaders } from "@/lib/auth/request-context";
 import { burnPasswordCheck, verifyPassword } from "@/lib/auth/password";
 import { createSession, revokeSession, SESSION_MAX_AGE_SECONDS } from "@/lib/auth/sessions";
@@ -24,6 +25,8 @@ let options: AuthOptions | undefined;
 export function authOptions(): AuthOptions {
   options ??= {
     secret: env().AUTH_SECRET,
+    cookies: authCookies(env().APP_URL).cookies,
+    useSecureCookies: authCookies(env().APP_URL).useSecureCookies,
     session: { strategy: "jwt", maxAge: SESSION_MAX_AGE_SECONDS },
     pages: { signIn: "/sign-in", error: "/sign-in" },
     providers: [
