@@ -11,7 +11,8 @@ export async function signInOverHttp(baseUrl: string, email: string, password: s
   const response = await fetch(`${baseUrl}/api/auth/callback/credentials`, {
     method: "POST",
     redirect: "manual",
-    headers: { "content-type": "application/x-www-form-urlencoded", cookie: jar.join("; ") },
+    // A browser's form post names its page's origin, and the app refuses one that does not (proxy.ts).
+    headers: { "content-type": "application/x-www-form-urlencoded", cookie: jar.join("; "), origin: baseUrl },
     body: new URLSearchParams({ csrfToken, email, password, json: "true" }),
   });
   const session = cookiePairs(response).find((pair) => pair.startsWith("next-auth.session-token="));
