@@ -4,18 +4,16 @@
 // And cross-site forgery is refused: a server action or a cookie-authenticated API call must carry the app's
 // own Origin (a forged X-Forwarded-Host does not help), while a bearer management key needs none.
 import { randomBytes } from "node:crypto";
-import { readFileSync } from "node:fs";
 import { rm } from "node:fs/promises";
 import http from "node:http";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { z } from "zod";
 import { findFreePort } from "@/lib/db/embedded-location";
 import { makeEmbeddedTempDir } from "@/lib/db/scratch-server";
 import { db } from "@/lib/db/client";
 import { createManagementKey } from "@/lib/keys/management";
 import { startApp, type AppProcess } from "@/lib/testing/app-process";
 import { signInOverHttp } from "@/lib/testing/http-session";
+import { callSignUpAction, signUpActionId } from "@/lib/testing/sign-up-action";
 import { contextIn, seedUser, TEST_PASSWORD, uniqueEmail } from "@/lib/testing/seed";
 import { API_BODY_LIMIT_BYTES, PAGE_BODY_LIMIT_BYTES } from "./body-limits";
 
@@ -44,19 +42,6 @@ afterAll(async () => {
   await app?.stop();
   if (dataDir) await rm(dataDir, { recursive: true, force: true });
 });
-
-const manifestSchema = z.object({
-  node: z.record(z.string(), z.object({ workers: z.record(z.string(), z.unknown()) })),
-});
-
-/** The sign-up form's server action id, from the build the server runs (ids change with the code). */
-function signUpActionId(): string {
-  const file = path.join(process.cwd(), ".next", "server", "server-reference-manifest.json");
-  const manifest = manifestSchema.parse(JSON.parse(readFileSync(file, "utf8")));
-  const id = Object.entries(manifest.node).find(([, entry]) => "app/(auth)/sign-up/page" in entry.workers)?.[0];
-  if (!id) throw new Error("the build has no server action for /sign-up");
-  return id;
-}
 
 type Answer = { status: number; body: string };
 
@@ -159,26 +144,12 @@ describe("the edge in front of Next", () => {
   });
 });
 
-/** The sign-up action as React's client calls it (encodeReply: the form's fields, then the root part "0"). */
-async function signUpCall(email: string, headers: Record<string, string>): Promise<Answer> {
-  const form = new FormData();
-  const fields = { name: "Mallory", email, password: "granite velvet orchard 71", teamName: "Forged" };
-  for (const [key, value] of Object.entries(fields)) form.append(`_1_${key}`, value);
-  form.append("0", JSON.stringify([null, "$K1"]));
-  const encoded = new Response(form);
-  const body = Buffer.from(await encoded.arrayBuffer());
-  return request(`${app.url}/sign-up`, {
-    method: "POST",
-    headers: {
-      "next-action": signUpActionId(),
-      accept: "text/x-component",
-      "content-type": encoded.headers.get("content-type") ?? "",
-      "content-length": String(body.length),
-      ...headers,
-    },
-    body,
-  });
-}
+const signUpCall = (email: string, headers: Record<string, string>) =>
+  callSignUpAction(
+    app.url,
+    { name: "Mallory", email, password: "granite velvet orchard 71", teamName: "Forged" },
+    headers,
+  );
 
 const userExists = async (email: string) => (await db().user.count({ where: { email } })) > 0;
 const upstreamKeyCount = (teamId: string) => db().upstreamKey.count({ where: { teamId } });
