@@ -20,7 +20,8 @@ export function proxy(request: NextRequest): Response {
 
   const nonce = newNonce();
   const policy = contentSecurityPolicy(nonce, { dev: process.env.NODE_ENV === "development" });
-  // Next reads the nonce from the request's CSP header and puts it on the scripts it renders.
+  // Next reads the nonce from the request's CSP header and puts it on the scripts it renders; x-nonce is
+  // there for a component of ours that renders a <script> of its own (none does today).
   const requestHeaders = new Headers(request.headers);
   requestHeaders.set("x-nonce", nonce);
   requestHeaders.set("content-security-policy", policy);

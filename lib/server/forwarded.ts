@@ -3,8 +3,10 @@
 // Origin plus `X-Forwarded-Host: evil.example` pass that check. The edge drops every copy a client sent
 // (webForwarder does, with CLIENT_FORWARDING_HEADERS) and sets its own from what it knows: the host and
 // scheme of APP_URL when the operator set it (the address users reach, also behind a TLS proxy), else the
-// request's Host over plain http (the edge speaks nothing else); and the client's address as resolved once
-// with TRUSTED_PROXIES (lib/proxy/client-ip.ts).
+// request's Host over plain http (the edge speaks nothing else); and, for a request some proxy relayed (it
+// came with X-Forwarded-For or Forwarded), X-Forwarded-For with the client's address as resolved once with
+// TRUSTED_PROXIES (lib/proxy/client-ip.ts). That one is set only then: /metrics in the web process
+// (PROXY_FAST_PATH=off) refuses a relayed request even from loopback, as the edge's own /metrics does.
 import type { IncomingMessage } from "node:http";
 
 export const CLIENT_FORWARDING_HEADERS = [
@@ -24,8 +26,9 @@ export function forwardedHeaders(
   const proto = appUrl ? appUrl.protocol.replace(/:$/, "") : "http";
   return (req, clientIp) => {
     const host = appUrl?.host ?? req.headers.host;
+    const relayed = req.headers["x-forwarded-for"] !== undefined || req.headers.forwarded !== undefined;
     return {
-      "x-forwarded-for": clientIp,
+      ...(relayed ? { "x-forwarded-for": clientIp } : {}),
       "x-forwarded-proto": proto,
       ...(host && HOST.test(host) ? { "x-forwarded-host": host } : {}),
     };
