@@ -204,6 +204,34 @@ describe("the Origin check on state-changing requests", () => {
     expect(await upstreamKeyCount(owner.team.id)).toBe(1);
   });
 
+  it("refuses a next-auth sign-in POST and a plain form post to a page without the app's Origin", async () => {
+    const owner = await seedUser("auth-post");
+    const csrf = await fetch(`${app.url}/api/auth/csrf`);
+    const { csrfToken } = (await csrf.json()) as { csrfToken: string };
+    const jar = csrf.headers
+      .getSetCookie()
+      .map((c) => c.split(";")[0])
+      .join("; ");
+    const form = new URLSearchParams({ csrfToken, email: owner.user.email, password: TEST_PASSWORD, json: "true" });
+    for (const origin of ["http://evil.example", undefined]) {
+      const signIn = await request(`${app.url}/api/auth/callback/credentials`, {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded", cookie: jar, ...(origin ? { origin } : {}) },
+        body: Buffer.from(form.toString()),
+      });
+      expect(signIn.status, `Origin ${origin}`).toBe(403);
+      expect(JSON.parse(signIn.body)).toMatchObject({ error: { code: "forbidden" } });
+      const page = await request(`${app.url}/t/${owner.team.slug}/settings`, {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded", ...(origin ? { origin } : {}) },
+        body: Buffer.from("name=x"),
+      });
+      expect(page.status, `Origin ${origin}`).toBe(403);
+    }
+    // With the app's own Origin the same sign-in works (signInOverHttp sends it).
+    expect(await signInOverHttp(app.url, owner.user.email, TEST_PASSWORD)).toBeTruthy();
+  });
+
   it("keeps a bearer management key working with no Origin (the CLI, SDKs, curl)", async () => {
     const owner = await seedUser("bearer-owner");
     const mgmt = await createManagementKey(await contextIn(owner, owner.team, "management_keys.write"), {
