@@ -1,12 +1,12 @@
 // Auth.js (next-auth v4) configuration: e-mail + password, a JWT cookie that names a server-side session row.
 import type { AuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
-import { authCookies } from "@/lib/auth/cookies";
 import { contextFromHeaders } from "@/lib/auth/request-context";
 import { burnPasswordCheck, verifyPassword } from "@/lib/auth/password";
 import { createSession, revokeSession, SESSION_MAX_AGE_SECONDS } from "@/lib/auth/sessions";
 import { db } from "@/lib/db/client";
 import { env } from "@/lib/env";
+import { authCookies } from "@/lib/auth/cookies";
 import { logger } from "@/lib/logger";
 import { signInSchema } from "@/lib/validations/auth";
 
