@@ -19,6 +19,7 @@ import { webMessageSchema, type EdgeMessage } from "@/lib/server/ipc";
 import { prepareRuntime } from "@/lib/server/runtime";
 import { startupFailureLine, StartupError } from "@/lib/server/startup-error";
 import { isPortFree } from "@/lib/db/embedded-location";
+import { configuredAppUrl, forwardedHeaders } from "@/lib/server/forwarded";
 import { webForwarder } from "@/lib/server/web-forward";
 
 const dev = process.argv.includes("--dev");
@@ -100,6 +101,7 @@ async function main(): Promise<void> {
   process.off("SIGTERM", stopEarly);
   const forwarder = webForwarder(web.port, { devUpgrades: dev });
   const clientIp = clientIpResolver(runtime.env.TRUSTED_PROXIES);
+  const forwarded = forwardedHeaders(configuredAppUrl(process.env, APP_URL));
   const accessLog = logger.isLevelEnabled("debug");
 
   const server = http.createServer((req, res) => {
@@ -123,12 +125,16 @@ async function main(): Promise<void> {
         ),
       );
     }
-    // Only the edge may say where a request came from: these overwrite anything the client sent.
-    forwarder.forward(req, res, { [CLIENT_IP_HEADER]: ip, [EDGE_TOKEN_HEADER]: web.edgeToken });
+    // Only the edge may say where a request came from and where it went: the client's copies are dropped.
+    forwarder.forward(req, res, { ...forwarded(req, ip), [CLIENT_IP_HEADER]: ip, [EDGE_TOKEN_HEADER]: web.edgeToken });
   });
   server.on("upgrade", (req, socket, head) => {
     const ip = clientIp(req.socket.remoteAddress ?? "", req.headers["x-forwarded-for"]);
-    forwarder.upgrade(req, socket, head, { [CLIENT_IP_HEADER]: ip, [EDGE_TOKEN_HEADER]: web.edgeToken });
+    forwarder.upgrade(req, socket, head, {
+      ...forwarded(req, ip),
+      [CLIENT_IP_HEADER]: ip,
+      [EDGE_TOKEN_HEADER]: web.edgeToken,
+    });
   });
   server.keepAliveTimeout = 65_000;
 

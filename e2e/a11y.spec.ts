@@ -3,6 +3,7 @@
 import { randomBytes } from "node:crypto";
 import { expect, test } from "./fixtures";
 import { expectAccessible } from "./support/axe";
+import { SAME_ORIGIN } from "./support/same-origin";
 
 test("the public pages have no serious or critical accessibility violations", async ({ page }) => {
   for (const path of ["/", "/sign-in", "/sign-up", "/invite", "/no-such-page"]) {
@@ -23,11 +24,13 @@ test("every page a team owner sees has no serious or critical accessibility viol
   await signIn(page, owner);
   const team = `/t/${owner.team.slug}`;
   const created = await page.request.post(`/api/teams/${owner.team.slug}/keys`, {
+    headers: SAME_ORIGIN,
     data: { name: "Notebook", scopes: { endpoints: { chat: "write" }, limits: { rpm: 10 } } },
   });
   expect(created.status()).toBe(201);
   const { data: key } = (await created.json()) as { data: { id: string } };
   const upstream = await page.request.post(`/api/teams/${owner.team.slug}/upstream-keys`, {
+    headers: SAME_ORIGIN,
     data: { name: "Main", key: `sk-proj-a11y${randomBytes(24).toString("hex")}` },
   });
   expect(upstream.status()).toBe(201);

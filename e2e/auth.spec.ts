@@ -37,6 +37,32 @@ test("sign-up refuses a weak password with a clear message and creates nothing",
   await expect(page).toHaveURL(/\/sign-up$/);
 });
 
+test("sign-up with a taken e-mail signs nobody in, creates nothing, and e-mails the owner", async ({
+  page,
+  seed,
+  mailbox,
+}) => {
+  const owner = await seed.user();
+  await page.goto("/sign-up");
+  await page.getByLabel("Your name").fill("Eve Intruder");
+  await page.getByLabel("Work e-mail").fill(owner.email);
+  await page.getByLabel("Password").fill("another long passphrase 77");
+  await page.getByLabel("Team name").fill("Hijack");
+  await page.getByRole("button", { name: "Create account" }).click();
+  // What the page says depends on nothing the server knows about the address: sign-in with the typed
+  // password failed, so it says what is true either way.
+  await expect(page.getByRole("status")).toContainText(`If ${owner.email} already has an account`);
+  await expect(page).toHaveURL(/\/sign-up$/);
+  await page.screenshot({ path: "test-results/screenshots/sign-up-taken.png" });
+  await page.goto("/dashboard");
+  await expect(page).toHaveURL(/\/sign-in/);
+
+  const mail = await mailbox.waitFor(owner.email, /Someone tried to sign up with your address/);
+  expect(mail.text).toContain("nothing");
+  const { db } = await import("../lib/db/client");
+  expect(await db().team.count({ where: { name: "Hijack" } })).toBe(0);
+});
+
 test("a wrong password and an unknown e-mail get the same generic error", async ({ page, seed }) => {
   const user = await seed.user();
   const messages: string[] = [];

@@ -2,6 +2,7 @@
 import { randomBytes } from "node:crypto";
 import { expect, test as base, type Page } from "@playwright/test";
 import { watchAccessibility } from "./support/axe";
+import { SAME_ORIGIN } from "./support/same-origin";
 
 process.env.DATABASE_URL = process.env.KEYWARD_E2E_DATABASE_URL;
 
@@ -100,6 +101,7 @@ export const test = base.extend<{
     await use(async (page, user) => {
       const csrf = (await (await page.request.get("/api/auth/csrf")).json()) as { csrfToken: string };
       const response = await page.request.post("/api/auth/callback/credentials", {
+        headers: SAME_ORIGIN,
         form: { csrfToken: csrf.csrfToken, email: user.email, password: user.password, json: "true" },
       });
       expect(response.ok()).toBe(true);

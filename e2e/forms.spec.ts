@@ -5,6 +5,7 @@ import type { Locator, Page } from "@playwright/test";
 import { DEFAULT_TEAM_POLICY } from "../lib/keys/policy";
 import { expect, test } from "./fixtures";
 import { expectAccessible } from "./support/axe";
+import { SAME_ORIGIN } from "./support/same-origin";
 
 async function expectRefusal(page: Page, field: Locator, message: string, internalName?: string) {
   const alert = page.getByRole("alert").filter({ hasText: message });
@@ -80,6 +81,7 @@ test("edit key: a limit above the team policy keeps the new name and every scope
   });
   await signIn(page, owner);
   const created = await page.request.post(`/api/teams/${owner.team.slug}/keys`, {
+    headers: SAME_ORIGIN,
     data: { name: "Script", scopes: { endpoints: { chat: "write" } } },
   });
   expect(created.status()).toBe(201);

@@ -1,6 +1,7 @@
 // Member API keys in the browser: create one with narrow scopes, see it once, then only its prefix; revoke
 // it; an admin revokes a member's key.
 import { expect, test } from "./fixtures";
+import { SAME_ORIGIN } from "./support/same-origin";
 
 test("a member creates a narrowly scoped key, sees it once, then only its prefix, and revokes it", async ({
   page,
@@ -74,6 +75,7 @@ test("an admin sees every member's keys and revokes one; members see only their 
   const memberPage = await memberContext.newPage();
   await signIn(memberPage, member);
   const created = await memberPage.request.post(`/api/teams/${owner.team.slug}/keys`, {
+    headers: SAME_ORIGIN,
     data: { name: "Mel's script", scopes: { endpoints: { chat: "write" } } },
   });
   expect(created.status()).toBe(201);
@@ -86,7 +88,11 @@ test("an admin sees every member's keys and revokes one; members see only their 
   await otherPage.goto(`/t/${owner.team.slug}/keys`);
   await expect(otherPage.getByText("No keys yet.")).toBeVisible();
   expect((await otherPage.request.get(`/api/teams/${owner.team.slug}/keys/${data.id}`)).status()).toBe(404);
-  expect((await otherPage.request.delete(`/api/teams/${owner.team.slug}/keys/${data.id}`)).status()).toBe(404);
+  expect(
+    (
+      await otherPage.request.delete(`/api/teams/${owner.team.slug}/keys/${data.id}`, { headers: SAME_ORIGIN })
+    ).status(),
+  ).toBe(404);
 
   await signIn(page, admin);
   await page.goto(`/t/${owner.team.slug}/keys`);

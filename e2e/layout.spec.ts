@@ -4,6 +4,7 @@
 import { randomBytes } from "node:crypto";
 import { expect, test, type SeededUser } from "./fixtures";
 import type { Locator, Page } from "@playwright/test";
+import { SAME_ORIGIN } from "./support/same-origin";
 
 /** `length` characters with no space, hyphen or other break opportunity, unique per run. */
 function unbroken(stem: string, length = 60): string {
@@ -35,6 +36,7 @@ async function edges(element: Locator): Promise<{ left: number; right: number }>
 async function createKeys(page: Page, team: SeededUser["team"], names: string[]) {
   for (const name of names) {
     const created = await page.request.post(`/api/teams/${team.slug}/keys`, {
+      headers: SAME_ORIGIN,
       data: {
         name,
         scopes: { endpoints: { chat: "write", embeddings: "read" }, models: ["gpt-4o-mini"], limits: { rpm: 60 } },

@@ -6,6 +6,7 @@ import path from "node:path";
 import pg from "pg";
 import { expect, test, type SeededUser } from "./fixtures";
 import { callFormAction } from "./support/server-action";
+import { SAME_ORIGIN } from "./support/same-origin";
 
 const fakeKey = (label: string) =>
   `sk-proj-${label}${randomBytes(24)
@@ -75,6 +76,7 @@ test("a member can neither see nor add upstream keys", async ({ page, seed, sign
 
   expect((await page.request.get(`/api/teams/${owner.team.slug}/upstream-keys`)).status()).toBe(403);
   const post = await page.request.post(`/api/teams/${owner.team.slug}/upstream-keys`, {
+    headers: SAME_ORIGIN,
     data: { name: "Sneaky", key: fakeKey("sneaky") },
   });
   expect(post.status()).toBe(403);
@@ -136,7 +138,11 @@ test("a canary key stored through the UI appears in no log line, table, page, re
   const keyId = (
     (await (await page.request.get(`/api/teams/${owner.team.slug}/upstream-keys`)).json()) as { data: { id: string }[] }
   ).data[0]?.id;
-  bodies.push(await (await page.request.post(`/api/teams/${owner.team.slug}/upstream-keys/${keyId}/check`)).text());
+  bodies.push(
+    await (
+      await page.request.post(`/api/teams/${owner.team.slug}/upstream-keys/${keyId}/check`, { headers: SAME_ORIGIN })
+    ).text(),
+  );
   await Promise.all(reading); // every page response's body, read
 
   const needles = [canary, canary.slice(8, 40), Buffer.from(canary).toString("base64")];

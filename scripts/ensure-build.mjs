@@ -17,6 +17,7 @@ const SOURCES = [
   "prisma/schema.prisma",
   "package-lock.json",
   "next.config.ts",
+  "proxy.ts",
   "postcss.config.mjs",
   "tsconfig.json",
 ];

@@ -6,7 +6,8 @@ import { Field, Select } from "@/components/ui/field";
 import { labelled } from "@/components/ui/form-context";
 import type { FieldErrors } from "@/lib/api/errors";
 import type { TeamKeyPolicy } from "@/lib/keys/policy";
-import { ENDPOINT_GROUPS, type KeyScopes } from "@/lib/keys/scopes";
+import { ENDPOINT_GROUPS } from "@/lib/keys/endpoint-groups";
+import type { KeyScopes } from "@/lib/keys/scopes";
 
 export const ENDPOINT_LABELS: Record<(typeof ENDPOINT_GROUPS)[number], string> = {
   chat: "Chat completions",

@@ -2,6 +2,7 @@
 // so a test can prove that the *server* refuses what the UI merely hides.
 import { readFileSync } from "node:fs";
 import type { APIRequestContext } from "@playwright/test";
+import { SAME_ORIGIN } from "./same-origin";
 
 type Manifest = { node: Record<string, { filename: string; exportedName: string }> };
 
@@ -29,7 +30,7 @@ export async function callFormAction(
   for (const [key, value] of Object.entries(fields)) multipart.append(`_1_${key}`, value);
   multipart.append("0", JSON.stringify([null, "$K1"]));
   const response = await request.post(pagePath, {
-    headers: { "Next-Action": serverActionId(action.file, action.name), Accept: "text/x-component" },
+    headers: { "Next-Action": serverActionId(action.file, action.name), Accept: "text/x-component", ...SAME_ORIGIN },
     multipart,
   });
   return { status: response.status(), body: await response.text() };

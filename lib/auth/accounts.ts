@@ -5,7 +5,11 @@ import { recordAudit, type RequestContext } from "@/lib/audit/record";
 import { hashPassword, verifyPassword } from "@/lib/auth/password";
 import { revokeUserSessions, type ActiveSession } from "@/lib/auth/sessions";
 import { db } from "@/lib/db/client";
-import { acceptInviteIn } from "@/lib/teams/invites";
+import { env } from "@/lib/env";
+import { logger } from "@/lib/logger";
+import { sendMail } from "@/lib/mail/send";
+import { signUpNoticeEmail } from "@/lib/mail/sign-up-notice";
+import { acceptInviteIn, describeInvite, INVITE_ERRORS } from "@/lib/teams/invites";
 import { createTeamWithOwner } from "@/lib/teams/teams";
 import type { ChangePasswordInput, SignUpInput } from "@/lib/validations/auth";
 
@@ -48,6 +52,45 @@ export async function signUp(input: SignUpInput, context: RequestContext) {
     }
     throw error;
   }
+}
+
+/**
+ * Sign-up as the public form does it: the same answer whether or not the e-mail already has an account, so
+ * the form cannot be used to find out who has one. For a taken address nothing is created and its owner is
+ * e-mailed instead (`notice`, not awaited by the form: how long the mail takes must not tell either). An
+ * invitation is checked the same way in both cases, so its errors do not tell either.
+ */
+export async function signUpOrNotify(
+  input: SignUpInput,
+  context: RequestContext,
+): Promise<{ notice: Promise<void> | null }> {
+  try {
+    await signUp(input, context);
+    return { notice: null };
+  } catch (error) {
+    if (!(error instanceof AppError && error.message === ACCOUNT_ERRORS.emailTaken)) throw error;
+    if (input.inviteToken) await refuseInviteAsSignUpWould(input.inviteToken, input.email);
+    logger.info({ event: "sign_up_existing_email" }, "sign-up with a taken e-mail: the owner is told");
+    const notice = noticeToOwner(input.email, context).catch((mailError: unknown) =>
+      logger.error({ err: mailError }, "the sign-up notice could not be sent"),
+    );
+    return { notice };
+  }
+}
+
+/** The refusals acceptInviteIn would have given a new account with this e-mail, in the same order. */
+async function refuseInviteAsSignUpWould(token: string, email: string): Promise<void> {
+  const invite = await describeInvite(token);
+  if (!invite) throw new AppError("not_found", INVITE_ERRORS.invalid);
+  if (invite.error) throw new AppError("conflict", invite.error);
+  if (invite.email !== email.toLowerCase()) throw new AppError("forbidden", INVITE_ERRORS.wrongEmail);
+}
+
+async function noticeToOwner(email: string, context: RequestContext): Promise<void> {
+  const owner = await db().user.findUnique({ where: { email }, select: { email: true, name: true } });
+  if (!owner) return;
+  const signInLink = `${env().APP_URL}/sign-in`;
+  await sendMail(signUpNoticeEmail({ to: owner.email, name: owner.name, signInLink, ip: context.ip }));
 }
 
 /** Changes the password and ends every other session of the user at once; this browser stays signed in. */

@@ -8,6 +8,7 @@ import { currentPendingSession } from "@/lib/auth/pending";
 import { revokeSession, SESSION_MAX_AGE_SECONDS } from "@/lib/auth/sessions";
 import { passwordStep, secondFactorStep } from "@/lib/auth/sign-in";
 import { env } from "@/lib/env";
+import { authCookies } from "@/lib/auth/cookies";
 import { logger } from "@/lib/logger";
 import { signInSchema } from "@/lib/validations/auth";
 import { secondFactorSchema, SIGN_IN_ERRORS } from "@/lib/validations/two-factor";
@@ -27,6 +28,8 @@ let options: AuthOptions | undefined;
 export function authOptions(): AuthOptions {
   options ??= {
     secret: env().AUTH_SECRET,
+    cookies: authCookies(env().APP_URL).cookies,
+    useSecureCookies: authCookies(env().APP_URL).useSecureCookies,
     session: { strategy: "jwt", maxAge: SESSION_MAX_AGE_SECONDS },
     pages: { signIn: "/sign-in", error: "/sign-in" },
     providers: [

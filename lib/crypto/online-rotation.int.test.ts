@@ -132,7 +132,7 @@ describe("online key rotation", () => {
           const id = ownerKeyIds[Math.floor(Math.random() * ownerKeyIds.length)];
           const response = await fetch(`${app.url}/api/teams/${team.slug}/upstream-keys/${id}/check`, {
             method: "POST",
-            headers: { cookie },
+            headers: { cookie, origin: app.url }, // as the dashboard's own page sends it (proxy.ts)
           });
           const body = await response.text();
           if (response.status !== 200 || !body.includes('"status":"valid"'))

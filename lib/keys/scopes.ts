@@ -1,21 +1,9 @@
 // What one member API key may do, as plain JSON the proxy checks in memory on every request.
 import ipaddr from "ipaddr.js";
 import { z } from "zod";
+import { ENDPOINT_GROUPS } from "./endpoint-groups";
 
-/** `assistants` covers the assistants, threads and vector store endpoints. */
-export const ENDPOINT_GROUPS = [
-  "chat",
-  "responses",
-  "embeddings",
-  "images",
-  "audio",
-  "files",
-  "batches",
-  "moderations",
-  "models",
-  "fine_tuning",
-  "assistants",
-] as const;
+export { ENDPOINT_GROUPS };
 export type EndpointGroup = (typeof ENDPOINT_GROUPS)[number];
 
 /** Ordered: none < read < write. */

@@ -3,7 +3,7 @@ import type { Role } from "@/lib/generated/prisma/enums";
 import { ROLE_LABELS } from "@/lib/auth/permissions";
 import type { Mail } from "@/lib/mail/send";
 
-function escapeHtml(value: string): string {
+export function escapeHtml(value: string): string {
   return value.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 

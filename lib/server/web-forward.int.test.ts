@@ -1,16 +1,20 @@
 // The edge in front of the real web process (Next.js): a server action Next refuses half-read cannot leave
 // the edge's connection to it stuck, so the next client's page answers at once instead of a 502 a minute
 // later; an over-large server action and management API body are refused by the edge before Next reads them.
+// And cross-site forgery is refused: a server action or a cookie-authenticated API call must carry the app's
+// own Origin (a forged X-Forwarded-Host does not help), while a bearer management key needs none.
 import { randomBytes } from "node:crypto";
-import { readFileSync } from "node:fs";
 import { rm } from "node:fs/promises";
 import http from "node:http";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { z } from "zod";
 import { findFreePort } from "@/lib/db/embedded-location";
 import { makeEmbeddedTempDir } from "@/lib/db/scratch-server";
+import { db } from "@/lib/db/client";
+import { createManagementKey } from "@/lib/keys/management";
 import { startApp, type AppProcess } from "@/lib/testing/app-process";
+import { signInOverHttp } from "@/lib/testing/http-session";
+import { callSignUpAction, signUpActionId } from "@/lib/testing/sign-up-action";
+import { contextIn, seedUser, TEST_PASSWORD, uniqueEmail } from "@/lib/testing/seed";
 import { API_BODY_LIMIT_BYTES, PAGE_BODY_LIMIT_BYTES } from "./body-limits";
 
 // A stuck connection answered 502 after the web process's keep-alive timeout (65 s); a healthy one answers
@@ -38,19 +42,6 @@ afterAll(async () => {
   await app?.stop();
   if (dataDir) await rm(dataDir, { recursive: true, force: true });
 });
-
-const manifestSchema = z.object({
-  node: z.record(z.string(), z.object({ workers: z.record(z.string(), z.unknown()) })),
-});
-
-/** The sign-up form's server action id, from the build the server runs (ids change with the code). */
-function signUpActionId(): string {
-  const file = path.join(process.cwd(), ".next", "server", "server-reference-manifest.json");
-  const manifest = manifestSchema.parse(JSON.parse(readFileSync(file, "utf8")));
-  const id = Object.entries(manifest.node).find(([, entry]) => "app/(auth)/sign-up/page" in entry.workers)?.[0];
-  if (!id) throw new Error("the build has no server action for /sign-up");
-  return id;
-}
 
 type Answer = { status: number; body: string };
 
@@ -150,5 +141,109 @@ describe("the edge in front of Next", () => {
     });
     expect(whole.status).toBe(413);
     expect((await request(`${app.url}/api/health`, {})).status).toBe(200);
+  });
+});
+
+const signUpCall = (email: string, headers: Record<string, string>) =>
+  callSignUpAction(
+    app.url,
+    { name: "Mallory", email, password: "granite velvet orchard 71", teamName: "Forged" },
+    headers,
+  );
+
+const userExists = async (email: string) => (await db().user.count({ where: { email } })) > 0;
+const upstreamKeyCount = (teamId: string) => db().upstreamKey.count({ where: { teamId } });
+
+describe("the Origin check on state-changing requests", () => {
+  it("refuses a server action from a foreign Origin with a forged X-Forwarded-Host, and runs nothing", async () => {
+    const email = uniqueEmail("forged-host");
+    const refused = await signUpCall(email, { origin: "http://evil.example", "x-forwarded-host": "evil.example" });
+    expect(refused.status).toBe(403);
+    expect(refused.body).toContain("did not come from Keyward");
+    expect(await userExists(email)).toBe(false);
+  });
+
+  it("refuses a server action without an Origin, and runs nothing", async () => {
+    const email = uniqueEmail("no-origin");
+    const refused = await signUpCall(email, {});
+    expect(refused.status).toBe(403);
+    expect(refused.body).toContain("did not come from Keyward");
+    expect(await userExists(email)).toBe(false);
+  });
+
+  it("runs the same server action from the app's own Origin", async () => {
+    const email = uniqueEmail("same-origin");
+    const ran = await signUpCall(email, { origin: app.url });
+    expect(ran.status).toBe(200);
+    expect(await userExists(email), ran.body).toBe(true);
+  });
+
+  it("refuses a cookie-authenticated text/plain POST from a foreign Origin with 403, and adds no key", async () => {
+    const owner = await seedUser("csrf-owner");
+    const cookie = await signInOverHttp(app.url, owner.user.email, TEST_PASSWORD);
+    expect(cookie).toBeTruthy();
+    const body = JSON.stringify({ name: "Planted", key: `sk-proj-${"a".repeat(40)}`, skipCheck: true });
+    const url = `${app.url}/api/teams/${owner.team.slug}/upstream-keys`;
+    for (const origin of ["http://evil.example", undefined]) {
+      const refused = await request(url, {
+        method: "POST",
+        headers: { cookie: cookie ?? "", "content-type": "text/plain", ...(origin ? { origin } : {}) },
+        body: Buffer.from(body),
+      });
+      expect(refused.status, `Origin ${origin}`).toBe(403);
+      expect(JSON.parse(refused.body)).toMatchObject({ error: { code: "forbidden" } });
+    }
+    expect(await upstreamKeyCount(owner.team.id)).toBe(0);
+    // The same call from the dashboard's own origin goes through: the check refuses forgery, not the API.
+    const own = await request(url, {
+      method: "POST",
+      headers: { cookie: cookie ?? "", "content-type": "application/json", origin: app.url },
+      body: Buffer.from(body),
+    });
+    expect(own.status).toBe(201);
+    expect(await upstreamKeyCount(owner.team.id)).toBe(1);
+  });
+
+  it("refuses a next-auth sign-in POST and a plain form post to a page without the app's Origin", async () => {
+    const owner = await seedUser("auth-post");
+    const csrf = await fetch(`${app.url}/api/auth/csrf`);
+    const { csrfToken } = (await csrf.json()) as { csrfToken: string };
+    const jar = csrf.headers
+      .getSetCookie()
+      .map((c) => c.split(";")[0])
+      .join("; ");
+    const form = new URLSearchParams({ csrfToken, email: owner.user.email, password: TEST_PASSWORD, json: "true" });
+    for (const origin of ["http://evil.example", undefined]) {
+      const signIn = await request(`${app.url}/api/auth/callback/credentials`, {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded", cookie: jar, ...(origin ? { origin } : {}) },
+        body: Buffer.from(form.toString()),
+      });
+      expect(signIn.status, `Origin ${origin}`).toBe(403);
+      expect(JSON.parse(signIn.body)).toMatchObject({ error: { code: "forbidden" } });
+      const page = await request(`${app.url}/t/${owner.team.slug}/settings`, {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded", ...(origin ? { origin } : {}) },
+        body: Buffer.from("name=x"),
+      });
+      expect(page.status, `Origin ${origin}`).toBe(403);
+    }
+    // With the app's own Origin the same sign-in works (signInOverHttp sends it).
+    expect(await signInOverHttp(app.url, owner.user.email, TEST_PASSWORD)).toBeTruthy();
+  });
+
+  it("keeps a bearer management key working with no Origin (the CLI, SDKs, curl)", async () => {
+    const owner = await seedUser("bearer-owner");
+    const mgmt = await createManagementKey(await contextIn(owner, owner.team, "management_keys.write"), {
+      name: "ci bot",
+      scopes: ["api_keys.manage"],
+    });
+    const created = await request(`${app.url}/api/teams/${owner.team.slug}/keys`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${mgmt.key}`, "content-type": "application/json" },
+      body: Buffer.from(JSON.stringify({ name: "From CI", scopes: { endpoints: { chat: "write" } } })),
+    });
+    expect(created.status).toBe(201);
+    expect(await db().apiKey.count({ where: { teamId: owner.team.id, name: "From CI" } })).toBe(1);
   });
 });

@@ -61,6 +61,24 @@ describe("webForwarder", () => {
     expect(seen.te).toBeUndefined();
   });
 
+  it("never relays the client's forwarded headers: only what the edge stamps reaches the web process", async () => {
+    let seen: http.IncomingHttpHeaders = {};
+    const { edgeUrl } = await pair((req, res) => {
+      seen = req.headers;
+      res.end("ok");
+    });
+    const forged = {
+      "x-forwarded-host": "evil.example",
+      "x-forwarded-proto": "https",
+      "x-forwarded-for": "10.9.9.9",
+      "x-forwarded-port": "443",
+      forwarded: "for=10.9.9.9;host=evil.example;proto=https",
+    };
+    expect((await fetch(`${edgeUrl}/teams`, { method: "POST", headers: forged, body: "x" })).status).toBe(200);
+    for (const name of Object.keys(forged)) expect(seen[name], name).toBeUndefined();
+    expect(seen["x-keyward-client-ip"]).toBe(STAMP["x-keyward-client-ip"]);
+  });
+
   it("streams request bodies up and response bodies down, chunk by chunk", async () => {
     // The web process writes its second part only once the client has read the first: an edge that buffered
     // the answer would never deliver the first part, and the test would time out.
@@ -256,7 +274,12 @@ describe("webForwarder", () => {
     });
     const socket = await new Promise<import("node:stream").Duplex>((resolve, reject) => {
       const request = http.request(`${edgeUrl}/_next/hmr`, {
-        headers: { connection: "Upgrade", upgrade: "websocket", "x-keyward-edge": "forged" },
+        headers: {
+          connection: "Upgrade",
+          upgrade: "websocket",
+          "x-keyward-edge": "forged",
+          "X-Forwarded-Host": "evil",
+        },
       });
       request.on("upgrade", (_res, upgraded) => resolve(upgraded));
       request.on("error", reject);
@@ -268,6 +291,7 @@ describe("webForwarder", () => {
     expect(await echoed).toBe("echo:ping");
     expect(upgradeHeaders["x-keyward-edge"]).toBe(STAMP["x-keyward-edge"]);
     expect(upgradeHeaders["x-keyward-client-ip"]).toBe(STAMP["x-keyward-client-ip"]);
+    expect(upgradeHeaders["x-forwarded-host"]).toBeUndefined();
   });
 
   it("cuts the client's answer when the web process's answer is cut short, instead of leaving it hanging", async () => {

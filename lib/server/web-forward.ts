@@ -9,10 +9,13 @@ import net from "node:net";
 import { pipeline, type Duplex } from "node:stream";
 import { logger } from "@/lib/logger";
 import { bodyLimitFor, declaredLength, refuseTooLarge } from "./body-limits";
+import { CLIENT_FORWARDING_HEADERS } from "./forwarded";
 import { lingerAfterResponse } from "./linger";
 
 // Connection-level headers belong to one hop: they are not forwarded (RFC 9110 §7.6.1).
 const HOP_BY_HOP = ["connection", "keep-alive", "proxy-connection", "upgrade", "te", "trailer"];
+// What a client says about where its request went is never relayed: the edge's stamp says it (forwarded.ts).
+const NOT_RELAYED = new Set<string>(CLIENT_FORWARDING_HEADERS);
 
 export type WebForwarder = {
   forward(req: IncomingMessage, res: ServerResponse, stamp: Record<string, string>): void;
@@ -54,7 +57,7 @@ export function webForwarder(port: number, options: { devUpgrades: boolean }): W
           port,
           method: req.method,
           path: req.url,
-          headers: { ...withoutHopHeaders(req.headers), ...stamp },
+          headers: { ...withoutHopHeaders(req.headers, CLIENT_FORWARDING_HEADERS), ...stamp },
           agent,
         },
         (answer) => {
@@ -143,7 +146,9 @@ export function webForwarder(port: number, options: { devUpgrades: boolean }): W
         const lines = [`${req.method ?? "GET"} ${req.url ?? "/"} HTTP/1.1`];
         for (let i = 0; i + 1 < req.rawHeaders.length; i += 2) {
           const name = req.rawHeaders[i] ?? "";
-          if (!Object.hasOwn(stamp, name.toLowerCase())) lines.push(`${name}: ${req.rawHeaders[i + 1] ?? ""}`);
+          const lower = name.toLowerCase();
+          if (!Object.hasOwn(stamp, lower) && !NOT_RELAYED.has(lower))
+            lines.push(`${name}: ${req.rawHeaders[i + 1] ?? ""}`);
         }
         for (const [name, value] of Object.entries(stamp)) lines.push(`${name}: ${value}`);
         upstream.write(`${lines.join("\r\n")}\r\n\r\n`);

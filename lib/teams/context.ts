@@ -6,6 +6,7 @@ import type { SessionUser } from "@/lib/auth/sessions";
 import { db } from "@/lib/db/client";
 import { assertTwoFactorCompliance, type Compliance } from "@/lib/teams/two-factor-policy";
 import type { Role } from "@/lib/generated/prisma/enums";
+import { hasControlCharacters } from "@/lib/validations/text";
 
 export type TeamRef = { id: string; slug: string; name: string };
 
@@ -27,6 +28,8 @@ export type TeamScope = Pick<TeamContext, "team" | "actor" | "request"> & { user
 
 /** The user's membership in the team with this slug, or null: not a member and no such team look the same. */
 export async function findMembership(userId: string, teamSlug: string) {
+  // No team's slug has a control character (slugs are [a-z0-9-]); a NUL would fail in PostgreSQL as a 500.
+  if (hasControlCharacters(teamSlug)) return null;
   return db().membership.findFirst({
     where: { userId, team: { slug: teamSlug } },
     select: { id: true, role: true, team: { select: { id: true, slug: true, name: true } } },

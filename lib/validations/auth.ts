@@ -1,5 +1,6 @@
 // Input schemas for accounts: sign-up, sign-in, password change.
 import { z } from "zod";
+import { safeText } from "@/lib/validations/text";
 import { PASSWORD_MAX_LENGTH, passwordProblems } from "@/lib/auth/password";
 
 export const emailSchema = z
@@ -9,7 +10,7 @@ export const emailSchema = z
   .max(254, "That e-mail address is too long.")
   .pipe(z.email("Enter a valid e-mail address."));
 
-export const nameSchema = z.string().trim().min(1, "Enter your name.").max(100, "Use at most 100 characters.");
+export const nameSchema = safeText().trim().min(1, "Enter your name.").max(100, "Use at most 100 characters.");
 
 // Sign-in only bounds the length: the rules apply when a password is chosen, not when it is used.
 export const signInSchema = z.object({
@@ -34,7 +35,7 @@ export const signUpSchema = z
     name: nameSchema,
     email: emailSchema,
     password: z.string(),
-    teamName: z.string().trim().max(100).optional(),
+    teamName: safeText().trim().max(100).optional(),
     /** Signing up through an invitation: the account joins that team, and no team of its own is made. */
     inviteToken: z.union([inviteTokenSchema, z.literal("").transform(() => undefined)]).optional(),
   })

@@ -1,11 +1,12 @@
 // Input schemas for member keys, team key policy and management keys, from forms and from JSON.
 import { z } from "zod";
+import { isCalendarDate, safeText } from "@/lib/validations/text";
 import { managementScopesSchema } from "@/lib/keys/management";
 import { teamKeyPolicySchema } from "@/lib/keys/policy";
 import { ENDPOINT_GROUPS, keyScopesSchema } from "@/lib/keys/scopes";
 
 const teamSlug = z.string().min(1).max(64);
-export const keyNameSchema = z.string().trim().min(1, "Give the key a name.").max(60, "Use at most 60 characters.");
+export const keyNameSchema = safeText().trim().min(1, "Give the key a name.").max(60, "Use at most 60 characters.");
 
 const list = (value: string | undefined) =>
   (value ?? "")
@@ -39,7 +40,7 @@ function scopesFromForm(form: Record<string, string | undefined>, options: { pol
       ? number(form.maxLifetimeDays) !== undefined
         ? { maxLifetimeDays: number(form.maxLifetimeDays) }
         : {}
-      : form.expiresOn
+      : form.expiresOn && isCalendarDate(form.expiresOn)
         ? { expiresAt: new Date(`${form.expiresOn}T23:59:59.999Z`).toISOString() }
         : {}),
   };
@@ -47,22 +48,32 @@ function scopesFromForm(form: Record<string, string | undefined>, options: { pol
 
 const formRecord = z.record(z.string(), z.string());
 
+export const INVALID_EXPIRY = "Enter a real date, e.g. 2027-01-31.";
+// Ids a form sends back: checked here, so a forged one is a field error and never reaches a query.
+const optionalId = z.union([z.uuid("Not a valid id."), z.literal("").transform(() => undefined)]).optional();
+const formIdsSchema = z.object({ holderUserId: optionalId, keyId: optionalId });
+
 export const keyFormSchema = formRecord.transform((form, ctx) => {
   const name = keyNameSchema.safeParse(form.name);
   const scopes = keyScopesSchema.safeParse(scopesFromForm(form, { policy: false }));
+  const ids = formIdsSchema.safeParse({ holderUserId: form.holderUserId, keyId: form.keyId });
+  // An expiry that is not a real day is refused, not rolled over into the next month or a crash.
+  const badExpiry = form.expiresOn ? !isCalendarDate(form.expiresOn) : false;
   for (const issue of [
     ...(name.success ? [] : name.error.issues.map((i) => ({ ...i, path: ["name"] }))),
     ...(scopes.success ? [] : scopes.error.issues),
+    ...(ids.success ? [] : ids.error.issues),
+    ...(badExpiry ? [{ path: ["expiresAt"], message: INVALID_EXPIRY }] : []),
   ]) {
     ctx.addIssue({ code: "custom", path: issue.path, message: issue.message });
   }
-  if (!name.success || !scopes.success) return z.NEVER;
+  if (!name.success || !scopes.success || !ids.success || badExpiry) return z.NEVER;
   return {
     teamSlug: form.teamSlug ?? "",
     name: name.data,
     scopes: scopes.data,
-    holderUserId: form.holderUserId || undefined,
-    keyId: form.keyId,
+    holderUserId: ids.data.holderUserId,
+    keyId: ids.data.keyId,
   };
 });
 

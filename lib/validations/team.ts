@@ -1,5 +1,6 @@
 // Input schemas for team management.
 import { z } from "zod";
+import { safeText } from "@/lib/validations/text";
 import { ROLES } from "@/lib/auth/permissions";
 import { emailSchema, inviteTokenSchema } from "@/lib/validations/auth";
 
@@ -7,8 +8,7 @@ const teamSlug = z.string().min(1).max(64);
 const id = z.uuid("Not a valid id.");
 export const roleSchema = z.enum(ROLES, "Choose a role.");
 
-export const teamNameSchema = z
-  .string()
+export const teamNameSchema = safeText()
   .trim()
   .min(2, "Use at least 2 characters.")
   .max(60, "Use at most 60 characters.");

@@ -1,5 +1,6 @@
 // Input schemas for the team's upstream (OpenAI) keys.
 import { z } from "zod";
+import { safeText } from "@/lib/validations/text";
 
 const teamSlug = z.string().min(1).max(64);
 const checkbox = z
@@ -13,7 +14,7 @@ export const upstreamKeySecretSchema = z
   .regex(/^sk-[A-Za-z0-9_-]{16,256}$/, "That doesn't look like an OpenAI API key (it starts with sk-).");
 
 export const upstreamKeyFieldsSchema = z.object({
-  name: z.string().trim().min(1, "Give the key a name.").max(60, "Use at most 60 characters."),
+  name: safeText().trim().min(1, "Give the key a name.").max(60, "Use at most 60 characters."),
   key: upstreamKeySecretSchema,
   organizationId: z
     .string()
