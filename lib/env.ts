@@ -58,7 +58,12 @@ const envFields = z.object({
   // When set, GET /metrics requires "Authorization: Bearer <METRICS_TOKEN>"; unset, it answers loopback only.
   METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
   // Minutes without a request after which a dashboard session ends (ASVS V3.3 / NIST AAL2: 30).
-  SESSION_IDLE_MINUTES: z.coerce.number().int().min(5).max(24 * 60).default(30),
+  SESSION_IDLE_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(5)
+    .max(24 * 60)
+    .default(30),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 
