@@ -6,9 +6,12 @@ import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
 import { Spinner } from "@/components/ui/spinner";
+import { SIGN_IN_MESSAGES, signInErrorMessage } from "@/lib/validations/sign-in-errors";
 
-// One message for an unknown e-mail and a wrong password: the form must not reveal who has an account.
-const GENERIC_ERROR = "That e-mail and password don't match an account.";
+/** The second step's address: it sends a user without 2FA straight on to `next`, and asks anyone else for a code. */
+export function verifyPath(next: string): string {
+  return next === "/dashboard" ? "/sign-in/verify" : `/sign-in/verify?next=${encodeURIComponent(next)}`;
+}
 
 export function SignInForm({ next }: { next: string }) {
   const router = useRouter();
@@ -24,10 +27,14 @@ export function SignInForm({ next }: { next: string }) {
         redirect: false,
       });
       if (!result?.ok || result.error) {
-        setError(GENERIC_ERROR);
+        // One message for an unknown e-mail, a wrong password, a throttled or a locked account: the form
+        // must not reveal who has an account. Only the IP limit is named.
+        setError(signInErrorMessage(result?.error, SIGN_IN_MESSAGES.wrongPassword));
         return;
       }
-      router.replace(next);
+      // The answer does not say whether a code is owed (the cookie names a pending session either way):
+      // /sign-in/verify knows, and sends a fully signed-in user on to `next` at once.
+      router.replace(verifyPath(next));
       router.refresh();
     });
   }
