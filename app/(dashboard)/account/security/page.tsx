@@ -102,15 +102,16 @@ export default async function SecurityPage({ searchParams }: { searchParams: Pro
       <Card
         title="Where you're signed in"
         description={`A session ends after ${sessionIdleMinutes()} minutes without use, 30 days after signing in, or when you end it here.`}
-        actions={
+      >
+        <ActiveSessions sessions={sessions} currentId={session.sessionId} />
+        <div className="mt-4 flex flex-wrap items-center justify-between gap-3 border-t border-slate-100 pt-4">
+          <p className="text-sm text-slate-600">Lost a device, or not sure? End every session at once.</p>
           <ActionForm action={signOutEverywhereAction} confirm="Sign out on every device, including this one?">
             <Button type="submit" variant="danger" size="sm">
               Sign out everywhere
             </Button>
           </ActionForm>
-        }
-      >
-        <ActiveSessions sessions={sessions} currentId={session.sessionId} />
+        </div>
       </Card>
 
       <Card title="Recent sign-in activity" description="The last 50 sign-ins and security changes on your account.">

@@ -26,7 +26,7 @@ export function RecoveryCodes({ issued, onDone }: { issued: IssuedCodes; onDone:
       </div>
       <ol
         aria-label="Recovery codes"
-        className="grid grid-cols-1 gap-x-6 gap-y-1 rounded-lg bg-slate-50 p-4 font-mono text-sm text-slate-900 ring-1 ring-slate-200 ring-inset min-[360px]:grid-cols-2"
+        className="grid max-w-md grid-cols-1 gap-x-6 gap-y-1 rounded-lg bg-slate-50 p-4 font-mono text-sm text-slate-900 ring-1 ring-slate-200 ring-inset min-[360px]:grid-cols-2"
       >
         {issued.codes.map((code) => (
           <li key={code}>{code}</li>
