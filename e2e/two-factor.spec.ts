@@ -138,9 +138,13 @@ test("a recovery code signs in once, and the Security page shows one fewer left"
   await expect(page.getByText("10 of 10 recovery codes left")).toBeVisible();
   await signOutThroughMenu(page);
 
+  // The rest on a phone's width.
+  await page.setViewportSize({ width: 390, height: 844 });
   await passwordStep(page, user);
   await expect(page).toHaveURL(/\/sign-in\/verify$/);
   await page.getByRole("button", { name: "Use a recovery code" }).click();
+  await expectNoSidewaysScroll(page);
+  await screenshot(page, testInfo, "challenge-recovery-390");
   // Typed as read off paper: upper case, spaces for dashes.
   await page.getByLabel("Recovery code").fill(enrolled.codes[0]!.toUpperCase().replace(/-/g, " "));
   await page.getByRole("button", { name: "Verify" }).click();
@@ -152,7 +156,19 @@ test("a recovery code signs in once, and the Security page shows one fewer left"
   await expect(
     page.getByRole("table", { name: "Recent sign-in activity" }).getByText("Recovery code used (9 left)"),
   ).toBeVisible();
-  await screenshot(page, testInfo, "after-recovery-code");
+  await expectNoSidewaysScroll(page);
+  await screenshot(page, testInfo, "after-recovery-code-390");
+
+  // New codes (the password and a recovery code): the old set stops working, ten fresh ones are shown once.
+  await page.locator("summary").filter({ hasText: "Generate new recovery codes" }).click();
+  await page.locator("#regenerate-password").fill(user.password);
+  await page.locator("#regenerate-code").fill(enrolled.codes[1]!);
+  await page.getByRole("button", { name: "Generate new codes" }).click();
+  const fresh = page.getByRole("list", { name: "Recovery codes" }).getByRole("listitem");
+  await expect(fresh).toHaveCount(10);
+  const freshCodes = (await fresh.allInnerTexts()).map((code) => code.trim());
+  await page.getByRole("button", { name: "I have saved them" }).click();
+  await expect(page.getByText("10 of 10 recovery codes left")).toBeVisible();
 
   // The same code a second time is refused, with the same words as any wrong code.
   await signOutThroughMenu(page);
@@ -162,10 +178,35 @@ test("a recovery code signs in once, and the Security page shows one fewer left"
   await page.getByLabel("Recovery code").fill(enrolled.codes[0]!);
   await page.getByRole("button", { name: "Verify" }).click();
   await expect(alertOf(page)).toHaveText(/That code didn't work/);
+  // So is an unused code of the set that was replaced (the message is already shown: wait for the answer).
+  await page.getByLabel("Recovery code").fill(enrolled.codes[2]!);
+  const answered = page.waitForResponse((response) => response.url().includes("/api/auth/callback/second-factor"));
+  await page.getByRole("button", { name: "Verify" }).click();
+  expect((await (await answered).json()) as { url: string }).toHaveProperty("url", expect.stringContaining("error="));
+  await expect(alertOf(page)).toHaveText(/That code didn't work/);
+  await expect(page).toHaveURL(/\/sign-in\/verify$/);
   await page.getByRole("button", { name: "Sign out" }).click();
   await expect(page).toHaveURL(/\/sign-in$/);
   await page.goto("/sign-in/verify");
   await expect(page).toHaveURL(/\/sign-in$/);
+
+  // Signed in with one of the new codes, 2FA is turned off with the password and another.
+  await passwordStep(page, user);
+  await page.getByRole("button", { name: "Use a recovery code" }).click();
+  await page.getByLabel("Recovery code").fill(freshCodes[0]!);
+  await page.getByRole("button", { name: "Verify" }).click();
+  await expect(page.getByText("9 of 10 recovery codes left")).toBeVisible();
+  await page.locator("summary").filter({ hasText: "Turn off two-factor authentication" }).click();
+  await page.locator("#disable-password").fill(user.password);
+  await page.locator("#disable-code").fill(freshCodes[1]!);
+  await page.getByRole("button", { name: "Turn off two-factor authentication" }).click();
+  await expect(page.locator("p").filter({ hasText: "Status:" })).toHaveText("Status: Off");
+  await expect(
+    page.getByRole("table", { name: "Recent sign-in activity" }).getByText("Two-factor authentication turned off"),
+  ).toBeVisible();
+  await signOutThroughMenu(page);
+  await passwordStep(page, user);
+  await expect(page.getByRole("heading", { level: 1, name: user.team.name })).toBeVisible();
 });
 
 test("the Security page lists the sign-ins and ends another browser's session", async ({
@@ -203,6 +244,15 @@ test("the Security page lists the sign-ins and ends another browser's session", 
   await page.reload();
   await expect(page.getByRole("heading", { level: 1, name: "Security" })).toBeVisible();
   await phone.close();
+
+  // Sent here by a team that requires 2FA: the page says which.
+  await page.goto(`/account/security?required=${user.team.slug}`);
+  await expect(page.getByRole("status").filter({ hasText: "requires two-factor authentication" })).toContainText(
+    `The team ${user.team.name} requires two-factor authentication.`,
+  );
+  // Not for a team the user is not in: nothing about it is shown.
+  await page.goto("/account/security?required=someone-elses-team");
+  await expect(page.getByText("requires two-factor authentication")).toHaveCount(0);
 });
 
 test("a sign-in from a new browser e-mails the account's owner", async ({ page, browser, seed, signIn, mailbox }) => {
@@ -222,7 +272,11 @@ test("a sign-in from a new browser e-mails the account's owner", async ({ page, 
   await stranger.close();
 });
 
-test("a locked account is unlocked by the e-mailed link, which works once", async ({ page, seed, mailbox }) => {
+test("a locked account is unlocked by the e-mailed link, which works once", async ({
+  page,
+  seed,
+  mailbox,
+}, testInfo) => {
   const user = await seed.user();
   // 100 failures through the sign-in would take minutes of throttling; the lock itself is one column.
   await db().user.update({ where: { id: user.id }, data: { lockedAt: new Date(), failedSignIns: 100 } });
@@ -236,6 +290,7 @@ test("a locked account is unlocked by the e-mailed link, which works once", asyn
 
   await page.goto(link!);
   await expect(page.getByRole("heading", { level: 1, name: "Unlock your account" })).toBeVisible();
+  await screenshot(page, testInfo, "unlock");
   await page.getByRole("button", { name: "Unlock my account" }).click();
   await expect(page.getByRole("status")).toContainText("Your account is unlocked.");
   await page.getByRole("link", { name: "Sign in" }).click();

@@ -1,6 +1,5 @@
 "use client";
 import { signIn } from "next-auth/react";
-import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
@@ -14,7 +13,6 @@ export function verifyPath(next: string): string {
 }
 
 export function SignInForm({ next }: { next: string }) {
-  const router = useRouter();
   const [error, setError] = useState<string | null>(null);
   const [pending, startTransition] = useTransition();
 
@@ -33,9 +31,10 @@ export function SignInForm({ next }: { next: string }) {
         return;
       }
       // The answer does not say whether a code is owed (the cookie names a pending session either way):
-      // /sign-in/verify knows, and sends a fully signed-in user on to `next` at once.
-      router.replace(verifyPath(next));
-      router.refresh();
+      // /sign-in/verify knows, and sends a fully signed-in user on to `next` at once. A full page load, not
+      // a client-side one: a new session, so nothing rendered for the signed-out visitor is kept, and the
+      // page arrives whole (a soft navigation leaves it without a <title> for a moment).
+      window.location.assign(verifyPath(next));
     });
   }
 

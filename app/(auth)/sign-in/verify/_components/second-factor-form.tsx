@@ -1,6 +1,5 @@
 "use client";
 import { signIn, signOut } from "next-auth/react";
-import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
@@ -18,7 +17,6 @@ function afterRecoveryCode(next: string): string {
 }
 
 export function SecondFactorForm({ next }: { next: string }) {
-  const router = useRouter();
   const [method, setMethod] = useState<Method>("app");
   const [error, setError] = useState<string | null>(null);
   const [pending, startTransition] = useTransition();
@@ -32,8 +30,8 @@ export function SecondFactorForm({ next }: { next: string }) {
         setError(signInErrorMessage(result?.error, SIGN_IN_MESSAGES.wrongCode));
         return;
       }
-      router.replace(method === "recovery" ? afterRecoveryCode(next) : next);
-      router.refresh();
+      // A full page load, as after the password: the session is new.
+      window.location.assign(method === "recovery" ? afterRecoveryCode(next) : next);
     });
   }
 
