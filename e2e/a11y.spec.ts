@@ -6,7 +6,7 @@ import { expectAccessible } from "./support/axe";
 import { SAME_ORIGIN } from "./support/same-origin";
 
 test("the public pages have no serious or critical accessibility violations", async ({ page }) => {
-  for (const path of ["/", "/sign-in", "/sign-up", "/invite", "/no-such-page"]) {
+  for (const path of ["/", "/sign-in", "/sign-up", "/invite", "/unlock", "/no-such-page"]) {
     await page.goto(path);
     await expect(page.locator("main")).toBeVisible();
     await expectAccessible(page);
@@ -43,6 +43,7 @@ test("every page a team owner sees has no serious or critical accessibility viol
   const pages = [
     "/dashboard",
     "/account",
+    "/account/security",
     "/teams/new",
     team,
     `${team}/keys`,

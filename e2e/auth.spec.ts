@@ -111,6 +111,7 @@ test("changing the password ends the other sessions at once; sign out everywhere
   await expect(laptopPage.getByRole("heading", { name: "Account and security" })).toBeVisible();
   await laptopPage.screenshot({ path: "test-results/screenshots/account.png", fullPage: true });
 
+  await laptopPage.goto("/account/security");
   laptopPage.once("dialog", (dialog) => void dialog.accept());
   await laptopPage.getByRole("button", { name: "Sign out everywhere" }).click();
   await expect(laptopPage).toHaveURL(/\/sign-in\?signedOut=everywhere/);

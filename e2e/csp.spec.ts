@@ -34,7 +34,7 @@ test("every page works under the CSP: no violation, the forms hydrate and submit
   const user = await seed.user({ teamName: "Strict Policy" });
   const all: Violation[] = [];
 
-  for (const path of ["/", "/sign-up", "/invite"]) {
+  for (const path of ["/", "/sign-up", "/invite", "/unlock"]) {
     const response = await page.goto(path);
     expect(response?.headers()["content-security-policy"], path).toContain("'strict-dynamic'");
     all.push(...(await csp.violations()));
@@ -52,6 +52,7 @@ test("every page works under the CSP: no violation, the forms hydrate and submit
   const team = `/t/${user.team.slug}`;
   for (const path of [
     "/account",
+    "/account/security",
     team,
     `${team}/keys`,
     `${team}/keys/new`,

@@ -24,7 +24,10 @@ export function UserMenu({ name, email }: { name: string; email: string }) {
           {email}
         </p>
         <Link href="/account" className="block rounded-md px-3 py-2 text-sm hover:bg-slate-100">
-          Account and security
+          Account
+        </Link>
+        <Link href="/account/security" className="block rounded-md px-3 py-2 text-sm hover:bg-slate-100">
+          Security
         </Link>
         <button
           type="button"

@@ -8,6 +8,7 @@ import { rm } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
+import { db } from "@/lib/db/client";
 import { findFreePort } from "@/lib/db/embedded-location";
 import { makeEmbeddedTempDir } from "@/lib/db/scratch-server";
 import { STRICT_TRANSPORT_SECURITY } from "@/lib/security/headers";
@@ -66,11 +67,17 @@ function nonceOf(policy: string | null): string | undefined {
 describe("with an http APP_URL", () => {
   let app: AppProcess;
   let cookie = "";
+  // A session that has passed the password only (2FA on): the one /sign-in/verify shows its form to.
+  let pendingCookie = "";
   let routes: Record<string, string> = {};
   beforeAll(async () => {
     app = await start((port) => `http://127.0.0.1:${port}`);
     const owner = await seedUser("pages-owner");
     cookie = (await signInOverHttp(app.url, owner.user.email, TEST_PASSWORD)) ?? "";
+    const twoFactor = await seedUser("pages-2fa");
+    // Only "2FA is on" matters to the page; the secret itself is never read here.
+    await db().user.update({ where: { id: twoFactor.user.id }, data: { totpEnabledAt: new Date() } });
+    pendingCookie = (await signInOverHttp(app.url, twoFactor.user.email, TEST_PASSWORD)) ?? "";
     const created = await fetch(`${app.url}/api/teams/${owner.team.slug}/keys`, {
       method: "POST",
       headers: { cookie, origin: app.url, "content-type": "application/json" },
@@ -84,6 +91,9 @@ describe("with an http APP_URL", () => {
       "/sign-up": "/sign-up",
       "/invite": "/invite",
       "/account": "/account",
+      "/account/security": "/account/security",
+      "/sign-in/verify": "/sign-in/verify",
+      "/unlock": "/unlock",
       "/teams/new": "/teams/new",
       "/t/[teamSlug]": team,
       "/t/[teamSlug]/keys": `${team}/keys`,
@@ -104,8 +114,11 @@ describe("with an http APP_URL", () => {
   it("gives every page a nonce CSP, with the nonce on each of its scripts and nothing inline without it", async () => {
     for (const [route, url] of Object.entries(routes)) {
       // Signed in for the dashboard, signed out for the sign-in pages (which send a signed-in user away).
-      const signedOut = ["/sign-in", "/sign-up", "/invite", "/"].includes(route);
-      const page = await load(`${app.url}${url}`, signedOut ? undefined : cookie);
+      const signedOut = ["/sign-in", "/sign-up", "/invite", "/unlock", "/"].includes(route);
+      const page = await load(
+        `${app.url}${url}`,
+        route === "/sign-in/verify" ? pendingCookie : signedOut ? undefined : cookie,
+      );
       const policy = page.headers.get("content-security-policy");
       const nonce = nonceOf(policy);
       expect(nonce, `${route}: ${policy}`).toBeTruthy();

@@ -2,10 +2,7 @@
 import { z } from "zod";
 import { PASSWORD_MAX_LENGTH } from "@/lib/auth/password";
 
-export const SIGN_IN_ERRORS = {
-  /** Thrown by the providers for the IP-level limit only; anything else is the generic refusal. */
-  tooManyAttempts: "TooManyAttempts",
-} as const;
+export { SIGN_IN_ERRORS } from "@/lib/validations/sign-in-errors";
 
 const codeField = z
   .string()

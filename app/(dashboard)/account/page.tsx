@@ -1,46 +1,19 @@
-// /account — profile, password, and the browsers signed in to this account.
+// /account — profile and password; two-factor authentication and sessions are on /account/security.
 import type { Metadata } from "next";
-import { ActionForm } from "@/components/action-form";
 import { Badge } from "@/components/ui/badge";
-import { Button } from "@/components/ui/button";
+import { ButtonLink } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { PageHeader } from "@/components/ui/page-header";
-import { signOutEverywhereAction } from "@/lib/actions/sign-out-everywhere";
 import { requireSession } from "@/lib/auth/current";
 import { listActiveSessions } from "@/lib/auth/sessions";
-import { formatDateTime } from "@/lib/format/date";
+import { twoFactorStatus } from "@/lib/auth/two-factor";
 import { ChangePasswordForm } from "./_components/change-password-form";
 
 export const metadata: Metadata = { title: "Account" };
 
-function describeAgent(userAgent: string | null): string {
-  if (!userAgent) return "Unknown device";
-  const browser = /Edg\//.test(userAgent)
-    ? "Edge"
-    : /Chrome\//.test(userAgent)
-      ? "Chrome"
-      : /Firefox\//.test(userAgent)
-        ? "Firefox"
-        : /Safari\//.test(userAgent)
-          ? "Safari"
-          : "Browser";
-  const os = /Windows/.test(userAgent)
-    ? "Windows"
-    : /Mac OS X/.test(userAgent)
-      ? "macOS"
-      : /Android/.test(userAgent)
-        ? "Android"
-        : /iPhone|iPad/.test(userAgent)
-          ? "iOS"
-          : /Linux/.test(userAgent)
-            ? "Linux"
-            : "";
-  return os ? `${browser} on ${os}` : browser;
-}
-
 export default async function AccountPage() {
   const session = await requireSession();
-  const sessions = await listActiveSessions(session.user.id);
+  const [status, sessions] = await Promise.all([twoFactorStatus(session.user.id), listActiveSessions(session.user.id)]);
   return (
     <main className="mx-auto max-w-3xl space-y-6 px-4 py-8 break-words sm:px-6">
       <PageHeader
@@ -53,32 +26,28 @@ export default async function AccountPage() {
       </Card>
 
       <Card
-        title="Where you're signed in"
-        description="Sessions end after 30 days, when you sign out, or when you sign out everywhere."
+        title="Security"
+        description="Two-factor authentication, where you're signed in, and recent sign-in activity."
         actions={
-          <ActionForm action={signOutEverywhereAction} confirm="Sign out on every device, including this one?">
-            <Button type="submit" variant="danger" size="sm">
-              Sign out everywhere
-            </Button>
-          </ActionForm>
+          <ButtonLink href="/account/security" variant="secondary" size="sm">
+            Security settings
+          </ButtonLink>
         }
       >
-        <ul className="divide-y divide-slate-100">
-          {sessions.map((s) => (
-            <li key={s.id} className="flex items-center justify-between gap-4 py-3 text-sm">
-              <div className="min-w-0">
-                <p className="font-medium">
-                  {describeAgent(s.userAgent)}{" "}
-                  {s.id === session.sessionId ? <Badge tone="green">This browser</Badge> : null}
-                </p>
-                <p className="text-xs text-slate-500">
-                  {s.ip ?? "unknown address"} · signed in {formatDateTime(s.createdAt)} · last active{" "}
-                  {formatDateTime(s.lastSeenAt)}
-                </p>
-              </div>
-            </li>
-          ))}
-        </ul>
+        <dl className="grid gap-3 text-sm sm:grid-cols-2">
+          <div>
+            <dt className="text-slate-500">Two-factor authentication</dt>
+            <dd className="mt-0.5">
+              {status.enabled ? <Badge tone="green">On</Badge> : <Badge tone="amber">Off</Badge>}
+            </dd>
+          </div>
+          <div>
+            <dt className="text-slate-500">Signed in on</dt>
+            <dd className="mt-0.5 font-medium text-slate-900">
+              {sessions.length} device{sessions.length === 1 ? "" : "s"}
+            </dd>
+          </div>
+        </dl>
       </Card>
     </main>
   );

@@ -1,17 +1,18 @@
 "use client";
 import { signIn } from "next-auth/react";
-import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
 import { Spinner } from "@/components/ui/spinner";
+import { SIGN_IN_MESSAGES, signInErrorMessage } from "@/lib/validations/sign-in-errors";
 
-// One message for an unknown e-mail and a wrong password: the form must not reveal who has an account.
-const GENERIC_ERROR = "That e-mail and password don't match an account.";
+/** The second step's address: it sends a user without 2FA straight on to `next`, and asks anyone else for a code. */
+export function verifyPath(next: string): string {
+  return next === "/dashboard" ? "/sign-in/verify" : `/sign-in/verify?next=${encodeURIComponent(next)}`;
+}
 
 export function SignInForm({ next }: { next: string }) {
-  const router = useRouter();
   const [error, setError] = useState<string | null>(null);
   const [pending, startTransition] = useTransition();
 
@@ -24,11 +25,16 @@ export function SignInForm({ next }: { next: string }) {
         redirect: false,
       });
       if (!result?.ok || result.error) {
-        setError(GENERIC_ERROR);
+        // One message for an unknown e-mail, a wrong password, a throttled or a locked account: the form
+        // must not reveal who has an account. Only the IP limit is named.
+        setError(signInErrorMessage(result?.error, SIGN_IN_MESSAGES.wrongPassword));
         return;
       }
-      router.replace(next);
-      router.refresh();
+      // The answer does not say whether a code is owed (the cookie names a pending session either way):
+      // /sign-in/verify knows, and sends a fully signed-in user on to `next` at once. A full page load, not
+      // a client-side one: a new session, so nothing rendered for the signed-out visitor is kept, and the
+      // page arrives whole (a soft navigation leaves it without a <title> for a moment).
+      window.location.assign(verifyPath(next));
     });
   }
 
