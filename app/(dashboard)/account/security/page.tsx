@@ -27,9 +27,9 @@ type Params = Record<string, string | string[] | undefined>;
 const one = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value);
 
 /** Sent here by a team that requires 2FA (lib/auth/team-page.ts): which team, if the user is in it. */
-async function requiringTeam(userId: string, slug: string | undefined): Promise<string | null> {
+async function requiringTeam(userId: string, slug: string | undefined) {
   if (!slug || slug.length > 64) return null;
-  return (await findMembership(userId, slug))?.team.name ?? null;
+  return (await findMembership(userId, slug))?.team ?? null;
 }
 
 function RecoveryCodeNotice({ status, next }: { status: TwoFactorStatus; next: string | null }) {
@@ -56,7 +56,7 @@ function RecoveryCodeNotice({ status, next }: { status: TwoFactorStatus; next: s
 export default async function SecurityPage({ searchParams }: { searchParams: Promise<Params> }) {
   const session = await requireSession();
   const params = await searchParams;
-  const [status, events, sessions, teamName] = await Promise.all([
+  const [status, events, sessions, team] = await Promise.all([
     twoFactorStatus(session.user.id),
     listSignInEvents(session.user.id),
     listActiveSessions(session.user.id),
@@ -75,10 +75,18 @@ export default async function SecurityPage({ searchParams }: { searchParams: Pro
         }
       />
 
-      {teamName && !status.enabled ? (
+      {team && !status.enabled ? (
         <Alert tone="warning">
-          The team <strong className="[overflow-wrap:anywhere]">{teamName}</strong> requires two-factor authentication.
+          The team <strong className="[overflow-wrap:anywhere]">{team.name}</strong> requires two-factor authentication.
           Set it up below to open the team again.
+        </Alert>
+      ) : null}
+      {team && status.enabled ? (
+        <Alert tone="success">
+          Two-factor authentication is on.{" "}
+          <Link href={`/t/${team.slug}`} className="font-medium [overflow-wrap:anywhere] underline">
+            Open {team.name}
+          </Link>
         </Alert>
       ) : null}
       {one(params.signedInWith) === "recovery-code" && status.enabled ? (
