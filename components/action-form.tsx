@@ -1,5 +1,15 @@
 "use client";
-import { useActionState, useEffect, useRef, type ComponentProps, type ReactNode } from "react";
+import {
+  startTransition,
+  useActionState,
+  useCallback,
+  useEffect,
+  useRef,
+  useState,
+  type ComponentProps,
+  type ReactNode,
+} from "react";
+import { StepUpDialog } from "@/components/step-up-dialog";
 import { Alert } from "@/components/ui/alert";
 import { SubmittedFormContext } from "@/components/ui/form-context";
 import type { ActionResult, FormAction } from "@/lib/actions/safe-action";
@@ -18,12 +28,15 @@ function attemptOf(state: object | null): number {
 
 /**
  * A <form> showing an action's state: after a refusal every field (but a password) holds what was typed,
- * shows its own errors, and focus moves to the first invalid field.
+ * shows its own errors, and focus moves to the first invalid field. A refusal asking for step-up opens the
+ * password-or-code dialog, and once that is confirmed the same submission (passwords and keys included,
+ * kept in memory only until then) is sent again.
  */
 export function StatefulForm<T>({
   state,
   action,
   children,
+  onSubmit,
   ...props
 }: Omit<ComponentProps<"form">, "action"> & {
   state: ActionResult<T> | null;
@@ -32,15 +45,38 @@ export function StatefulForm<T>({
   const failure = state && !state.ok ? state : undefined;
   const attempt = attemptOf(state);
   const form = useRef<HTMLFormElement>(null);
+  const lastSubmission = useRef<FormData | null>(null);
+  const [stepUpDismissed, setStepUpDismissed] = useState<number | null>(null);
+  const stepUpOpen = failure?.code === "reauthentication_required" && stepUpDismissed !== attempt;
   useEffect(() => {
-    if (failure) form.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
-  }, [attempt, failure]);
+    if (failure && !stepUpOpen) form.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
+  }, [attempt, failure, stepUpOpen]);
+
+  const remember: NonNullable<ComponentProps<"form">["onSubmit"]> = (event) => {
+    onSubmit?.(event);
+    if (event.defaultPrevented) return;
+    lastSubmission.current = new FormData(event.currentTarget, event.nativeEvent.submitter);
+  };
+  const confirmed = useCallback(() => {
+    const submission = lastSubmission.current;
+    lastSubmission.current = null;
+    setStepUpDismissed(attempt);
+    if (submission) startTransition(() => action(submission));
+  }, [action, attempt]);
+  const cancelled = useCallback(() => {
+    lastSubmission.current = null;
+    setStepUpDismissed(attempt);
+  }, [attempt]);
+
   return (
-    <SubmittedFormContext.Provider value={{ values: failure?.values, fieldErrors: failure?.fieldErrors }}>
-      <form key={attempt} ref={form} action={action} {...props}>
-        {children}
-      </form>
-    </SubmittedFormContext.Provider>
+    <>
+      <SubmittedFormContext.Provider value={{ values: failure?.values, fieldErrors: failure?.fieldErrors }}>
+        <form key={attempt} ref={form} action={action} onSubmit={remember} {...props}>
+          {children}
+        </form>
+      </SubmittedFormContext.Provider>
+      {stepUpOpen ? <StepUpDialog key={attempt} onConfirmed={confirmed} onCancel={cancelled} /> : null}
+    </>
   );
 }
 

@@ -1,8 +1,8 @@
 "use client";
 // Labelled inputs and selects with their hint and errors wired to them for screen readers. Inside a form
 // bound to an action's state they show again what was submitted and the errors about them.
-import type { ComponentProps, ReactNode } from "react";
-import { labelled, useSubmitted } from "@/components/ui/form-context";
+import { useContext, type ComponentProps, type ReactNode } from "react";
+import { labelled, SubmittedFormContext, useSubmitted } from "@/components/ui/form-context";
 
 const inputClass =
   "block w-full rounded-md border-0 bg-white px-3 py-2 text-sm text-slate-900 shadow-xs ring-1 ring-inset ring-slate-300 placeholder:text-slate-500 focus:ring-2 focus:ring-inset focus:ring-brand-500 aria-[invalid=true]:ring-red-500";
@@ -86,5 +86,23 @@ export function Select({
       </select>
       <FieldError id={id} label={label} errors={shown} />
     </div>
+  );
+}
+
+/**
+ * A checkbox that, after a refused submission, stays as it was submitted: an unticked box is absent from
+ * the form data, so "submitted without it" means unticked, not "fall back to the default".
+ */
+export function Checkbox({ name, defaultChecked, ...props }: ComponentProps<"input"> & { name: string }) {
+  const { values } = useContext(SubmittedFormContext);
+  const checked = values ? values[name] !== undefined && values[name] !== "false" : defaultChecked;
+  return (
+    <input
+      type="checkbox"
+      name={name}
+      className="size-4 shrink-0 rounded border-slate-300"
+      defaultChecked={checked}
+      {...props}
+    />
   );
 }

@@ -1,7 +1,10 @@
 import { TeamSwitcher } from "@/components/dashboard/team-switcher";
 import { TeamNav } from "@/components/dashboard/team-nav";
+import Link from "next/link";
+import { Alert } from "@/components/ui/alert";
 import { can } from "@/lib/auth/permissions";
 import { teamPageContext } from "@/lib/auth/team-page";
+import { formatDate } from "@/lib/format/date";
 import { listTeamsOf } from "@/lib/teams/teams";
 
 export default async function TeamLayout({
@@ -32,7 +35,22 @@ export default async function TeamLayout({
         <TeamSwitcher current={{ ...ctx.team, role: ctx.membership.role }} teams={teams} />
         <TeamNav items={nav} />
       </aside>
-      <main className="min-w-0 flex-1 break-words">{children}</main>
+      <main className="min-w-0 flex-1 space-y-6 break-words">
+        {ctx.twoFactor?.state === "grace" ? (
+          // The grace period of the team's "2FA required" policy: after it, this member is shut out.
+          <Alert tone="warning">
+            {ctx.team.name} requires two-factor authentication. Set it up before {formatDate(ctx.twoFactor.until)} to
+            keep access to this team.{" "}
+            <Link
+              href={`/account/security?required=${encodeURIComponent(ctx.team.slug)}`}
+              className="font-medium underline"
+            >
+              Set up two-factor authentication
+            </Link>
+          </Alert>
+        ) : null}
+        <div>{children}</div>
+      </main>
     </div>
   );
 }

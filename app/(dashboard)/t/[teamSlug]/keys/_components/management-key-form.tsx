@@ -1,7 +1,8 @@
 "use client";
 import { useActionState } from "react";
+import { FormError, StatefulForm } from "@/components/action-form";
 import { Alert } from "@/components/ui/alert";
-import { Field } from "@/components/ui/field";
+import { Checkbox, Field } from "@/components/ui/field";
 import { SubmitButton } from "@/components/ui/submit-button";
 import { createManagementKeyAction } from "@/lib/actions/create-management-key";
 import type { ManagementScope } from "@/lib/keys/management";
@@ -21,7 +22,7 @@ const SCOPES = Object.entries(SCOPE_LABELS).map(([id, label]) => ({ id, label })
 export function ManagementKeyForm({ teamSlug }: { teamSlug: string }) {
   const [state, action] = useActionState(createManagementKeyAction, null);
   return (
-    <form action={action} className="space-y-3 rounded-lg bg-slate-50 p-4" noValidate>
+    <StatefulForm state={state} action={action} className="space-y-3 rounded-lg bg-slate-50 p-4" noValidate>
       <input type="hidden" name="teamSlug" value={teamSlug} />
       <p className="text-sm font-medium">New management key</p>
       {state?.ok ? (
@@ -29,13 +30,13 @@ export function ManagementKeyForm({ teamSlug }: { teamSlug: string }) {
           Copy it now — shown only once: <code className="font-mono break-all">{state.data.key}</code>
         </Alert>
       ) : null}
-      {state && !state.ok ? <Alert tone="error">{state.error}</Alert> : null}
+      <FormError state={state} />
       <Field label="Name" name="name" required maxLength={60} placeholder="Provisioning script" />
       <fieldset className="flex flex-wrap gap-4 text-sm">
         <legend className="sr-only">Scopes</legend>
         {SCOPES.map((scope) => (
           <label key={scope.id} className="flex items-center gap-2">
-            <input type="checkbox" name={`scope.${scope.id}`} className="size-4 rounded border-slate-300" />{" "}
+            <Checkbox name={`scope.${scope.id}`} />
             {scope.label}
           </label>
         ))}
@@ -43,6 +44,6 @@ export function ManagementKeyForm({ teamSlug }: { teamSlug: string }) {
       <SubmitButton variant="secondary" pendingLabel="Creating…">
         Create management key
       </SubmitButton>
-    </form>
+    </StatefulForm>
   );
 }

@@ -1,15 +1,16 @@
 "use client";
 import { useActionState } from "react";
+import { FormError, StatefulForm } from "@/components/action-form";
 import { Alert } from "@/components/ui/alert";
-import { Field } from "@/components/ui/field";
+import { Checkbox, Field } from "@/components/ui/field";
 import { SubmitButton } from "@/components/ui/submit-button";
 import { addUpstreamKeyAction } from "@/lib/actions/add-upstream-key";
 
 export function AddKeyForm({ teamSlug }: { teamSlug: string }) {
   const [state, action] = useActionState(addUpstreamKeyAction, null);
-  const errors = state && !state.ok ? state.fieldErrors : undefined;
   return (
-    <form action={action} className="space-y-4" noValidate autoComplete="off">
+    // StatefulForm keeps what was typed (but the key) after a refusal, and asks for step-up when needed.
+    <StatefulForm state={state} action={action} className="space-y-4" noValidate autoComplete="off">
       <input type="hidden" name="teamSlug" value={teamSlug} />
       {state?.ok ? (
         <Alert tone={state.data.verified ? "success" : "warning"}>
@@ -19,9 +20,9 @@ export function AddKeyForm({ teamSlug }: { teamSlug: string }) {
             : " It was not checked against OpenAI; use Check once it can be reached."}
         </Alert>
       ) : null}
-      {state && !state.ok && !errors ? <Alert tone="error">{state.error}</Alert> : null}
+      <FormError state={state} />
       <div className="grid gap-4 sm:grid-cols-2">
-        <Field label="Name" name="name" required maxLength={60} placeholder="Production" errors={errors?.name} />
+        <Field label="Name" name="name" required maxLength={60} placeholder="Production" />
         <Field
           label="OpenAI API key"
           name="key"
@@ -29,16 +30,11 @@ export function AddKeyForm({ teamSlug }: { teamSlug: string }) {
           required
           placeholder="sk-…"
           spellCheck={false}
-          errors={errors?.key}
+
           hint="Shown never again after saving."
         />
-        <Field
-          label="Organization id (optional)"
-          name="organizationId"
-          placeholder="org-…"
-          errors={errors?.organizationId}
-        />
-        <Field label="Project id (optional)" name="projectId" placeholder="proj_…" errors={errors?.projectId} />
+        <Field label="Organization id (optional)" name="organizationId" placeholder="org-…" />
+        <Field label="Project id (optional)" name="projectId" placeholder="proj_…" />
         <Field
           label="Weight"
           name="weight"
@@ -46,15 +42,15 @@ export function AddKeyForm({ teamSlug }: { teamSlug: string }) {
           min={1}
           max={100}
           defaultValue={1}
-          errors={errors?.weight}
+
           hint="Share of calls when there are several keys (1–100)."
         />
       </div>
       <label className="flex items-center gap-2 text-sm text-slate-700">
-        <input type="checkbox" name="skipCheck" className="size-4 rounded border-slate-300" />
+        <Checkbox name="skipCheck" />
         Save without checking it against OpenAI
       </label>
       <SubmitButton pendingLabel="Checking…">Check and save</SubmitButton>
-    </form>
+    </StatefulForm>
   );
 }

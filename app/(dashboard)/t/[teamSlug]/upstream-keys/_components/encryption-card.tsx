@@ -1,6 +1,7 @@
 "use client";
 import { useRouter } from "next/navigation";
 import { useActionState, useEffect, useState } from "react";
+import { FormError, StatefulForm } from "@/components/action-form";
 import { Alert } from "@/components/ui/alert";
 import { Card } from "@/components/ui/card";
 import { SubmitButton } from "@/components/ui/submit-button";
@@ -78,14 +79,14 @@ export function EncryptionCard({
           </Alert>
         ) : null}
         {job?.status === "failed" ? <Alert tone="error">{job.error}</Alert> : null}
-        {state && !state.ok ? <Alert tone="error">{state.error}</Alert> : null}
+        <FormError state={state} />
         {canWrite && status.stale > 0 && !running ? (
-          <form action={start}>
+          <StatefulForm state={state} action={start}>
             <input type="hidden" name="teamSlug" value={teamSlug} />
             <SubmitButton variant="secondary" pendingLabel="Starting…">
               Re-encrypt with the current key
             </SubmitButton>
-          </form>
+          </StatefulForm>
         ) : null}
       </div>
     </Card>
