@@ -56,7 +56,7 @@ export function TwoFactorPolicyForm({
         </span>
       </label>
 
-      <div className="max-w-48">
+      <div className="max-w-xs">
         <Field
           label="Grace period (days)"
           name="graceDays"
