@@ -18,7 +18,7 @@ test("an owner renames the team and moves its address; the old address is not fo
   // Taken by another team: refused, nothing changes, and what was typed stays.
   await page.getByLabel("Team name").fill("After Rename");
   await page.getByLabel("Address").fill(other.team.slug);
-  await page.getByRole("button", { name: "Save" }).click();
+  await page.getByRole("button", { name: "Save", exact: true }).click();
   await expect(page.getByRole("alert").first()).toContainText("Check the fields below");
   await expect(page.getByText("Another team already uses this address.")).toBeVisible();
   await expect(page.getByLabel("Team name")).toHaveValue("After Rename");
@@ -28,7 +28,7 @@ test("an owner renames the team and moves its address; the old address is not fo
 
   const slug = `after-rename-${owner.team.id.slice(0, 6)}`;
   await page.getByLabel("Address").fill(slug);
-  await page.getByRole("button", { name: "Save" }).click();
+  await page.getByRole("button", { name: "Save", exact: true }).click();
   await expect(page).toHaveURL(new RegExp(`/t/${slug}/settings\\?saved=1$`));
   await expect(page.getByText("Saved. The team now lives at this address.")).toBeVisible();
   await expect(page.getByLabel("Team name")).toHaveValue("After Rename");
