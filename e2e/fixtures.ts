@@ -16,7 +16,7 @@ export type SeededUser = {
   password: string;
   team: { id: string; slug: string; name: string };
 };
-type Role = "owner" | "admin" | "member" | "viewer";
+type Role = "owner" | "admin" | "member" | "viewer" | "auditor";
 
 export function uniqueEmail(prefix = "user"): string {
   return `${prefix}-${Date.now().toString(36)}-${randomBytes(3).toString("hex")}@example.test`;

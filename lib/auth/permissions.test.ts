@@ -36,22 +36,22 @@ describe("the permission map", () => {
 
   // The whole matrix, spelled out: changing what a role may do must change this table too, on purpose.
   const MATRIX: Record<Permission, Record<Role, boolean>> = {
-    "team.read": { owner: true, admin: true, member: true, viewer: true },
-    "team.update": { owner: true, admin: false, member: false, viewer: false },
-    "team.delete": { owner: true, admin: false, member: false, viewer: false },
-    "security.policy": { owner: true, admin: false, member: false, viewer: false },
-    "members.read": { owner: true, admin: true, member: true, viewer: true },
-    "members.invite": { owner: true, admin: true, member: false, viewer: false },
-    "members.update_role": { owner: true, admin: true, member: false, viewer: false },
-    "members.remove": { owner: true, admin: true, member: false, viewer: false },
-    "ownership.transfer": { owner: true, admin: false, member: false, viewer: false },
-    "audit.read": { owner: true, admin: true, member: false, viewer: false },
-    "upstream_keys.read": { owner: true, admin: true, member: false, viewer: false },
-    "upstream_keys.write": { owner: true, admin: true, member: false, viewer: false },
-    "api_keys.own": { owner: true, admin: true, member: true, viewer: true },
-    "api_keys.manage": { owner: true, admin: true, member: false, viewer: false },
-    "api_keys.policy": { owner: true, admin: true, member: false, viewer: false },
-    "management_keys.write": { owner: true, admin: true, member: false, viewer: false },
+    "team.read": { owner: true, admin: true, member: true, viewer: true, auditor: true },
+    "team.update": { owner: true, admin: false, member: false, viewer: false, auditor: false },
+    "team.delete": { owner: true, admin: false, member: false, viewer: false, auditor: false },
+    "security.policy": { owner: true, admin: false, member: false, viewer: false, auditor: false },
+    "members.read": { owner: true, admin: true, member: true, viewer: true, auditor: true },
+    "members.invite": { owner: true, admin: true, member: false, viewer: false, auditor: false },
+    "members.update_role": { owner: true, admin: true, member: false, viewer: false, auditor: false },
+    "members.remove": { owner: true, admin: true, member: false, viewer: false, auditor: false },
+    "ownership.transfer": { owner: true, admin: false, member: false, viewer: false, auditor: false },
+    "audit.read": { owner: true, admin: true, member: false, viewer: false, auditor: true },
+    "upstream_keys.read": { owner: true, admin: true, member: false, viewer: false, auditor: false },
+    "upstream_keys.write": { owner: true, admin: true, member: false, viewer: false, auditor: false },
+    "api_keys.own": { owner: true, admin: true, member: true, viewer: true, auditor: false },
+    "api_keys.manage": { owner: true, admin: true, member: false, viewer: false, auditor: false },
+    "api_keys.policy": { owner: true, admin: true, member: false, viewer: false, auditor: false },
+    "management_keys.write": { owner: true, admin: true, member: false, viewer: false, auditor: false },
   };
 
   it("grants exactly the role × permission matrix", () => {

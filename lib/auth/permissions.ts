@@ -3,7 +3,7 @@ import type { Role } from "@/lib/generated/prisma/enums";
 
 export type { Role };
 
-export const ROLES = ["owner", "admin", "member", "viewer"] as const satisfies readonly Role[];
+export const ROLES = ["owner", "admin", "member", "viewer", "auditor"] as const satisfies readonly Role[];
 
 export const PERMISSIONS = [
   "team.read",
@@ -39,6 +39,9 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   ),
   member: ["team.read", "members.read", "api_keys.own"],
   viewer: ["team.read", "members.read", "api_keys.own"],
+  // A security lead reviewing the team: the audit log and who is in the team; no keys of any kind, so an
+  // auditor neither holds a member key nor sees the OpenAI keys.
+  auditor: ["team.read", "members.read", "audit.read"],
 };
 
 export function can(role: Role, permission: Permission): boolean {
@@ -46,7 +49,7 @@ export function can(role: Role, permission: Permission): boolean {
 }
 
 // Higher rank = more power. Used for "who may manage whom", never for permissions themselves.
-const RANK: Record<Role, number> = { owner: 3, admin: 2, member: 1, viewer: 0 };
+const RANK: Record<Role, number> = { owner: 3, admin: 2, member: 1, viewer: 0, auditor: 0 };
 
 /**
  * Whether an actor may give `target` the role `to` (or remove them, with `to` undefined). An actor never
@@ -64,4 +67,5 @@ export const ROLE_LABELS: Record<Role, string> = {
   admin: "Admin",
   member: "Member",
   viewer: "Viewer",
+  auditor: "Auditor",
 };

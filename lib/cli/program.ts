@@ -128,7 +128,7 @@ export function buildProgram(): Command {
     )
     .requiredOption("--team <slug>", "the team's slug")
     .requiredOption("--member <email>", "the member's e-mail address")
-    .requiredOption("--role <role>", "owner, admin, member or viewer")
+    .requiredOption("--role <role>", "owner, admin, member, viewer or auditor")
     .action(async (options: unknown) => (await import("@/lib/cli/members")).role(options));
 
   const users = program

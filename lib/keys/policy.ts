@@ -48,8 +48,17 @@ function everyGroup(access: Access): TeamKeyPolicy["endpoints"] {
 /** Permissive: every group writable, any model, no limits. Teams narrow it from here. */
 export const DEFAULT_TEAM_POLICY: TeamKeyPolicy = Object.freeze({ endpoints: Object.freeze(everyGroup("write")) });
 
-/** The most any key held by a role may do. Viewers look but never change anything, so: read keys only. */
-export const ROLE_CEILING: Record<Role, Access> = { owner: "write", admin: "write", member: "write", viewer: "read" };
+/**
+ * The most any key held by a role may do. Viewers look but never change anything, so: read keys only.
+ * Auditors hold no member keys (no api_keys.own); should one remain from an earlier role, it can do nothing.
+ */
+export const ROLE_CEILING: Record<Role, Access> = {
+  owner: "write",
+  admin: "write",
+  member: "write",
+  viewer: "read",
+  auditor: "none",
+};
 
 /** A refused limit: the scopes path it concerns and a message meant to follow that field's name or label. */
 export type CeilingProblem = { path: string; message: string };

@@ -92,6 +92,20 @@ describe("ceilings on existing keys, on both entry points, across processes", ()
     await expectWrites(key, ALLOWED);
   }, 60_000);
 
+  it("a member made auditor keeps no working key: neither writes nor reads", async () => {
+    const member = await addMember();
+    const { key } = await issueFor(harness.seeded, member.userId, { endpoints: { chat: "write", models: "read" } });
+    for (const base of bases()) expect(await write(base, key)).toEqual(ALLOWED);
+    const owner = await ownerContext();
+
+    await changeMemberRole(owner, member.membershipId, "auditor");
+    await expectWrites(key, REFUSED);
+    for (const base of bases()) expect(await read(base, key)).toBe(403);
+
+    await changeMemberRole(owner, member.membershipId, "member");
+    await expectWrites(key, ALLOWED);
+  }, 60_000);
+
   it("lowering the team policy narrows existing wider keys on the next request, and raising it restores them", async () => {
     const member = await addMember();
     const { key } = await issueFor(harness.seeded, member.userId, { endpoints: { chat: "write", models: "read" } });

@@ -14,7 +14,7 @@ export const MEMBER_ERRORS = {
   outranked: "You can't manage someone with a higher role, or grant a role above your own.",
 } as const;
 
-const ROLE_ORDER: Record<Role, number> = { owner: 0, admin: 1, member: 2, viewer: 3 };
+const ROLE_ORDER: Record<Role, number> = { owner: 0, admin: 1, member: 2, viewer: 3, auditor: 4 };
 
 const MEMBER_FIELDS = {
   id: true,

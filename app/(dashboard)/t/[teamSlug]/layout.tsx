@@ -20,7 +20,7 @@ export default async function TeamLayout({
   const base = `/t/${ctx.team.slug}`;
   const nav = [
     { href: base, label: "Overview" },
-    { href: `${base}/keys`, label: "API keys" },
+    ...(can(ctx.membership.role, "api_keys.own") ? [{ href: `${base}/keys`, label: "API keys" }] : []),
     { href: `${base}/members`, label: "Members" },
     ...(can(ctx.membership.role, "upstream_keys.read")
       ? [{ href: `${base}/upstream-keys`, label: "OpenAI keys" }]
