@@ -12,7 +12,12 @@ type RouteContext<P> = { params: Promise<P> };
 
 export function withTeam<P extends { slug: string }>(
   handler: (request: Request, ctx: TeamContext, params: P) => Promise<Response>,
-  options: { permission: Permission; stepUp?: boolean },
+  options: {
+    permission: Permission;
+    /** Step-up for a browser session: always, or when the request asks for something dangerous (it is given
+     * a copy of the request, so the handler still reads the body). */
+    stepUp?: boolean | ((request: Request) => Promise<boolean>);
+  },
 ) {
   return async (request: Request, route: RouteContext<P>): Promise<Response> => {
     try {
@@ -28,7 +33,8 @@ export function withTeam<P extends { slug: string }>(
         if (!session) throw new AppError("unauthorized");
         ctx = await resolveTeamContext(session, params.slug, options.permission, context);
         // A management key is a credential of its own; a browser session proves a recent password or code.
-        assertStepUp(options.stepUp, null, session);
+        const stepUp = options.stepUp;
+        assertStepUp(typeof stepUp === "function" ? await stepUp(request.clone()) : stepUp, null, session);
       }
       return await handler(request, ctx, params);
     } catch (error) {

@@ -3,6 +3,7 @@ import { listKeysQuerySchema } from "@/lib/api/paths/keys";
 import { readJson } from "@/lib/api/schemas/common";
 import { withTeam } from "@/lib/api/with-team";
 import { toPublicKey } from "@/lib/keys/public";
+import { widerThanReadOnly } from "@/lib/keys/scopes";
 import { createKey, getKey, listKeys, memberIdByEmail } from "@/lib/keys/store";
 import { createKeyJsonSchema } from "@/lib/validations/keys";
 
@@ -26,5 +27,10 @@ export const POST = withTeam(
       { status: 201, headers: { "Cache-Control": "no-store" } },
     );
   },
-  { permission: "api_keys.own" },
+  {
+    permission: "api_keys.own",
+    // As in the dashboard (lib/actions/create-key.ts): a key that can do more than read needs a recent
+    // password or code from a browser session.
+    stepUp: async (request) => widerThanReadOnly(createKeyJsonSchema.parse(await readJson(request)).scopes),
+  },
 );

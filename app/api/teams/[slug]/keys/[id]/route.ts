@@ -2,6 +2,7 @@
 import { readJson, teamItemParamsSchema } from "@/lib/api/schemas/common";
 import { withTeam } from "@/lib/api/with-team";
 import { toPublicKey } from "@/lib/keys/public";
+import { widerThanReadOnly } from "@/lib/keys/scopes";
 import { getKey, revokeKey, updateKey } from "@/lib/keys/store";
 import { updateKeyJsonSchema } from "@/lib/validations/keys";
 
@@ -19,7 +20,13 @@ export const PATCH = withTeam<Params>(
     await updateKey(ctx, id(params), input);
     return Response.json({ data: toPublicKey(await getKey(ctx, id(params))) });
   },
-  { permission: "api_keys.own" },
+  {
+    permission: "api_keys.own",
+    stepUp: async (request) => {
+      const { scopes } = updateKeyJsonSchema.parse(await readJson(request));
+      return scopes !== undefined && widerThanReadOnly(scopes);
+    },
+  },
 );
 
 export const DELETE = withTeam<Params>(
