@@ -6,14 +6,20 @@ import path from "node:path";
 import { z } from "zod";
 
 const manifestSchema = z.object({
-  node: z.record(z.string(), z.object({ workers: z.record(z.string(), z.unknown()) })),
+  node: z.record(
+    z.string(),
+    z.object({ workers: z.record(z.string(), z.unknown()), exportedName: z.string().optional() }),
+  ),
 });
 
 /** The sign-up form's server action id, from the build the server runs (ids change with the code). */
 export function signUpActionId(): string {
   const file = path.join(process.cwd(), ".next", "server", "server-reference-manifest.json");
   const manifest = manifestSchema.parse(JSON.parse(readFileSync(file, "utf8")));
-  const id = Object.entries(manifest.node).find(([, entry]) => "app/(auth)/sign-up/page" in entry.workers)?.[0];
+  // By name: the page has other actions too (every form can ask for step-up: reauthenticateAction).
+  const id = Object.entries(manifest.node).find(
+    ([, entry]) => entry.exportedName === "signUpAction" && "app/(auth)/sign-up/page" in entry.workers,
+  )?.[0];
   if (!id) throw new Error("the build has no server action for /sign-up");
   return id;
 }
