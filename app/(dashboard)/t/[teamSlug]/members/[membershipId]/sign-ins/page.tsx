@@ -1,14 +1,13 @@
 // /t/[teamSlug]/members/[membershipId]/sign-ins — one member's recent sign-ins, for owners, admins and auditors.
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
-import { z } from "zod";
 import { SignInHistory } from "@/components/auth/sign-in-history";
 import { ButtonLink } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { PageHeader } from "@/components/ui/page-header";
 import { AppError } from "@/lib/api/errors";
 import { SIGN_IN_EVENT_RETENTION_DAYS } from "@/lib/auth/sign-in-events";
-import { teamPageContext } from "@/lib/auth/team-page";
+import { teamMemberPageContext } from "@/lib/auth/team-page";
 import { listMemberSignIns } from "@/lib/teams/member-sign-ins";
 
 export const metadata: Metadata = { title: "Member sign-ins" };
@@ -19,12 +18,10 @@ export default async function MemberSignInsPage({
   params: Promise<{ teamSlug: string; membershipId: string }>;
 }) {
   const { teamSlug, membershipId } = await params;
-  // Without audit.read this is the same 404 as a page that does not exist (teamPageContext).
-  const ctx = await teamPageContext(teamSlug, "audit.read");
-  const id = z.uuid().safeParse(membershipId);
-  if (!id.success) notFound();
-  // Another team's member (or one who has left) is not found; any other failure stays an error.
-  const { member, events } = await listMemberSignIns(ctx, id.data).catch((error: unknown) => {
+  // The same door as the layout's (cached: no second lookup); audit.read is owners, admins and auditors.
+  const { ctx, membershipId: id } = await teamMemberPageContext(teamSlug, membershipId, "audit.read");
+  // A member removed since the door let us in is not found either.
+  const { member, events } = await listMemberSignIns(ctx, id).catch((error: unknown) => {
     if (error instanceof AppError && error.code === "not_found") notFound();
     throw error;
   });
