@@ -122,7 +122,7 @@ export function memberColumns(viewer: Viewer): Column<MemberItem>[] {
     },
     { header: "Role", cell: (member) => <RoleCell viewer={viewer} member={member} /> },
     ...(reviewsSecurity(viewer) ? [twoFactorColumn] : []),
-    { header: "Joined", className: "text-slate-500", cell: (member) => formatDate(member.joinedAt) },
+    { header: "Joined", className: "whitespace-nowrap text-slate-500", cell: (member) => formatDate(member.joinedAt) },
     {
       header: "Actions",
       srOnlyHeader: true,
