@@ -39,6 +39,8 @@ test("every page a team owner sees has no serious or critical accessibility viol
   await page.getByRole("button", { name: "Send invitation" }).click();
   await expect(page.getByText(/Invitation sent|copy this link/)).toBeVisible(); // a pending invite is listed
   await expectAccessible(page);
+  const signIns =
+    (await page.getByRole("link", { name: `Sign-ins of ${member.name}` }).getAttribute("href")) ?? "(no link)";
 
   const pages = [
     "/dashboard",
@@ -51,6 +53,7 @@ test("every page a team owner sees has no serious or critical accessibility viol
     `${team}/keys/${key.id}`,
     `${team}/keys/settings`,
     `${team}/members`,
+    signIns,
     `${team}/upstream-keys`,
   ];
   for (const path of pages) {

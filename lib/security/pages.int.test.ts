@@ -85,6 +85,10 @@ describe("with an http APP_URL", () => {
     });
     const { data } = z.object({ data: z.object({ id: z.string() }) }).parse(await created.json());
     const team = `/t/${owner.team.slug}`;
+    const membership = await db().membership.findFirstOrThrow({
+      where: { teamId: owner.team.id, userId: owner.user.id },
+      select: { id: true },
+    });
     routes = {
       "/": "/",
       "/sign-in": "/sign-in",
@@ -101,6 +105,7 @@ describe("with an http APP_URL", () => {
       "/t/[teamSlug]/keys/settings": `${team}/keys/settings`,
       "/t/[teamSlug]/keys/[keyId]": `${team}/keys/${data.id}`,
       "/t/[teamSlug]/members": `${team}/members`,
+      "/t/[teamSlug]/members/[membershipId]/sign-ins": `${team}/members/${membership.id}/sign-ins`,
       "/t/[teamSlug]/settings": `${team}/settings`,
       "/t/[teamSlug]/upstream-keys": `${team}/upstream-keys`,
       "/dashboard": "/dashboard", // a redirect to the first team, checked below

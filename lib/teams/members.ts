@@ -20,7 +20,8 @@ const MEMBER_FIELDS = {
   id: true,
   role: true,
   createdAt: true,
-  user: { select: { id: true, email: true, name: true } },
+  // totpEnabledAt: whether 2FA is on, for the members page; toPublicMember keeps it out of the API's answer.
+  user: { select: { id: true, email: true, name: true, totpEnabledAt: true } },
 } as const;
 
 export async function listMembers(ctx: Pick<TeamContext, "team">) {

@@ -2,6 +2,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { ActionForm } from "@/components/action-form";
+import { SignInHistory } from "@/components/auth/sign-in-history";
 import { Alert } from "@/components/ui/alert";
 import { Button, ButtonLink } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
@@ -17,7 +18,6 @@ import { sessionIdleMinutes } from "@/lib/env";
 import { formatDateTime } from "@/lib/format/date";
 import { findMembership } from "@/lib/teams/context";
 import { ActiveSessions } from "./_components/active-sessions";
-import { SignInHistory } from "./_components/sign-in-history";
 import { TwoFactorPanel } from "./_components/two-factor-panel";
 
 export const metadata: Metadata = { title: "Security" };

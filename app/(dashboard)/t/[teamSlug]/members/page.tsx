@@ -62,6 +62,7 @@ export default async function MembersPage({ params }: { params: Promise<{ teamSl
             name: m.user.name,
             email: m.user.email,
             joinedAt: m.createdAt,
+            twoFactor: m.user.totpEnabledAt !== null,
           }))}
           rowKey={(member) => member.id}
         />

@@ -2,7 +2,7 @@
 // server checks again.
 import { ActionForm } from "@/components/action-form";
 import { Badge } from "@/components/ui/badge";
-import { Button } from "@/components/ui/button";
+import { Button, ButtonLink } from "@/components/ui/button";
 import type { Column } from "@/components/ui/data-table";
 import { Select } from "@/components/ui/field";
 import { changeMemberRoleAction } from "@/lib/actions/change-member-role";
@@ -11,9 +11,21 @@ import { transferOwnershipAction } from "@/lib/actions/transfer-ownership";
 import { can, canManage, ROLE_LABELS, ROLES, type Role } from "@/lib/auth/permissions";
 import { formatDate } from "@/lib/format/date";
 
-export type MemberItem = { id: string; userId: string; role: Role; name: string; email: string; joinedAt: Date };
+export type MemberItem = {
+  id: string;
+  userId: string;
+  role: Role;
+  name: string;
+  email: string;
+  joinedAt: Date;
+  twoFactor: boolean;
+};
 
 type Viewer = { teamSlug: string; actorRole: Role; actorId: string };
+
+// Who has 2FA and each member's sign-ins are for those who review the team's security (audit.read: owners,
+// admins, auditors). Other members need not learn which accounts are the easier ones to take over.
+const reviewsSecurity = (viewer: Viewer) => can(viewer.actorRole, "audit.read");
 
 function RoleCell({ viewer, member }: { viewer: Viewer; member: MemberItem }) {
   const { actorRole } = viewer;
@@ -56,6 +68,16 @@ function ActionsCell({ viewer, member }: { viewer: Viewer; member: MemberItem })
   const hidden = { teamSlug: viewer.teamSlug, membershipId: member.id };
   return (
     <div className="flex flex-wrap gap-2 sm:justify-end">
+      {reviewsSecurity(viewer) ? (
+        <ButtonLink
+          href={`/t/${viewer.teamSlug}/members/${member.id}/sign-ins`}
+          variant="secondary"
+          size="sm"
+          prefetch={false}
+        >
+          Sign-ins<span className="sr-only"> of {member.name}</span>
+        </ButtonLink>
+      ) : null}
       {canTransfer ? (
         <ActionForm
           action={transferOwnershipAction}
@@ -78,6 +100,12 @@ function ActionsCell({ viewer, member }: { viewer: Viewer; member: MemberItem })
   );
 }
 
+// The state in words; the colour only repeats it.
+const twoFactorColumn: Column<MemberItem> = {
+  header: "2FA",
+  cell: (member) => (member.twoFactor ? <Badge tone="green">On</Badge> : <Badge tone="amber">Off</Badge>),
+};
+
 export function memberColumns(viewer: Viewer): Column<MemberItem>[] {
   return [
     {
@@ -93,7 +121,8 @@ export function memberColumns(viewer: Viewer): Column<MemberItem>[] {
       ),
     },
     { header: "Role", cell: (member) => <RoleCell viewer={viewer} member={member} /> },
-    { header: "Joined", className: "text-slate-500", cell: (member) => formatDate(member.joinedAt) },
+    ...(reviewsSecurity(viewer) ? [twoFactorColumn] : []),
+    { header: "Joined", className: "whitespace-nowrap text-slate-500", cell: (member) => formatDate(member.joinedAt) },
     {
       header: "Actions",
       srOnlyHeader: true,

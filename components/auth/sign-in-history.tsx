@@ -1,4 +1,6 @@
-// The account's recent sign-in records: when, what happened, from where.
+// Sign-in records as a table: when, what happened, from where. The Security page shows the user's own; a
+// member's Sign-ins page shows theirs to the team's owners, admins and auditors.
+import type { ReactNode } from "react";
 import { DataTable } from "@/components/ui/data-table";
 import { EmptyState } from "@/components/ui/empty-state";
 import { describeSignInEvent, type EventTone } from "@/lib/auth/sign-in-event-labels";
@@ -14,11 +16,21 @@ const DOT: Record<EventTone, string> = {
   brand: "bg-brand-500",
 };
 
-export function SignInHistory({ events }: { events: SignInEventView[] }) {
-  if (events.length === 0) return <EmptyState title="No sign-in activity yet" />;
+export function SignInHistory({
+  events,
+  caption = "Recent sign-in activity",
+  empty,
+}: {
+  events: SignInEventView[];
+  /** Names the table for assistive technology. */
+  caption?: string;
+  /** A line under the empty state's title. */
+  empty?: ReactNode;
+}) {
+  if (events.length === 0) return <EmptyState title="No sign-in activity yet">{empty}</EmptyState>;
   return (
     <DataTable
-      caption="Recent sign-in activity"
+      caption={caption}
       rows={events}
       rowKey={(event) => event.id}
       columns={[
