@@ -56,7 +56,7 @@ describe("keyward --help", () => {
 
     const role = await help("members", "role");
     expect(role.output).toMatch(/--member <email> +the member's e-mail address \(required\)/);
-    expect(role.output).toMatch(/--role <role> +owner, admin, member or viewer \(required\)/);
+    expect(role.output).toMatch(/--role <role> +owner, admin, member, viewer or auditor \(required\)/);
     expect((await help("members", "list")).output).toMatch(/--json +print JSON \(the REST API's member objects\)/);
 
     const mgmt = await help("management-keys", "create");

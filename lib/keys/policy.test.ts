@@ -61,7 +61,7 @@ describe("the default policy and role ceilings", () => {
   });
 
   it("gives viewers read keys only, even under the default policy", () => {
-    expect(ROLE_CEILING).toEqual({ owner: "write", admin: "write", member: "write", viewer: "read" });
+    expect(ROLE_CEILING).toEqual({ owner: "write", admin: "write", member: "write", viewer: "read", auditor: "none" });
     expect(problems({ endpoints: { chat: "write", models: "read" } }, DEFAULT_TEAM_POLICY, "viewer")).toEqual([
       "endpoints.chat | write exceeds what a viewer may hold (read).",
     ]);
