@@ -5,6 +5,7 @@
 import { createDocument } from "zod-openapi";
 import { errorSchema } from "@/lib/api/schemas/common";
 import { memberSchema } from "@/lib/api/schemas/members";
+import { auditPaths } from "@/lib/api/paths/audit";
 import { keyPaths } from "@/lib/api/paths/keys";
 import { memberPaths } from "@/lib/api/paths/members";
 import { upstreamPaths } from "@/lib/api/paths/upstream";
@@ -13,7 +14,7 @@ import { publicKeySchema } from "@/lib/keys/public";
 import { keyScopesSchema } from "@/lib/keys/scopes";
 import { createKeyJsonSchema, updateKeyJsonSchema } from "@/lib/validations/keys";
 
-export const API_PATHS = { ...memberPaths, ...keyPaths, ...upstreamPaths };
+export const API_PATHS = { ...memberPaths, ...keyPaths, ...upstreamPaths, ...auditPaths };
 
 export function openApiDocument(serverUrl: string) {
   return createDocument({
@@ -22,7 +23,7 @@ export function openApiDocument(serverUrl: string) {
       title: "Keyward management API",
       version: "1.0.0",
       description:
-        "Manage a team's members, member keys, key policy and OpenAI keys. Authenticate with a session cookie or `Authorization: Bearer kw_mgmt_…` (a team management key).",
+        "Manage a team's members, member keys, key policy and OpenAI keys, and read its audit log. Authenticate with a session cookie or `Authorization: Bearer kw_mgmt_…` (a team management key).",
     },
     servers: [{ url: serverUrl }],
     security: [{ managementKey: [] }, { session: [] }],

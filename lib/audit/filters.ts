@@ -4,7 +4,7 @@ import { z } from "zod";
 import { parseCidr } from "@/lib/keys/scopes";
 import { AUDIT_ACTIONS, type AuditAction } from "./record";
 
-export const ACTION_GROUPS = ["keys", "members", "vault", "policy", "sign_ins", "team"] as const;
+export const ACTION_GROUPS = ["keys", "members", "vault", "policy", "sign_ins", "team", "audit"] as const;
 export type ActionGroup = (typeof ACTION_GROUPS)[number];
 
 export const ACTION_GROUP_LABELS: Record<ActionGroup, string> = {
@@ -14,6 +14,7 @@ export const ACTION_GROUP_LABELS: Record<ActionGroup, string> = {
   policy: "Policy",
   sign_ins: "Sign-ins",
   team: "Team",
+  audit: "Audit log",
 };
 
 /** Every audit action belongs to exactly one group; the Record makes a new action without a group a type error. */
@@ -42,6 +43,11 @@ export const ACTION_GROUP: Record<AuditAction, ActionGroup> = {
   "api_key.revoke": "keys",
   "team.key_policy_update": "policy",
   "team.two_factor_policy_update": "policy",
+  "audit.export": "audit",
+  "audit.prune": "audit",
+  "audit.webhook_create": "audit",
+  "audit.webhook_delete": "audit",
+  "audit.retention_update": "audit",
 };
 
 export function actionsInGroup(group: ActionGroup): AuditAction[] {

@@ -27,6 +27,11 @@ export const AUDIT_ACTIONS = [
   "encryption.reencrypt",
   "team.two_factor_policy_update",
   "user.two_factor_reset",
+  "audit.export",
+  "audit.prune",
+  "audit.webhook_create",
+  "audit.webhook_delete",
+  "audit.retention_update",
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

@@ -2,8 +2,10 @@
 // newest first, filtered and keyset-paginated on (createdAt, id), never OFFSET. The team id is always in
 // the query; a sign-in shows only while its user is a member, and only from the day they joined.
 import { db } from "@/lib/db/client";
+import { z } from "zod";
 import { Prisma } from "@/lib/generated/prisma/client";
 import type { TeamScope } from "@/lib/teams/context";
+import { FAILED_ACTIONS } from "./describe";
 import { actionsInGroup, type AuditFilters } from "./filters";
 
 export type TimelineItem = {
@@ -38,7 +40,7 @@ export function decodeCursor(text: string): Cursor | null {
   }
 }
 
-const FAILED_SIGN_IN = ["wrong_password", "wrong_code", "throttled", "locked_out"].map((kind) => `sign_in.${kind}`);
+const FAILED_SIGN_IN = [...FAILED_ACTIONS];
 
 function conditions(filters: AuditFilters, source: "audit" | "sign_in"): Prisma.Sql[] {
   const where: Prisma.Sql[] = [];
@@ -69,6 +71,44 @@ function conditions(filters: AuditFilters, source: "audit" | "sign_in"): Prisma.
   return where;
 }
 
+/** The team's audit events and its current members' sign-ins since they joined, as one relation. */
+function timelineOf(teamId: string): Prisma.Sql {
+  return Prisma.sql`(
+      SELECT 'audit' AS source, id, "createdAt", action, "actorId", "actorLabel", targets, metadata, ip, "userAgent"
+        FROM "AuditEvent" WHERE "teamId" = ${teamId}::uuid
+      UNION ALL
+      SELECT 'sign_in', s.id, s."createdAt", 'sign_in.' || s.kind::text, s."userId", u.email, '[]'::jsonb,
+             COALESCE(s.metadata, '{}'::jsonb), s.ip, s."userAgent"
+        FROM "SignInEvent" s
+        JOIN "Membership" m ON m."userId" = s."userId" AND m."teamId" = ${teamId}::uuid
+        JOIN "User" u ON u.id = s."userId"
+       WHERE s."createdAt" >= m."createdAt"
+    )`;
+}
+
+export const timelineRefSchema = z
+  .string()
+  .regex(/^(audit|sign_in):[0-9a-f-]{36}$/i)
+  .transform((text) => {
+    const [source, id] = text.split(":") as ["audit" | "sign_in", string];
+    return { source, id };
+  });
+
+/** "audit:<uuid>": how the page's URL names one entry of the timeline. */
+export function timelineRef(item: Pick<TimelineItem, "source" | "id">): string {
+  return `${item.source}:${item.id}`;
+}
+
+/** One entry of this team's timeline, or null: another team's event (or a non-member's sign-in) is not found. */
+export async function getTimelineItem(
+  ctx: Pick<TeamScope, "team">,
+  ref: { source: "audit" | "sign_in"; id: string },
+): Promise<TimelineItem | null> {
+  const rows = await db().$queryRaw<TimelineItem[]>`
+    SELECT * FROM ${timelineOf(ctx.team.id)} t WHERE source = ${ref.source} AND id = ${ref.id}::uuid LIMIT 1`;
+  return rows[0] ?? null;
+}
+
 export async function listTimeline(
   ctx: Pick<TeamScope, "team">,
   options: { filters?: AuditFilters; cursor?: string; direction?: "older" | "newer"; limit?: number },
@@ -85,17 +125,7 @@ export async function listTimeline(
   const and = (parts: Prisma.Sql[]) => (parts.length === 0 ? Prisma.sql`true` : Prisma.join(parts, " AND "));
   const order = newer ? Prisma.sql`ASC` : Prisma.sql`DESC`;
   const rows = await db().$queryRaw<TimelineItem[]>`
-    SELECT * FROM (
-      SELECT 'audit' AS source, id, "createdAt", action, "actorId", "actorLabel", targets, metadata, ip, "userAgent"
-        FROM "AuditEvent" WHERE "teamId" = ${ctx.team.id}::uuid
-      UNION ALL
-      SELECT 'sign_in', s.id, s."createdAt", 'sign_in.' || s.kind::text, s."userId", u.email, '[]'::jsonb,
-             COALESCE(s.metadata, '{}'::jsonb), s.ip, s."userAgent"
-        FROM "SignInEvent" s
-        JOIN "Membership" m ON m."userId" = s."userId" AND m."teamId" = ${ctx.team.id}::uuid
-        JOIN "User" u ON u.id = s."userId"
-       WHERE s."createdAt" >= m."createdAt"
-    ) t
+    SELECT * FROM ${timelineOf(ctx.team.id)} t
     WHERE ${keyset}
       AND ((source = 'audit' AND ${and(conditions(filters, "audit"))}) OR (source = 'sign_in' AND ${and(
         conditions(filters, "sign_in"),

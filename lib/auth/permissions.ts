@@ -44,6 +44,22 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   auditor: ["team.read", "members.read", "audit.read"],
 };
 
+/**
+ * Whole sections of a team that a role without the permission must not learn exist (the audit log, the OpenAI
+ * keys, member keys): the door answers 404 for them, as for a team one is not in. Other refusals stay 403,
+ * because the section is visible and only the action is not allowed.
+ */
+export const HIDDEN_SECTIONS: ReadonlySet<Permission> = new Set<Permission>([
+  "audit.read",
+  "upstream_keys.read",
+  "api_keys.own",
+]);
+
+/** The error code of a refusal at the door: not_found for a hidden section, forbidden otherwise. */
+export function refusalCode(permission: Permission): "not_found" | "forbidden" {
+  return HIDDEN_SECTIONS.has(permission) ? "not_found" : "forbidden";
+}
+
 export function can(role: Role, permission: Permission): boolean {
   return ROLE_PERMISSIONS[role].includes(permission);
 }

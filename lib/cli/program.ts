@@ -164,7 +164,7 @@ export function buildProgram(): Command {
     .requiredOption("--member <email>", "the member who will hold the key (an owner or admin, for most scopes)")
     .requiredOption(
       "--scopes <list>",
-      "comma-separated: members.read, members.remove, members.update_role, members.invite, api_keys.manage, api_keys.policy",
+      "comma-separated: members.read, members.remove, members.update_role, members.invite, api_keys.manage, api_keys.policy, audit.read",
     )
     .option("--name <name>", "a name for the key", "CLI management key")
     .action(async (options: unknown) => (await import("@/lib/cli/management-keys")).create(options));

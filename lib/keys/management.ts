@@ -19,6 +19,7 @@ export const MANAGEMENT_SCOPES = {
   "members.invite": ["team.read", "members.read", "members.invite"],
   "api_keys.manage": ["team.read", "api_keys.own", "api_keys.manage"],
   "api_keys.policy": ["team.read", "api_keys.policy"],
+  "audit.read": ["team.read", "audit.read"],
 } as const satisfies Record<string, readonly Permission[]>;
 export type ManagementScope = keyof typeof MANAGEMENT_SCOPES;
 export const managementScopesSchema = z

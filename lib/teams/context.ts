@@ -1,7 +1,7 @@
 // The tenant door's core: who the actor is in which team. Everything team-scoped receives a TeamContext.
 import { AppError } from "@/lib/api/errors";
 import type { RequestContext, AuditActor } from "@/lib/audit/record";
-import { can, ROLE_PERMISSIONS, type Permission } from "@/lib/auth/permissions";
+import { can, refusalCode, ROLE_PERMISSIONS, type Permission } from "@/lib/auth/permissions";
 import type { SessionUser } from "@/lib/auth/sessions";
 import { db } from "@/lib/db/client";
 import { assertTwoFactorCompliance, type Compliance } from "@/lib/teams/two-factor-policy";
@@ -42,7 +42,7 @@ export function actorOf(ctx: { actor: AuditActor }): AuditActor {
 
 /**
  * Resolves the actor's context in a team, or throws: not a member (or no such team) → not_found, so a team's
- * existence never leaks; a member without the permission → forbidden. Both wrappers use this, nothing else.
+ * existence never leaks; a member without the permission → forbidden, or not_found for a hidden section. Both wrappers use this, nothing else.
  */
 export async function resolveTeamContext(
   session: { sessionId: string; user: SessionUser },
@@ -52,7 +52,7 @@ export async function resolveTeamContext(
 ): Promise<TeamContext> {
   const membership = await findMembership(session.user.id, teamSlug);
   if (!membership) throw new AppError("not_found");
-  if (!can(membership.role, permission)) throw new AppError("forbidden");
+  if (!can(membership.role, permission)) throw new AppError(refusalCode(permission));
   // "2FA required" (after its grace period) shuts out a member without 2FA from everything in the team.
   const twoFactor = await assertTwoFactorCompliance(membership.team.id, session.user.id);
   return {

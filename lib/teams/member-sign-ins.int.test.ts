@@ -42,7 +42,7 @@ describe("who may see a member's sign-ins and 2FA state", () => {
     expect((await contextIn(owner, owner.team, "audit.read")).membership.role).toBe("owner");
     for (const role of ["member", "viewer"] as const) {
       const seeded = await seedMember(owner.team, role, `signins-${role}`);
-      expect(await appErrorOf(contextIn(seeded, owner.team, "audit.read"))).toMatchObject({ code: "forbidden" });
+      expect(await appErrorOf(contextIn(seeded, owner.team, "audit.read"))).toMatchObject({ code: "not_found" });
     }
   });
 });

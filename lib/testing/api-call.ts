@@ -6,11 +6,12 @@ export function callRoute<P extends { slug: string }>(
   handler: Handler<P>,
   params: P,
   key: string,
-  init: { method?: string; body?: unknown } = {},
+  init: { method?: string; body?: unknown; query?: Record<string, string> } = {},
 ): Promise<Response> {
   const path = Object.values(params).join("/");
+  const search = init.query ? `?${new URLSearchParams(init.query).toString()}` : "";
   return handler(
-    new Request(`http://keyward.test/api/teams/${path}`, {
+    new Request(`http://keyward.test/api/teams/${path}${search}`, {
       method: init.method ?? "GET",
       headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
       body: init.body === undefined ? undefined : typeof init.body === "string" ? init.body : JSON.stringify(init.body),

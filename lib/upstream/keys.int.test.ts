@@ -102,6 +102,6 @@ describe("upstream keys", () => {
       expect(await auditEvents(ctx.team.id, action)).toHaveLength(1);
     }
     const member = await seedMember(owner.team, "member");
-    expect((await appErrorOf(contextIn(member, owner.team, "upstream_keys.read"))).code).toBe("forbidden");
+    expect((await appErrorOf(contextIn(member, owner.team, "upstream_keys.read"))).code).toBe("not_found");
   });
 });

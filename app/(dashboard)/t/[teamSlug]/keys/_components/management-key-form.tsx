@@ -16,6 +16,7 @@ const SCOPE_LABELS: Record<ManagementScope, string> = {
   "members.remove": "Remove members",
   "api_keys.manage": "Manage every member key",
   "api_keys.policy": "Set the key policy",
+  "audit.read": "Read and export the audit log",
 };
 const SCOPES = Object.entries(SCOPE_LABELS).map(([id, label]) => ({ id, label }));
 
