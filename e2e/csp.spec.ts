@@ -54,6 +54,7 @@ test("every page works under the CSP: no violation, the forms hydrate and submit
     "/account",
     "/account/security",
     team,
+    `${team}/audit`,
     `${team}/keys`,
     `${team}/keys/new`,
     `${team}/keys/settings`,

@@ -194,7 +194,8 @@ describe("GET /api/teams/{slug}/audit-events/export", () => {
 
   it("answers 422 for a missing or unknown format, and records nothing", async () => {
     const before = (await auditEvents(a.team.id, "audit.export")).length;
-    for (const query of [{}, { format: "xml" }]) {
+    const queries: Record<string, string>[] = [{}, { format: "xml" }];
+    for (const query of queries) {
       const response = await answer(await callRoute(exportRoute, { slug: a.team.slug }, a.mgmt.key, { query }));
       expect(response.status).toBe(422);
       expect(JSON.stringify(response.body)).toContain("format");

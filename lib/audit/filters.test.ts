@@ -20,6 +20,10 @@ describe("audit filters", () => {
     expect(parsed.data.group).toBe("keys");
     expect(parsed.data.ip).toBe("10.0.0.0/8");
     expect(parsed.data.from?.toISOString()).toBe("2026-12-01T00:00:00.000Z");
+    // "To 2026-12-02" includes that whole day; an instant is taken as it is.
+    expect(parsed.data.to?.toISOString()).toBe("2026-12-02T23:59:59.999Z");
+    const instant = parseAuditFilters(new URLSearchParams("to=2026-12-02T10:00:00Z"));
+    expect(instant.success && instant.data.to?.toISOString()).toBe("2026-12-02T10:00:00.000Z");
     expect(parsed.data.outcome).toBe("failure");
   });
 

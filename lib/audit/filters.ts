@@ -56,14 +56,20 @@ export function actionsInGroup(group: ActionGroup): AuditAction[] {
 
 const blankToUndefined = (value: unknown) => (typeof value === "string" && value.trim() === "" ? undefined : value);
 const optionalText = z.preprocess(blankToUndefined, z.string().trim().max(200).optional());
-const optionalDate = (label: string) =>
+const DAY_MS = 86_400_000;
+/** A date or an instant (UTC). A bare day as the end of a range means the whole of that day. */
+const optionalDate = (label: string, bareDay: "start" | "end") =>
   z.preprocess(
     blankToUndefined,
     z
       .string()
       .trim()
       .refine((text) => !Number.isNaN(Date.parse(text)), `${label} must be a date, such as 2026-12-01.`)
-      .transform((text) => new Date(text))
+      .transform((text) =>
+        bareDay === "end" && /^\d{4}-\d{2}-\d{2}$/.test(text)
+          ? new Date(Date.parse(text) + DAY_MS - 1)
+          : new Date(text),
+      )
       .optional(),
   );
 
@@ -84,8 +90,8 @@ export const auditFiltersSchema = z
         )
         .optional(),
     ),
-    from: optionalDate("From"),
-    to: optionalDate("To"),
+    from: optionalDate("From", "start"),
+    to: optionalDate("To", "end"),
   })
   .refine((f) => !f.from || !f.to || f.from.getTime() <= f.to.getTime(), {
     message: "From must not be after To.",

@@ -100,6 +100,7 @@ describe("with an http APP_URL", () => {
       "/unlock": "/unlock",
       "/teams/new": "/teams/new",
       "/t/[teamSlug]": team,
+      "/t/[teamSlug]/audit": `${team}/audit`,
       "/t/[teamSlug]/keys": `${team}/keys`,
       "/t/[teamSlug]/keys/new": `${team}/keys/new`,
       "/t/[teamSlug]/keys/settings": `${team}/keys/settings`,

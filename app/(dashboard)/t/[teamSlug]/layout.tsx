@@ -22,6 +22,7 @@ export default async function TeamLayout({
     { href: base, label: "Overview" },
     ...(can(ctx.membership.role, "api_keys.own") ? [{ href: `${base}/keys`, label: "API keys" }] : []),
     { href: `${base}/members`, label: "Members" },
+    ...(can(ctx.membership.role, "audit.read") ? [{ href: `${base}/audit`, label: "Audit log" }] : []),
     ...(can(ctx.membership.role, "upstream_keys.read")
       ? [{ href: `${base}/upstream-keys`, label: "OpenAI keys" }]
       : []),

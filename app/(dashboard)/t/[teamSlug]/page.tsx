@@ -46,7 +46,15 @@ export default async function TeamOverviewPage({ params }: { params: Promise<{ t
         ))}
       </dl>
       {canAudit ? (
-        <Card title="Recent activity" description="The latest entries of the team's audit log.">
+        <Card
+          title="Recent activity"
+          description="The latest entries of the team's audit log."
+          actions={
+            <ButtonLink href={`/t/${ctx.team.slug}/audit`} variant="secondary" size="sm">
+              View the audit log
+            </ButtonLink>
+          }
+        >
           {events.length === 0 ? <EmptyState title="Nothing has happened yet." /> : <AuditList events={events} />}
         </Card>
       ) : null}
