@@ -31,7 +31,7 @@ export const CSV_COLUMNS = [
   "metadata",
 ] as const;
 
-const BATCH = 500;
+const BATCH = 200;
 
 /** One entry as the export's record: the same fields in CSV columns and JSON Lines keys. */
 export function exportRecord(item: TimelineItem) {
