@@ -30,6 +30,7 @@ const SECRET_FIELDS = [
 const SECRET_PATTERNS: RegExp[] = [
   /\bsk-[A-Za-z0-9_-]{8,}/g, // OpenAI keys (sk-, sk-proj-, sk-svcacct-)
   /\bkw_[A-Za-z0-9_]{8,}/g, // Keyward keys
+  /\bwhsec_[A-Za-z0-9+/=]{8,}/g, // audit webhook signing secrets
   // Connection strings carry passwords. The line is JSON, so a backslash (an escape such as \n) ends one too.
   /\b(postgres(?:ql)?|smtps?):\/\/[^\s"'\\]+/gi,
   /\bBearer\s+[A-Za-z0-9._~+/=-]{8,}/gi,

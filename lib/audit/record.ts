@@ -1,6 +1,7 @@
 // recordAudit: written inside the same transaction as the change it describes, so neither exists alone.
 import type { Tx } from "@/lib/db/client";
 import type { Prisma } from "@/lib/generated/prisma/client";
+import { enqueueAuditDeliveries } from "./outbox";
 
 export const AUDIT_ACTIONS = [
   "user.sign_up",
@@ -60,7 +61,8 @@ export type AuditInput = {
 };
 
 export async function recordAudit(tx: Tx, input: AuditInput): Promise<void> {
-  await tx.auditEvent.create({
+  const event = await tx.auditEvent.create({
+    select: { id: true },
     data: {
       teamId: input.teamId,
       actorType: input.actor.type,
@@ -73,4 +75,6 @@ export async function recordAudit(tx: Tx, input: AuditInput): Promise<void> {
       userAgent: input.context.userAgent?.slice(0, 512) ?? null,
     },
   });
+  // SIEM streaming: the deliveries and their jobs commit with the event (lib/audit/outbox.ts).
+  if (input.teamId) await enqueueAuditDeliveries(tx, input.teamId, event.id);
 }

@@ -46,6 +46,7 @@ describe("the permission map", () => {
     "members.remove": { owner: true, admin: true, member: false, viewer: false, auditor: false },
     "ownership.transfer": { owner: true, admin: false, member: false, viewer: false, auditor: false },
     "audit.read": { owner: true, admin: true, member: false, viewer: false, auditor: true },
+    "audit.webhooks": { owner: true, admin: true, member: false, viewer: false, auditor: false },
     "upstream_keys.read": { owner: true, admin: true, member: false, viewer: false, auditor: false },
     "upstream_keys.write": { owner: true, admin: true, member: false, viewer: false, auditor: false },
     "api_keys.own": { owner: true, admin: true, member: true, viewer: true, auditor: false },

@@ -15,6 +15,8 @@ export const PERMISSIONS = [
   "members.remove",
   "ownership.transfer",
   "audit.read",
+  // Streaming the audit log to a SIEM: adding and removing audit webhooks (owners and admins).
+  "audit.webhooks",
   "upstream_keys.read",
   "upstream_keys.write",
   // Member keys: everyone manages their own (within the ceiling); owners and admins manage everyone's,

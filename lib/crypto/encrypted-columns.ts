@@ -26,6 +26,14 @@ export const ENCRYPTED_COLUMNS: readonly EncryptedColumn[] = [
     idType: "uuid",
   },
   {
+    table: "AuditWebhook",
+    column: "encryptedSecret",
+    purpose: "audit_webhook_secret",
+    teamColumn: "teamId",
+    idColumn: "id",
+    idType: "uuid",
+  },
+  {
     table: "User",
     column: "encryptedTotpSecret",
     purpose: "totp_secret",

@@ -17,6 +17,8 @@ import { serveMetrics } from "@/lib/proxy/metrics-endpoint";
 import { edgeMessageSchema, type WebMessage } from "@/lib/server/ipc";
 import { resumeReencryptionJobs } from "@/lib/vault/reencryption-job";
 import { startSignInHousekeeping } from "@/lib/auth/housekeeping";
+import { startJobRunner, type JobRunner } from "@/lib/jobs/queue";
+import { auditDeliveryQueue } from "@/lib/audit/webhooks";
 
 const RELAY_TIMEOUT_MS = 5_000;
 // Only for a stop nobody oversees (the edge is gone); after "shutdown" the edge's own deadline applies first.
@@ -68,6 +70,12 @@ async function main(): Promise<void> {
   const resumed = await resumeReencryptionJobs();
   if (resumed > 0) logger.info({ jobs: resumed }, "resumed re-encryption jobs");
   const stopHousekeeping = startSignInHousekeeping();
+  // The job queue (pg-boss): audit webhook deliveries. Without it the app still serves; deliveries wait in
+  // the queue for a server whose runner is up.
+  const jobs: JobRunner | null = await startJobRunner([auditDeliveryQueue()]).catch((error: unknown) => {
+    logger.error({ err: error }, "the job queue could not start: audit webhooks are not delivered by this server");
+    return null;
+  });
 
   const server = http.createServer((req, res) => {
     // Reached only with PROXY_FAST_PATH=off: then the proxy (and its metrics) live in this process.
@@ -89,6 +97,7 @@ async function main(): Promise<void> {
     server.close(
       () =>
         void closeProxyRuntime()
+          .then(() => jobs?.stop())
           .then(() => app.close())
           .catch(() => undefined)
           .finally(() => process.exit(0)),
