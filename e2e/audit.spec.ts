@@ -190,3 +190,62 @@ test("an auditor reads the log but no keys; members and viewers get a 404 on the
     await context.close();
   }
 });
+
+test("an owner streams the log to a SIEM: adds an endpoint, sees its secret once, and each event's delivery", async ({
+  page,
+  seed,
+  signIn,
+}, testInfo) => {
+  const { Webhook } = await import("standardwebhooks");
+  const http = await import("node:http");
+  const received: { headers: Record<string, string>; body: string }[] = [];
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (chunk: Buffer) => chunks.push(chunk));
+    req.on("end", () => {
+      received.push({
+        headers: Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, String(v)])),
+        body: Buffer.concat(chunks).toString("utf8"),
+      });
+      res.writeHead(204).end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const url = `http://127.0.0.1:${(server.address() as { port: number }).port}/siem`;
+  try {
+    const owner = await seed.user({ name: "Siem Owner" });
+    await signIn(page, owner);
+    await page.goto(`/t/${owner.team.slug}/audit`);
+    const card = page.locator("section").filter({ has: page.getByRole("heading", { name: "Streaming to a SIEM" }) });
+    await expect(card.getByText("No endpoint yet.")).toBeVisible();
+    await card.getByLabel("Endpoint URL").fill("ftp://nope");
+    await card.getByRole("button", { name: "Add endpoint" }).click();
+    await expect(card.getByText(/Endpoint URL must be an http/).first()).toBeVisible();
+    await expect(card.getByLabel("Endpoint URL")).toHaveValue("ftp://nope");
+    await card.getByLabel("Endpoint URL").fill(url);
+    await card.getByRole("button", { name: "Add endpoint" }).click();
+    const secret = (await card.getByLabel("Signing secret").innerText()).trim();
+    expect(secret).toMatch(/^whsec_/);
+    await screenshot(page, testInfo, "audit-webhook-added");
+
+    // The webhook's own creation is the first event streamed; it arrives signed with that secret.
+    await expect.poll(() => received.length, { timeout: 20_000 }).toBeGreaterThanOrEqual(1);
+    const first = received[0]!;
+    expect(() => new Webhook(secret).verify(first.body, first.headers)).not.toThrow();
+    const { data } = JSON.parse(first.body) as { data: { id: string; action: string } };
+    expect(data.action).toBe("audit.webhook_create");
+
+    await page.goto(`/t/${owner.team.slug}/audit?event=audit:${data.id}`);
+    const drawer = page.getByRole("dialog");
+    await expect(drawer.getByText("Delivered")).toBeVisible();
+    await expect(drawer.getByRole("listitem").filter({ hasText: "Delivered" })).toContainText(url);
+    await screenshot(page, testInfo, "audit-event-delivered");
+    await page.keyboard.press("Escape");
+    await expect(card.getByRole("row").filter({ hasText: url })).toContainText("delivered");
+    expect(page.url()).not.toContain("whsec_");
+    await page.reload();
+    await expect(page.getByText(secret)).toHaveCount(0);
+  } finally {
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+});

@@ -13,6 +13,7 @@ import { PageHeader } from "@/components/ui/page-header";
 import { zodFieldErrors } from "@/lib/api/errors";
 import { describeAction, objectLabel, outcomeOf, targetsOf } from "@/lib/audit/describe";
 import { eventChanges } from "@/lib/audit/diff";
+import { deliveriesOfEvent, listAuditWebhooks } from "@/lib/audit/webhooks";
 import { parseAuditFilters } from "@/lib/audit/filters";
 import {
   decodeCursor,
@@ -27,6 +28,7 @@ import { formatDateTime } from "@/lib/format/date";
 import { listMembers } from "@/lib/teams/members";
 import { AuditFilterForm, type FilterValues } from "./_components/audit-filter-form";
 import { EventDrawer, type EventDetail } from "./_components/event-drawer";
+import { WebhooksCard } from "./_components/webhooks-card";
 
 export const metadata: Metadata = { title: "Audit log" };
 
@@ -87,6 +89,8 @@ export default async function AuditPage({
     return `/api/teams/${ctx.team.slug}/audit-events/export?${query.toString()}`;
   };
   const filtered = Object.keys(values).length > 0;
+  const canStream = ctx.permissions.has("audit.webhooks");
+  const webhooks = canStream ? await listAuditWebhooks(ctx) : [];
 
   return (
     <div className="space-y-6">
@@ -180,6 +184,8 @@ export default async function AuditPage({
         </Card>
       )}
 
+      {canStream ? <WebhooksCard teamSlug={ctx.team.slug} webhooks={webhooks} /> : null}
+
       {detail ? <EventDrawer event={detail} closeHref={href(pageQuery)} /> : null}
     </div>
   );
@@ -261,5 +267,15 @@ async function eventDetail(ctx: Awaited<ReturnType<typeof teamPageContext>>, ite
     userAgent: item.userAgent,
     changes: eventChanges(item.metadata),
     metadata: JSON.stringify(item.metadata ?? {}, null, 2),
+    deliveries:
+      item.source === "audit"
+        ? (await deliveriesOfEvent(ctx, item.id)).map((delivery) => ({
+            id: delivery.id,
+            url: delivery.webhook.url,
+            status: delivery.status,
+            attempts: delivery.attempts,
+            lastError: delivery.lastError,
+          }))
+        : [],
   };
 }

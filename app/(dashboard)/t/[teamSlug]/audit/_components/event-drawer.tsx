@@ -24,7 +24,17 @@ export type EventDetail = {
   changes: DiffRow[];
   metadata: string;
   id: string;
+  /** Where this event was streamed (audit webhooks), with each delivery's state. */
+  deliveries: {
+    id: string;
+    url: string;
+    status: "pending" | "delivered" | "failed";
+    attempts: number;
+    lastError: string | null;
+  }[];
 };
+
+const DELIVERY_STATUS = { delivered: "Delivered", pending: "Retrying", failed: "Failed" } as const;
 
 const TARGET_TYPES: Record<string, string> = {
   api_key: "Key",
@@ -148,6 +158,27 @@ export function EventDrawer({ event, closeHref }: { event: EventDetail; closeHre
             </pre>
           </dd>
         </div>
+        {event.deliveries.length > 0 ? (
+          <Row label="Streamed to">
+            <ul className="space-y-1">
+              {event.deliveries.map((delivery) => (
+                <li key={delivery.id} className="[overflow-wrap:anywhere]">
+                  <Badge tone={delivery.status === "delivered" ? "green" : "amber"}>
+                    {delivery.status === "pending" && delivery.attempts === 0
+                      ? "Queued"
+                      : DELIVERY_STATUS[delivery.status]}
+                  </Badge>{" "}
+                  {delivery.url}
+                  <span className="text-slate-500">
+                    {" "}
+                    · {delivery.attempts} {delivery.attempts === 1 ? "attempt" : "attempts"}
+                    {delivery.lastError ? ` · ${delivery.lastError}` : ""}
+                  </span>
+                </li>
+              ))}
+            </ul>
+          </Row>
+        ) : null}
         <Row label="Event id">
           <code className="text-xs [overflow-wrap:anywhere]">
             {event.source}:{event.id}
