@@ -1,0 +1,98 @@
+-- AlterTable
+ALTER TABLE "AuditEvent" ADD COLUMN     "hash" TEXT,
+ADD COLUMN     "prevHash" TEXT,
+ADD COLUMN     "seq" BIGINT;
+
+-- AlterTable
+ALTER TABLE "Team" ADD COLUMN     "auditRetentionDays" INTEGER NOT NULL DEFAULT 400;
+
+-- CreateTable
+CREATE TABLE "AuditChainHead" (
+    "teamId" UUID NOT NULL,
+    "seq" BIGINT NOT NULL DEFAULT 0,
+    "hash" TEXT,
+    "prunedThrough" BIGINT NOT NULL DEFAULT 0,
+    "anchorHash" TEXT,
+    "legacyThrough" BIGINT NOT NULL DEFAULT 0,
+    "updatedAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+
+    CONSTRAINT "AuditChainHead_pkey" PRIMARY KEY ("teamId")
+);
+
+-- CreateIndex
+CREATE UNIQUE INDEX "AuditEvent_teamId_seq_key" ON "AuditEvent"("teamId", "seq");
+
+-- Hand-written from here on (issue 15, tamper evidence and retention; see lib/audit/chain.ts).
+
+-- Events written before the chain existed: numbered per team in (createdAt, id) order and left unhashed
+-- (their JSON was never encoded canonically by the app). Verification checks that none of them is missing or
+-- added; their content is sealed from the first chained event on only. The trigger is disabled for this one
+-- statement, by the migration's owner, and enabled again in the same transaction.
+ALTER TABLE "AuditEvent" DISABLE TRIGGER "AuditEvent_append_only_row";
+UPDATE "AuditEvent" AS e SET "seq" = numbered.n
+FROM (
+  SELECT "id", row_number() OVER (PARTITION BY "teamId" ORDER BY "createdAt", "id") AS n
+  FROM "AuditEvent" WHERE "teamId" IS NOT NULL
+) AS numbered
+WHERE e."id" = numbered."id";
+ALTER TABLE "AuditEvent" ENABLE TRIGGER "AuditEvent_append_only_row";
+
+INSERT INTO "AuditChainHead" ("teamId", "seq", "hash", "legacyThrough")
+SELECT "teamId", max("seq"), NULL, max("seq") FROM "AuditEvent" WHERE "teamId" IS NOT NULL GROUP BY "teamId";
+
+-- Every team event written from now on is chained (NOT VALID: checked for new rows, the old ones are numbered).
+ALTER TABLE "AuditEvent" ADD CONSTRAINT "AuditEvent_team_chained"
+  CHECK ("teamId" IS NULL OR ("seq" IS NOT NULL AND "hash" IS NOT NULL)) NOT VALID;
+
+-- Still append-only, with one controlled exception: audit_prune() below may delete a team's events older than
+-- the minimum retention (90 days). The flag it sets is only a guard against accidents (any session can set a
+-- custom setting); what bounds the damage is that the trigger itself refuses to delete anything younger than
+-- 90 days, and verification (prunedThrough/anchorHash) notices any row removed other than from the front.
+CREATE OR REPLACE FUNCTION "audit_event_append_only"() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP = 'DELETE' AND current_setting('keyward.audit_prune', true) = 'on'
+     AND OLD."createdAt" < (now() AT TIME ZONE 'UTC') - interval '90 days' THEN
+    RETURN OLD;
+  END IF;
+  RAISE EXCEPTION '"AuditEvent" is append-only: % is not allowed', TG_OP
+    USING HINT = 'Audit events can be inserted, never updated, deleted or truncated.';
+END;
+$$;
+
+-- Deletes a team's events before the first one created at or after p_before (a prefix of the chain, in seq
+-- order) and moves the chain's anchor to the last deleted event, so the first remaining one still links to
+-- it. SECURITY DEFINER: where the application runs as a role without DELETE on "AuditEvent", it can prune
+-- only through this function. Returns how many events were deleted. The caller records "audit.prune" in
+-- the same transaction.
+CREATE FUNCTION "audit_prune"(p_team uuid, p_before timestamp(3)) RETURNS bigint
+LANGUAGE plpgsql SECURITY DEFINER SET search_path FROM CURRENT AS $$
+DECLARE
+  head "AuditChainHead"%ROWTYPE;
+  keep_from bigint;
+  anchor_hash text;
+  deleted bigint;
+BEGIN
+  IF p_before > (now() AT TIME ZONE 'UTC') - interval '90 days' THEN
+    RAISE EXCEPTION 'audit_prune: % is inside the minimum retention of 90 days', p_before;
+  END IF;
+  SELECT * INTO head FROM "AuditChainHead" WHERE "teamId" = p_team FOR UPDATE;
+  IF NOT FOUND THEN
+    RETURN 0;
+  END IF;
+  SELECT min("seq") INTO keep_from FROM "AuditEvent"
+  WHERE "teamId" = p_team AND "createdAt" >= p_before AND "seq" > head."prunedThrough";
+  keep_from := coalesce(keep_from, head."seq" + 1);
+  IF keep_from <= head."prunedThrough" + 1 THEN
+    RETURN 0;
+  END IF;
+  SELECT "hash" INTO anchor_hash FROM "AuditEvent" WHERE "teamId" = p_team AND "seq" = keep_from - 1;
+  PERFORM set_config('keyward.audit_prune', 'on', true);
+  DELETE FROM "AuditEvent" WHERE "teamId" = p_team AND "seq" < keep_from;
+  GET DIAGNOSTICS deleted = ROW_COUNT;
+  PERFORM set_config('keyward.audit_prune', '', true);
+  UPDATE "AuditChainHead" SET "prunedThrough" = keep_from - 1, "anchorHash" = anchor_hash, "updatedAt" = now()
+  WHERE "teamId" = p_team;
+  RETURN deleted;
+END;
+$$;
