@@ -110,7 +110,14 @@ describe("the audit hash chain", () => {
       userAgent: null,
     };
     const forged = { ...data, id: randomUUID(), createdAt: new Date(), seq: 4n, prevHash: events[2]!.hash };
-    await db().auditEvent.create({ data: { ...forged, hash: eventHash(forged) } });
+    // Without the triggers the head stays behind; with them, a row that does not link is refused outright.
+    await expect(
+      db().auditEvent.create({ data: { ...forged, seq: 5n, hash: eventHash({ ...forged, seq: 5n }) } }),
+    ).rejects.toThrow(/does not follow the head/);
+    await transaction(async (tx) => {
+      await tx.$executeRawUnsafe("SET LOCAL session_replication_role = replica");
+      await tx.auditEvent.create({ data: { ...forged, hash: eventHash(forged) } });
+    });
     expect(await verifyChain(team.id)).toMatchObject({
       ok: false,
       brokenAt: { seq: 4n, eventId: forged.id },
@@ -124,7 +131,7 @@ describe("the audit hash chain", () => {
     const id = `ffffffff-ffff-4fff-bfff-${randomUUID().slice(-12)}`;
     await db().$executeRawUnsafe(`DROP INDEX "AuditEvent_teamId_seq_key"`);
     try {
-      await db().$executeRawUnsafe(
+      await asOwner(
         `INSERT INTO "AuditEvent" (id, "teamId", "actorType", action, seq, "prevHash", hash, "createdAt")
          VALUES ($1::uuid, $2::uuid, 'system', 'api_key.revoke', 2, $3, $4, now())`,
         id,

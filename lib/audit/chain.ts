@@ -46,7 +46,7 @@ export function setChainForBenchmark(on: boolean): void {
 
 /**
  * The event's row with its place in the team's chain: id, createdAt, seq, prevHash and hash, with the head
- * moved on to it (locked until commit). `at` is for tests that need old events; the app never passes it.
+ * locked until commit (the insert moves the head on). `at` is for tests that need old events; the app never passes it.
  */
 export async function appendToChain<T extends AuditEventData>(tx: Tx, data: T, at?: Date) {
   if (data.teamId === null || !chainOn) return data;
@@ -63,11 +63,8 @@ export async function appendToChain<T extends AuditEventData>(tx: Tx, data: T, a
     seq: head.seq + 1n,
     prevHash: head.hash,
   };
+  // The insert moves the head on (trigger "AuditEvent_chain_advance", which also checks the link).
   const hash = eventHash(row);
-  await tx.auditChainHead.update({
-    where: { teamId: data.teamId },
-    data: { seq: row.seq, hash, updatedAt: createdAt },
-  });
   return { ...data, id: row.id, createdAt, seq: row.seq, prevHash: row.prevHash, hash };
 }
 

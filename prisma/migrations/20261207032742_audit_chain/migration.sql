@@ -44,6 +44,29 @@ SELECT "teamId", max("seq"), NULL, max("seq") FROM "AuditEvent" WHERE "teamId" I
 ALTER TABLE "AuditEvent" ADD CONSTRAINT "AuditEvent_team_chained"
   CHECK ("teamId" IS NULL OR ("seq" IS NOT NULL AND "hash" IS NOT NULL)) NOT VALID;
 
+-- The head follows every chained insert, in the inserting statement (no extra round trip for the writer, who
+-- holds the head's row lock since lib/audit/chain.ts read it FOR UPDATE), and only if the new event links to
+-- it: seq one more, prevHash the head's hash. So a team's chain cannot fork or skip even by a bug; a row put
+-- in with triggers bypassed leaves the head behind, which verification reports.
+CREATE FUNCTION "audit_chain_advance"() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+  IF NEW."teamId" IS NULL OR NEW."seq" IS NULL THEN
+    RETURN NULL;
+  END IF;
+  UPDATE "AuditChainHead" SET "seq" = NEW."seq", "hash" = NEW."hash", "updatedAt" = NEW."createdAt"
+  WHERE "teamId" = NEW."teamId" AND "seq" = NEW."seq" - 1 AND "hash" IS NOT DISTINCT FROM NEW."prevHash";
+  IF NOT FOUND THEN
+    RAISE EXCEPTION 'audit chain: event % does not follow the head of team %', NEW."seq", NEW."teamId";
+  END IF;
+  RETURN NULL;
+END;
+$$;
+
+CREATE TRIGGER "AuditEvent_chain_advance"
+  AFTER INSERT ON "AuditEvent"
+  FOR EACH ROW EXECUTE FUNCTION "audit_chain_advance"();
+
 -- Still append-only, with one controlled exception: audit_prune() below may delete a team's events older than
 -- the minimum retention (90 days). The flag it sets is only a guard against accidents (any session can set a
 -- custom setting); what bounds the damage is that the trigger itself refuses to delete anything younger than
