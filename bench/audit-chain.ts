@@ -30,8 +30,14 @@ try {
   const { db, disconnectDb } = await import("@/lib/db/client");
   const { createKey } = await import("@/lib/keys/store");
   const { contextIn, seedUser } = await import("@/lib/testing/seed");
-  // The "off" rows are team events without a chain: allowed in this scratch database only.
-  await db().$executeRawUnsafe(`ALTER TABLE "AuditEvent" DROP CONSTRAINT "AuditEvent_team_chained"`);
+  // "Off" is no chain machinery at all: no head lock, no hash, and the trigger that moves the head on (and
+  // refuses unchained team events) disabled — in this scratch database only.
+  const setChain = async (on: boolean) => {
+    await db().$executeRawUnsafe(
+      `ALTER TABLE "AuditEvent" ${on ? "ENABLE" : "DISABLE"} TRIGGER "AuditEvent_chain_advance"`,
+    );
+    setChainForBenchmark(on);
+  };
 
   const owner = await seedUser("bench-chain");
   const ctx = await contextIn(owner, owner.team, "api_keys.own");
@@ -43,7 +49,7 @@ try {
   const samples = { on: [] as number[], off: [] as number[] };
   const roundDiffs: number[] = [];
   for (const on of [true, false]) {
-    setChainForBenchmark(on);
+    await setChain(on);
     for (let i = 0; i < PER_ROUND; i += 1) await create(); // warm-up, not counted
   }
   for (let round = 0; round < ROUNDS; round += 1) {
@@ -51,7 +57,7 @@ try {
     const order = round % 2 === 0 ? (["on", "off"] as const) : (["off", "on"] as const);
     const p50s: Record<string, number> = {};
     for (const variant of order) {
-      setChainForBenchmark(variant === "on");
+      await setChain(variant === "on");
       const times: number[] = [];
       for (let i = 0; i < PER_ROUND; i += 1) times.push(await create());
       samples[variant].push(...times);
@@ -59,7 +65,7 @@ try {
     }
     roundDiffs.push(p50s.on! - p50s.off!);
   }
-  setChainForBenchmark(true);
+  await setChain(true);
   const on = percentile(samples.on, 50);
   const off = percentile(samples.off, 50);
   process.stdout.write(

@@ -16,7 +16,7 @@ export type AuditEventData = {
   userAgent: string | null;
 };
 
-export type ChainedRow = AuditEventData & { id: string; createdAt: Date; seq: bigint; prevHash: string | null };
+export type ChainedRow = AuditEventData & { id: string; createdAt: Date; seq: number; prevHash: string | null };
 
 /** JSON with object keys sorted at every level: the same value always encodes to the same text. */
 export function canonicalJson(value: unknown): string {

@@ -51,14 +51,14 @@ describe("the audit hash chain", () => {
     const team = await bareTeam();
     await Promise.all(Array.from({ length: 20 }, (_, n) => record(team.id, n)));
     const events = await db().auditEvent.findMany({ where: { teamId: team.id }, orderBy: { seq: "asc" } });
-    expect(events.map((event) => event.seq)).toEqual(Array.from({ length: 20 }, (_, n) => BigInt(n + 1)));
+    expect(events.map((event) => event.seq)).toEqual(Array.from({ length: 20 }, (_, n) => n + 1));
     for (const [i, event] of events.entries()) expect(event.prevHash).toBe(i === 0 ? null : events[i - 1]!.hash);
     const head = await chainHead(team.id);
-    expect(head).toMatchObject({ seq: 20n, hash: events[19]!.hash });
+    expect(head).toMatchObject({ seq: 20, hash: events[19]!.hash });
     expect(await verifyChain(team.id)).toMatchObject({
       ok: true,
       count: 20,
-      verifiedThrough: { seq: 20n, eventId: events[19]!.id },
+      verifiedThrough: { seq: 20, eventId: events[19]!.id },
     });
   });
 
@@ -75,7 +75,7 @@ describe("the audit hash chain", () => {
     await asOwner(`UPDATE "AuditEvent" SET "actorLabel" = 'someone else' WHERE id = $1::uuid`, events[2]!.id);
     expect(await verifyChain(team.id)).toMatchObject({
       ok: false,
-      brokenAt: { seq: 3n, eventId: events[2]!.id },
+      brokenAt: { seq: 3, eventId: events[2]!.id },
       reason: expect.stringMatching(/changed/),
     });
   });
@@ -85,7 +85,7 @@ describe("the audit hash chain", () => {
     await asOwner(`DELETE FROM "AuditEvent" WHERE id = $1::uuid`, events[1]!.id);
     expect(await verifyChain(team.id)).toMatchObject({
       ok: false,
-      brokenAt: { seq: 2n, eventId: events[2]!.id },
+      brokenAt: { seq: 2, eventId: events[2]!.id },
       reason: expect.stringMatching(/missing/),
     });
   });
@@ -109,10 +109,10 @@ describe("the audit hash chain", () => {
       ip: null,
       userAgent: null,
     };
-    const forged = { ...data, id: randomUUID(), createdAt: new Date(), seq: 4n, prevHash: events[2]!.hash };
+    const forged = { ...data, id: randomUUID(), createdAt: new Date(), seq: 4, prevHash: events[2]!.hash };
     // Without the triggers the head stays behind; with them, a row that does not link is refused outright.
     await expect(
-      db().auditEvent.create({ data: { ...forged, seq: 5n, hash: eventHash({ ...forged, seq: 5n }) } }),
+      db().auditEvent.create({ data: { ...forged, seq: 5, hash: eventHash({ ...forged, seq: 5 }) } }),
     ).rejects.toThrow(/does not follow the head/);
     await transaction(async (tx) => {
       await tx.$executeRawUnsafe("SET LOCAL session_replication_role = replica");
@@ -120,7 +120,7 @@ describe("the audit hash chain", () => {
     });
     expect(await verifyChain(team.id)).toMatchObject({
       ok: false,
-      brokenAt: { seq: 4n, eventId: forged.id },
+      brokenAt: { seq: 4, eventId: forged.id },
       reason: expect.stringMatching(/beyond the published head/),
     });
   });
@@ -141,7 +141,7 @@ describe("the audit hash chain", () => {
       );
       expect(await verifyChain(team.id)).toMatchObject({
         ok: false,
-        brokenAt: { seq: 2n, eventId: id },
+        brokenAt: { seq: 2, eventId: id },
         reason: "seq used twice",
       });
     } finally {
@@ -159,7 +159,31 @@ describe("the audit hash chain", () => {
         randomUUID(),
         team.id,
       ),
-    ).rejects.toThrow(/AuditEvent_team_chained/);
+    ).rejects.toThrow(/needs its place in the chain/);
+  });
+
+  it("accepts events numbered by the migration before the chain existed, and notices one of them removed", async () => {
+    const team = await bareTeam();
+    const ids = [randomUUID(), randomUUID()];
+    // What the migration leaves: pre-chain rows numbered 1…legacyThrough without hashes, and the head there.
+    await transaction(async (tx) => {
+      await tx.$executeRawUnsafe("SET LOCAL session_replication_role = replica");
+      for (const [i, id] of ids.entries())
+        await tx.$executeRawUnsafe(
+          `INSERT INTO "AuditEvent" (id, "teamId", "actorType", action, seq) VALUES ($1::uuid, $2::uuid, 'system', 'team.rename', $3)`,
+          id,
+          team.id,
+          i + 1,
+        );
+      await tx.$executeRawUnsafe(
+        `INSERT INTO "AuditChainHead" ("teamId", seq, "legacyThrough") VALUES ($1::uuid, 2, 2)`,
+        team.id,
+      );
+    });
+    await record(team.id, 3);
+    expect(await verifyChain(team.id)).toMatchObject({ ok: true, count: 3, verifiedThrough: { seq: 3 } });
+    await asOwner(`DELETE FROM "AuditEvent" WHERE id = $1::uuid`, ids[0]);
+    expect(await verifyChain(team.id)).toMatchObject({ ok: false, brokenAt: { seq: 1, eventId: ids[1] } });
   });
 
   it("leaves user-level events (no team) out of every chain", async () => {
@@ -203,12 +227,12 @@ describe("retention", () => {
     expect(await pruneAuditEvents(team.id, new Date())).toBe(4);
     const left = await db().auditEvent.findMany({ where: { teamId: team.id }, orderBy: { seq: "asc" } });
     expect(left.map((event) => [event.seq, event.action])).toEqual([
-      [5n, "api_key.create"],
-      [6n, "api_key.create"],
-      [7n, "audit.prune"],
+      [5, "api_key.create"],
+      [6, "api_key.create"],
+      [7, "audit.prune"],
     ]);
     expect(left[2]!.metadata).toMatchObject({ count: 4, retentionDays: 400 });
-    expect(await verifyChain(team.id)).toMatchObject({ ok: true, count: 3, verifiedThrough: { seq: 7n } });
+    expect(await verifyChain(team.id)).toMatchObject({ ok: true, count: 3, verifiedThrough: { seq: 7 } });
     // Nothing more to prune: no second event.
     expect(await pruneAuditEvents(team.id, new Date())).toBe(0);
     expect(await auditEvents(team.id, "audit.prune")).toHaveLength(1);

@@ -62,9 +62,9 @@ export async function pruneAuditEvents(teamId: string, now: Date, actor: AuditAc
   if (!team) return 0;
   const before = new Date(now.getTime() - Math.max(team.auditRetentionDays, MIN_AUDIT_RETENTION_DAYS) * DAY_MS);
   return transaction(async (tx) => {
-    const [result] = await tx.$queryRaw<{ deleted: bigint }[]>`
-      SELECT "audit_prune"(${teamId}::uuid, ${before}::timestamp(3)) AS deleted`;
-    const deleted = Number(result?.deleted ?? 0n);
+    const [result] = await tx.$queryRaw<{ deleted: number }[]>`
+      SELECT "audit_prune"(${teamId}::uuid, ${before}::timestamp(3))::int AS deleted`;
+    const deleted = result?.deleted ?? 0;
     if (deleted > 0)
       await recordAudit(tx, {
         teamId,

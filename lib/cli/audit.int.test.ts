@@ -90,7 +90,7 @@ describe("keyward audit verify and head", () => {
     expect(intact.stdout).toContain(`${owner.team.slug}: intact up to event ${head.seq} (`);
 
     const other = await seedUser("cli-audit-other");
-    const event = await db().auditEvent.findFirstOrThrow({ where: { teamId: other.team.id, seq: 1n } });
+    const event = await db().auditEvent.findFirstOrThrow({ where: { teamId: other.team.id, seq: 1 } });
     await transaction(async (tx) => {
       await tx.$executeRawUnsafe("SET LOCAL session_replication_role = replica");
       await tx.$executeRawUnsafe(`UPDATE "AuditEvent" SET "ip" = '198.51.100.1' WHERE id = $1::uuid`, event.id);

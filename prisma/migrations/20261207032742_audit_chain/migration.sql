@@ -1,7 +1,7 @@
 -- AlterTable
 ALTER TABLE "AuditEvent" ADD COLUMN     "hash" TEXT,
 ADD COLUMN     "prevHash" TEXT,
-ADD COLUMN     "seq" BIGINT;
+ADD COLUMN     "seq" INTEGER;
 
 -- AlterTable
 ALTER TABLE "Team" ADD COLUMN     "auditRetentionDays" INTEGER NOT NULL DEFAULT 400;
@@ -9,11 +9,11 @@ ALTER TABLE "Team" ADD COLUMN     "auditRetentionDays" INTEGER NOT NULL DEFAULT 
 -- CreateTable
 CREATE TABLE "AuditChainHead" (
     "teamId" UUID NOT NULL,
-    "seq" BIGINT NOT NULL DEFAULT 0,
+    "seq" INTEGER NOT NULL DEFAULT 0,
     "hash" TEXT,
-    "prunedThrough" BIGINT NOT NULL DEFAULT 0,
+    "prunedThrough" INTEGER NOT NULL DEFAULT 0,
     "anchorHash" TEXT,
-    "legacyThrough" BIGINT NOT NULL DEFAULT 0,
+    "legacyThrough" INTEGER NOT NULL DEFAULT 0,
     "updatedAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
 
     CONSTRAINT "AuditChainHead_pkey" PRIMARY KEY ("teamId")
@@ -40,19 +40,19 @@ ALTER TABLE "AuditEvent" ENABLE TRIGGER "AuditEvent_append_only_row";
 INSERT INTO "AuditChainHead" ("teamId", "seq", "hash", "legacyThrough")
 SELECT "teamId", max("seq"), NULL, max("seq") FROM "AuditEvent" WHERE "teamId" IS NOT NULL GROUP BY "teamId";
 
--- Every team event written from now on is chained (NOT VALID: checked for new rows, the old ones are numbered).
-ALTER TABLE "AuditEvent" ADD CONSTRAINT "AuditEvent_team_chained"
-  CHECK ("teamId" IS NULL OR ("seq" IS NOT NULL AND "hash" IS NOT NULL)) NOT VALID;
-
 -- The head follows every chained insert, in the inserting statement (no extra round trip for the writer, who
 -- holds the head's row lock since lib/audit/chain.ts read it FOR UPDATE), and only if the new event links to
--- it: seq one more, prevHash the head's hash. So a team's chain cannot fork or skip even by a bug; a row put
--- in with triggers bypassed leaves the head behind, which verification reports.
+-- it: seq one more, prevHash the head's hash. Every team event written from now on must be chained (the
+-- numbered pre-chain rows above are not re-checked). So a team's chain cannot fork or skip even by a bug; a
+-- row put in with triggers bypassed leaves the head behind, which verification reports.
 CREATE FUNCTION "audit_chain_advance"() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
-  IF NEW."teamId" IS NULL OR NEW."seq" IS NULL THEN
+  IF NEW."teamId" IS NULL THEN
     RETURN NULL;
+  END IF;
+  IF NEW."seq" IS NULL OR NEW."hash" IS NULL THEN
+    RAISE EXCEPTION 'audit chain: a team event needs its place in the chain (seq and hash)';
   END IF;
   UPDATE "AuditChainHead" SET "seq" = NEW."seq", "hash" = NEW."hash", "updatedAt" = NEW."createdAt"
   WHERE "teamId" = NEW."teamId" AND "seq" = NEW."seq" - 1 AND "hash" IS NOT DISTINCT FROM NEW."prevHash";
