@@ -46,7 +46,8 @@ export function setChainForBenchmark(on: boolean): void {
 
 /**
  * The event's row with its place in the team's chain: id, createdAt, seq, prevHash and hash, with the head
- * locked until commit (the insert moves the head on). `at` is for tests that need old events; the app never passes it.
+ * locked until commit (the insert moves the head on). `at` is for tests that need old events; the app never
+ * passes it.
  */
 export async function appendToChain<T extends AuditEventData>(tx: Tx, data: T, at?: Date) {
   if (data.teamId === null || !chainOn) return data;
