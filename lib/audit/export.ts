@@ -4,7 +4,7 @@
 import { stringify } from "csv-stringify/sync";
 import { z } from "zod";
 import { transaction } from "@/lib/db/transaction";
-import type { TeamContext } from "@/lib/teams/context";
+import type { TeamContext, TeamScope } from "@/lib/teams/context";
 import { describeAction, objectLabel, outcomeOf, targetsOf } from "./describe";
 import { eventChanges } from "./diff";
 import type { AuditFilters } from "./filters";
@@ -93,7 +93,7 @@ export async function* exportLines(
 }
 
 /** Records that this actor exported this view (the filters and format, never the data). */
-export async function recordExport(ctx: TeamContext, filters: AuditFilters, format: ExportFormat): Promise<void> {
+export async function recordExport(ctx: TeamScope, filters: AuditFilters, format: ExportFormat): Promise<void> {
   const shown = Object.fromEntries(
     Object.entries(filters).flatMap(([key, value]) =>
       value === undefined ? [] : [[key, value instanceof Date ? value.toISOString() : value]],

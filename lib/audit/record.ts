@@ -1,4 +1,5 @@
 // recordAudit: written inside the same transaction as the change it describes, so neither exists alone.
+import { appendToChain } from "@/lib/audit/chain";
 import type { Tx } from "@/lib/db/client";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { enqueueAuditDeliveries } from "./outbox";
@@ -63,7 +64,8 @@ export type AuditInput = {
 export async function recordAudit(tx: Tx, input: AuditInput): Promise<void> {
   const event = await tx.auditEvent.create({
     select: { id: true },
-    data: {
+    // The team's hash chain (lib/audit/chain.ts) adds id, createdAt, seq, prevHash and hash.
+    data: await appendToChain(tx, {
       teamId: input.teamId,
       actorType: input.actor.type,
       actorId: input.actor.type === "system" ? null : input.actor.id,
@@ -73,7 +75,7 @@ export async function recordAudit(tx: Tx, input: AuditInput): Promise<void> {
       metadata: input.metadata ?? {},
       ip: input.context.ip,
       userAgent: input.context.userAgent?.slice(0, 512) ?? null,
-    },
+    }),
   });
   // SIEM streaming: the deliveries and their jobs commit with the event (lib/audit/outbox.ts).
   if (input.teamId) await enqueueAuditDeliveries(tx, input.teamId, event.id);

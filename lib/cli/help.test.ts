@@ -24,6 +24,7 @@ describe("keyward --help", () => {
       "management-keys",
       "migrate-keys",
       "users",
+      "audit",
     ]) {
       expect(top.output).toMatch(new RegExp(`^  ${command} `, "m"));
     }
@@ -34,6 +35,7 @@ describe("keyward --help", () => {
       ["policy", ["get", "set"]],
       ["members", ["list", "role"]],
       ["management-keys", ["create"]],
+      ["audit", ["export", "verify", "head", "prune"]],
     ] as const) {
       const listed = await help(group);
       expect(listed.code).toBe(0);
@@ -63,6 +65,12 @@ describe("keyward --help", () => {
     expect(mgmt.output).toMatch(/--scopes <list> +comma-separated: members\.read,/);
     expect(mgmt.output).toMatch(/--name <name> +a name for the key \(default: "CLI management key"\)\n/);
     expect(mgmt.output).toMatch(/printed once/);
+
+    const exported = await help("audit", "export");
+    expect(exported.output).toMatch(/--format <format> +csv or jsonl \(required\)/);
+    expect(exported.output).toMatch(/--since <date> +only entries from this date or time on, e\.g\. 2026-12-01\n/);
+    const verify = await help("audit", "verify");
+    expect(verify.output).toMatch(/--team <slug> +the team's slug \(default: every team\)\n/);
 
     const rotate = await help("migrate-keys");
     expect(rotate.output).toMatch(/--from <version> +the key version the secrets use now \(required\)/);

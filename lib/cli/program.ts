@@ -131,6 +131,40 @@ export function buildProgram(): Command {
     .requiredOption("--role <role>", "owner, admin, member, viewer or auditor")
     .action(async (options: unknown) => (await import("@/lib/cli/members")).role(options));
 
+  const audit = program
+    .command("audit")
+    .description("Export a team's audit log, verify its hash chain, print its head, prune it.");
+  audit
+    .command("export")
+    .description(
+      "Write a team's audit log (its events and its members' sign-ins, newest first) to stdout. The export is itself recorded in the log.",
+    )
+    .requiredOption("--team <slug>", "the team's slug")
+    .requiredOption("--format <format>", "csv or jsonl")
+    .option("--since <date>", "only entries from this date or time on, e.g. 2026-12-01")
+    .action(async (options: unknown) => (await import("@/lib/cli/audit")).exportLog(options));
+  audit
+    .command("verify")
+    .description(
+      'Check the audit hash chain of one team, or of every team: prints "intact up to event N" or the first broken link, and exits 1 if any chain is broken.',
+    )
+    .option("--team <slug>", "the team's slug (default: every team)")
+    .action(async (options: unknown) => (await import("@/lib/cli/audit")).verify(options));
+  audit
+    .command("head")
+    .description(
+      "Print the head of a team's audit hash chain (seq, hash, time): note it elsewhere to prove later that history before it was not rewritten.",
+    )
+    .requiredOption("--team <slug>", "the team's slug")
+    .action(async (options: unknown) => (await import("@/lib/cli/audit")).head(options));
+  audit
+    .command("prune")
+    .description(
+      "Delete audit events older than the team's retention period (default 400 days, at least 90), as the scheduled job does; the pruning is itself recorded, and the chain stays verifiable.",
+    )
+    .option("--team <slug>", "the team's slug (default: every team)")
+    .action(async (options: unknown) => (await import("@/lib/cli/audit")).prune(options));
+
   const users = program
     .command("users")
     .description("Help with accounts: who has 2FA, lifting a sign-in lock, resetting a lost second factor.");
