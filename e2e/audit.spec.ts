@@ -187,6 +187,8 @@ test("an auditor reads the log but no keys; members and viewers get a 404 on the
     await expect(page.getByRole("heading", { name: "Page not found" })).toBeVisible();
     expect((await page.request.get(`/api/teams/${slug}/audit-events`)).status()).toBe(404);
     expect((await page.request.get(`/api/teams/${slug}/audit-events/export?format=csv`)).status()).toBe(404);
+    expect((await page.request.get(`/api/teams/${slug}/audit-events/verify`)).status()).toBe(404);
+    expect((await page.goto(`/t/${slug}/audit?verify=1`))?.status()).toBe(404);
     await context.close();
   }
 });
@@ -248,4 +250,38 @@ test("an owner streams the log to a SIEM: adds an endpoint, sees its secret once
   } finally {
     await new Promise<void>((resolve) => server.close(() => resolve()));
   }
+});
+
+test("the chain head is published and Verify says the chain is intact; retention is kept at least 90 days", async ({
+  page,
+  seed,
+  signIn,
+}, testInfo) => {
+  const owner = await seed.user({ name: "Vic Verifier" });
+  await signIn(page, owner);
+  await page.goto(`/t/${owner.team.slug}`);
+  const headLine = page.getByText(/Audit chain head: event \d+/);
+  await expect(headLine).toBeVisible();
+  const hash = (await headLine.locator("code").innerText()).trim();
+  expect(hash).toMatch(/^[0-9a-f]{64}$/);
+
+  await page.goto(`/t/${owner.team.slug}/audit`);
+  const evidence = page.locator("section").filter({ has: page.getByRole("heading", { name: "Tamper evidence" }) });
+  await expect(evidence.getByText(hash)).toBeVisible();
+  await evidence.getByRole("button", { name: "Verify the chain" }).click();
+  await expect(page).toHaveURL(/verify=1/);
+  await expect(evidence.getByText(/The chain is intact up to event \d+/)).toBeVisible();
+  await screenshot(page, testInfo, "audit-verified");
+
+  const days = evidence.getByLabel("Keep audit events for (days)");
+  await expect(days).toHaveValue("400");
+  await days.fill("30");
+  await evidence.getByRole("button", { name: "Save retention" }).click();
+  await expect(evidence.getByText("Audit events are kept at least 90 days.").first()).toBeVisible();
+  await expect(days).toHaveValue("30");
+  await days.fill("120");
+  await evidence.getByRole("button", { name: "Save retention" }).click();
+  await expect(evidence.getByText("Audit events are now kept for 120 days.")).toBeVisible();
+  await page.goto(`/t/${owner.team.slug}/audit?group=audit`);
+  await expect(rows(page).filter({ hasText: "changed the audit retention period" })).toHaveCount(1);
 });

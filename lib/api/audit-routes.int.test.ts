@@ -14,6 +14,8 @@ beforeAll(() => {
 
 const { GET: list } = await import("@/app/api/teams/[slug]/audit-events/route");
 const { GET: exportRoute } = await import("@/app/api/teams/[slug]/audit-events/export/route");
+const { GET: verifyRoute } = await import("@/app/api/teams/[slug]/audit-events/verify/route");
+const { verificationSchema } = await import("@/lib/api/paths/audit");
 const { auditEntrySchema } = await import("@/lib/api/paths/audit");
 const { CSV_COLUMNS } = await import("@/lib/audit/export");
 const { recordAudit } = await import("@/lib/audit/record");
@@ -143,6 +145,19 @@ describe("GET /api/teams/{slug}/audit-events", () => {
     const exported = await callRoute(exportRoute, { slug: b.team.slug }, a.mgmt.key, { query: { format: "jsonl" } });
     expect(exported.status).toBe(404);
     expect(await auditEvents(b.team.id, "audit.export")).toEqual([]);
+  });
+});
+
+describe("GET /api/teams/{slug}/audit-events/verify", () => {
+  it("says the team's chain is intact up to its head, and is a 404 for another team", async () => {
+    const verified = await answer(await callRoute(verifyRoute, { slug: a.team.slug }, a.mgmt.key));
+    expect(verified.status).toBe(200);
+    const data = verificationSchema.parse((verified.body as { data: unknown }).data);
+    expect(data).toMatchObject({ ok: true, brokenAt: null, reason: null });
+    expect(data.head.seq).toBeGreaterThanOrEqual(5);
+    expect(data.verifiedThrough?.seq).toBe(data.head.seq);
+    expect(data.head.hash).toMatch(/^[0-9a-f]{64}$/);
+    expect((await callRoute(verifyRoute, { slug: b.team.slug }, a.mgmt.key)).status).toBe(404);
   });
 });
 

@@ -8,6 +8,8 @@ import { AppError, zodFieldErrors } from "@/lib/api/errors";
 import { recordAudit, type AuditActor } from "@/lib/audit/record";
 import { db } from "@/lib/db/client";
 import { transaction } from "@/lib/db/transaction";
+import type { QueueSpec } from "@/lib/jobs/queue";
+import { logger } from "@/lib/logger";
 import type { TeamScope } from "@/lib/teams/context";
 
 export const MIN_AUDIT_RETENTION_DAYS = 90;
@@ -96,4 +98,20 @@ export async function pruneAllTeams(now: Date): Promise<{ teamId: string; delete
     if (teams.length < 500) return pruned;
     after = teams.at(-1)?.id;
   }
+}
+
+export const AUDIT_PRUNE_QUEUE = "audit-prune";
+
+/** The job queue's daily pruning (web-process.ts schedules it; pg-boss runs it once per cluster). */
+export function auditPruneQueue(now: () => Date = () => new Date()): QueueSpec {
+  return {
+    name: AUDIT_PRUNE_QUEUE,
+    retryLimit: 3,
+    retryDelaySeconds: 60,
+    expireInSeconds: 15 * 60,
+    handler: async () => {
+      const pruned = (await pruneAllTeams(now())).filter((team) => team.deleted > 0);
+      if (pruned.length > 0) logger.info({ teams: pruned.length }, "pruned audit events past retention");
+    },
+  };
 }

@@ -19,6 +19,7 @@ import { resumeReencryptionJobs } from "@/lib/vault/reencryption-job";
 import { startSignInHousekeeping } from "@/lib/auth/housekeeping";
 import { startJobRunner, type JobRunner } from "@/lib/jobs/queue";
 import { auditDeliveryQueue } from "@/lib/audit/webhooks";
+import { AUDIT_PRUNE_QUEUE, auditPruneQueue } from "@/lib/audit/retention";
 
 const RELAY_TIMEOUT_MS = 5_000;
 // Only for a stop nobody oversees (the edge is gone); after "shutdown" the edge's own deadline applies first.
@@ -72,7 +73,10 @@ async function main(): Promise<void> {
   const stopHousekeeping = startSignInHousekeeping();
   // The job queue (pg-boss): audit webhook deliveries. Without it the app still serves; deliveries wait in
   // the queue for a server whose runner is up.
-  const jobs: JobRunner | null = await startJobRunner([auditDeliveryQueue()]).catch((error: unknown) => {
+  // Daily at 03:17 UTC, once per cluster (pg-boss deduplicates schedules): audit events past retention.
+  const jobs: JobRunner | null = await startJobRunner([auditDeliveryQueue(), auditPruneQueue()], {
+    schedules: [{ queue: AUDIT_PRUNE_QUEUE, cron: "17 3 * * *" }],
+  }).catch((error: unknown) => {
     logger.error({ err: error }, "the job queue could not start: audit webhooks are not delivered by this server");
     return null;
   });

@@ -7,6 +7,7 @@ import { ERRORS, teamParamsSchema } from "@/lib/api/schemas/common";
 import { AppError, zodFieldErrors } from "@/lib/api/errors";
 import { exportFormatSchema } from "@/lib/audit/export";
 import { ACTION_GROUPS, auditFiltersSchema, type AuditFilters } from "@/lib/audit/filters";
+import type { ChainVerification } from "@/lib/audit/chain";
 import { decodeCursor } from "@/lib/audit/timeline";
 
 const text = (description: string) => z.string().max(200).optional().meta({ description });
@@ -74,6 +75,39 @@ const pageSchema = z.object({
     .meta({ description: "Pass as `cursor` with `direction=newer` for the page before." }),
 });
 
+const headSchema = z
+  .object({
+    seq: z.number().int().meta({ description: "The last event's position in the team's chain (0: no event yet)." }),
+    hash: z.string().nullable().meta({ description: "Its SHA-256, hex: note it elsewhere to prove history later." }),
+    at: z.string().meta({ description: "When the head last moved (ISO 8601, UTC)." }),
+  })
+  .meta({ id: "AuditChainHead" });
+
+export const verificationSchema = z
+  .object({
+    ok: z.boolean().meta({ description: "Whether every link up to the head holds." }),
+    count: z.number().int().nullable().meta({ description: "Events checked (when intact)." }),
+    verifiedThrough: z
+      .object({ seq: z.number().int(), eventId: z.string().nullable() })
+      .nullable()
+      .meta({ description: "The last event checked (when intact)." }),
+    brokenAt: z
+      .object({ seq: z.number().int().nullable(), eventId: z.string().nullable() })
+      .nullable()
+      .meta({ description: "The first broken link (when not intact)." }),
+    reason: z.string().nullable().meta({ description: "What is wrong with that link." }),
+    head: headSchema,
+  })
+  .meta({ id: "AuditChainVerification" });
+
+/** The verification as the API answers it: the same fields whatever the outcome. */
+export function verificationJson(result: ChainVerification): z.infer<typeof verificationSchema> {
+  const head = { seq: result.head.seq, hash: result.head.hash, at: result.head.at.toISOString() };
+  return result.ok
+    ? { ok: true, count: result.count, verifiedThrough: result.verifiedThrough, brokenAt: null, reason: null, head }
+    : { ok: false, count: null, verifiedThrough: null, brokenAt: result.brokenAt, reason: result.reason, head };
+}
+
 export const auditPaths = {
   "/api/teams/{slug}/audit-events": {
     get: {
@@ -100,6 +134,21 @@ export const auditPaths = {
             "text/csv": { schema: z.string() },
             "application/x-ndjson": { schema: z.string() },
           },
+        },
+        ...ERRORS,
+      },
+    },
+  },
+  "/api/teams/{slug}/audit-events/verify": {
+    get: {
+      summary: "Verify the team's audit hash chain (audit.read)",
+      description:
+        "Recomputes every event's SHA-256 in order and checks each link to its predecessor and the published head: `ok` and the event it is intact up to, or the first broken link (an event changed, removed or slipped in).",
+      requestParams: { path: teamParamsSchema },
+      responses: {
+        "200": {
+          description: "The verification.",
+          content: { "application/json": { schema: z.object({ data: verificationSchema }) } },
         },
         ...ERRORS,
       },

@@ -5,6 +5,7 @@ import { Card } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { AuditList } from "@/components/dashboard/audit-list";
+import { teamChainHead } from "@/lib/audit/chain";
 import { recentAuditEvents } from "@/lib/audit/queries";
 import { can, ROLE_LABELS } from "@/lib/auth/permissions";
 import { teamPageContext } from "@/lib/auth/team-page";
@@ -21,6 +22,7 @@ export default async function TeamOverviewPage({ params }: { params: Promise<{ t
     can(ctx.membership.role, "members.invite") ? listPendingInvites(ctx) : Promise.resolve([]),
     canAudit ? recentAuditEvents(ctx, 8) : Promise.resolve([]),
   ]);
+  const head = canAudit ? await teamChainHead(ctx) : null;
   const stats = [
     { label: "Members", value: members.length },
     { label: "Pending invitations", value: invites.length },
@@ -56,6 +58,12 @@ export default async function TeamOverviewPage({ params }: { params: Promise<{ t
           }
         >
           {events.length === 0 ? <EmptyState title="Nothing has happened yet." /> : <AuditList events={events} />}
+          {head && head.seq > 0 ? (
+            <p className="mt-4 border-t border-slate-100 pt-3 text-xs text-slate-500">
+              Audit chain head: event {head.seq.toLocaleString("en")},{" "}
+              <code className="font-mono [overflow-wrap:anywhere] text-slate-700">{head.hash}</code>
+            </p>
+          ) : null}
         </Card>
       ) : null}
     </div>

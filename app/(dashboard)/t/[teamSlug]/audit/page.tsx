@@ -14,6 +14,8 @@ import { zodFieldErrors } from "@/lib/api/errors";
 import { describeAction, objectLabel, outcomeOf, targetsOf } from "@/lib/audit/describe";
 import { eventChanges } from "@/lib/audit/diff";
 import { deliveriesOfEvent, listAuditWebhooks } from "@/lib/audit/webhooks";
+import { teamChainHead, verifyTeamChain } from "@/lib/audit/chain";
+import { AUDIT_RETENTION_PERMISSION, readAuditRetention } from "@/lib/audit/retention";
 import { parseAuditFilters } from "@/lib/audit/filters";
 import {
   decodeCursor,
@@ -28,6 +30,7 @@ import { formatDateTime } from "@/lib/format/date";
 import { listMembers } from "@/lib/teams/members";
 import { AuditFilterForm, type FilterValues } from "./_components/audit-filter-form";
 import { EventDrawer, type EventDetail } from "./_components/event-drawer";
+import { RetentionForm } from "./_components/retention-form";
 import { WebhooksCard } from "./_components/webhooks-card";
 
 export const metadata: Metadata = { title: "Audit log" };
@@ -91,6 +94,10 @@ export default async function AuditPage({
   const filtered = Object.keys(values).length > 0;
   const canStream = ctx.permissions.has("audit.webhooks");
   const webhooks = canStream ? await listAuditWebhooks(ctx) : [];
+  const head = await teamChainHead(ctx);
+  const verification = first(search.verify) === "1" ? await verifyTeamChain(ctx) : null;
+  const canRetain = ctx.permissions.has(AUDIT_RETENTION_PERMISSION);
+  const retention = await readAuditRetention(ctx);
 
   return (
     <div className="space-y-6">
@@ -183,6 +190,58 @@ export default async function AuditPage({
           )}
         </Card>
       )}
+
+      <Card
+        title="Tamper evidence"
+        description="Every event of this team carries the SHA-256 of the one before it. Note the head somewhere else; later, Verify proves that nothing up to it was changed, removed or slipped in — not even by someone with the database's keys."
+      >
+        <div className="space-y-4">
+          <dl className="grid gap-3 text-sm sm:grid-cols-[auto_1fr]">
+            <dt className="font-medium text-slate-500">Chain head</dt>
+            <dd>
+              {head.seq === 0 ? (
+                "No event yet."
+              ) : (
+                <>
+                  event {head.seq.toLocaleString("en")}, {formatDateTime(head.at)}
+                  <code className="mt-1 block font-mono text-xs [overflow-wrap:anywhere] text-slate-700">
+                    {head.hash}
+                  </code>
+                </>
+              )}
+            </dd>
+            <dt className="font-medium text-slate-500">Retention</dt>
+            <dd>{retention.toLocaleString("en")} days</dd>
+          </dl>
+          {verification ? (
+            verification.ok ? (
+              <Alert tone="success">
+                The chain is intact up to event {verification.verifiedThrough.seq.toLocaleString("en")} (
+                {verification.count.toLocaleString("en")} events checked).
+              </Alert>
+            ) : (
+              <Alert tone="error">
+                The chain is broken at event {verification.brokenAt.seq ?? "?"}: {verification.reason}.{" "}
+                {verification.brokenAt.eventId ? (
+                  <Link
+                    href={href({ event: `audit:${verification.brokenAt.eventId}` })}
+                    className="font-medium underline"
+                  >
+                    Open that event
+                  </Link>
+                ) : null}
+              </Alert>
+            )
+          ) : null}
+          <form method="get" action={base}>
+            <input type="hidden" name="verify" value="1" />
+            <button type="submit" className={buttonClass({ variant: "secondary" })}>
+              Verify the chain
+            </button>
+          </form>
+          {canRetain ? <RetentionForm teamSlug={ctx.team.slug} days={retention} /> : null}
+        </div>
+      </Card>
 
       {canStream ? <WebhooksCard teamSlug={ctx.team.slug} webhooks={webhooks} /> : null}
 
