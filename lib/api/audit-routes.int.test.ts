@@ -22,7 +22,7 @@ const { recordAudit } = await import("@/lib/audit/record");
 const { transaction } = await import("@/lib/db/transaction");
 const { createManagementKey } = await import("@/lib/keys/management");
 const { answer, callRoute } = await import("@/lib/testing/api-call");
-const { auditEvents, contextIn, seedUser } = await import("@/lib/testing/seed");
+const { appErrorOf, auditEvents, contextIn, seedMember, seedUser } = await import("@/lib/testing/seed");
 
 const pageSchema = z.object({
   data: auditEntrySchema.array(),
@@ -145,6 +145,17 @@ describe("GET /api/teams/{slug}/audit-events", () => {
     const exported = await callRoute(exportRoute, { slug: b.team.slug }, a.mgmt.key, { query: { format: "jsonl" } });
     expect(exported.status).toBe(404);
     expect(await auditEvents(b.team.id, "audit.export")).toEqual([]);
+  });
+});
+
+describe("the audit log's door for sessions", () => {
+  it("is a 404 to a member and a viewer (the page, the API, the export and verify all use it), open to an auditor", async () => {
+    for (const role of ["member", "viewer"] as const) {
+      const person = await seedMember(a.team, role, `door-${role}`);
+      expect((await appErrorOf(contextIn(person, a.team, "audit.read"))).code).toBe("not_found");
+    }
+    const auditor = await seedMember(a.team, "auditor", "door-auditor");
+    expect((await contextIn(auditor, a.team, "audit.read")).permissions.has("audit.read")).toBe(true);
   });
 });
 
