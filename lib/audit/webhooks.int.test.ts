@@ -157,36 +157,32 @@ describe("audit webhooks", () => {
     },
   );
 
-  it(
-    "retries a failing endpoint with backoff until it answers, without slowing the action",
-    { timeout: 60_000 },
-    async () => {
-      const c = await seedUser("hook-c");
-      const flaky = await receiver((_, attempt) => attempt <= 2);
-      receivers.push(flaky);
-      const ctx = await contextIn(c, c.team, "audit.webhooks");
-      const { webhook } = await createAuditWebhook(ctx, { url: flaky.url });
-      if (runners.length === 0) await start();
-      await record(c.team.id, "c-flaky");
-      const [event] = await db().auditEvent.findMany({
-        where: { teamId: c.team.id, action: "api_key.create" },
-        select: { id: true },
-      });
-      await expect
-        .poll(async () => (await deliveriesOfEvent(ctx, event!.id))[0]?.status, { timeout: 30_000 })
-        .toBe("delivered");
-      const [delivery] = await deliveriesOfEvent(ctx, event!.id);
-      expect(delivery).toMatchObject({ attempts: 3, lastStatusCode: 204, lastError: null });
-      expect(flaky.attempts.get(delivery!.id)).toBe(3);
-      expect(flaky.received.filter((r) => r.eventId === event!.id)).toHaveLength(1);
-      // The job's retry policy is exponential backoff.
-      const [job] = await db().$queryRaw<{ retry_backoff: boolean; retry_count: number }[]>`
+  it("retries a failing endpoint with backoff until it answers", { timeout: 60_000 }, async () => {
+    const c = await seedUser("hook-c");
+    const flaky = await receiver((_, attempt) => attempt <= 2);
+    receivers.push(flaky);
+    const ctx = await contextIn(c, c.team, "audit.webhooks");
+    const { webhook } = await createAuditWebhook(ctx, { url: flaky.url });
+    if (runners.length === 0) await start();
+    await record(c.team.id, "c-flaky");
+    const [event] = await db().auditEvent.findMany({
+      where: { teamId: c.team.id, action: "api_key.create" },
+      select: { id: true },
+    });
+    await expect
+      .poll(async () => (await deliveriesOfEvent(ctx, event!.id))[0]?.status, { timeout: 30_000 })
+      .toBe("delivered");
+    const [delivery] = await deliveriesOfEvent(ctx, event!.id);
+    expect(delivery).toMatchObject({ attempts: 3, lastStatusCode: 204, lastError: null });
+    expect(flaky.attempts.get(delivery!.id)).toBe(3);
+    expect(flaky.received.filter((r) => r.eventId === event!.id)).toHaveLength(1);
+    // The job's retry policy is exponential backoff.
+    const [job] = await db().$queryRaw<{ retry_backoff: boolean; retry_count: number }[]>`
       SELECT retry_backoff, retry_count FROM pgboss.job WHERE id = ${delivery!.id}::uuid
       UNION ALL SELECT retry_backoff, retry_count FROM pgboss.archive WHERE id = ${delivery!.id}::uuid`;
-      expect(job).toMatchObject({ retry_backoff: true, retry_count: 2 });
-      await deleteAuditWebhook(ctx, webhook.id);
-    },
-  );
+    expect(job).toMatchObject({ retry_backoff: true, retry_count: 2 });
+    await deleteAuditWebhook(ctx, webhook.id);
+  });
 
   it("sends nothing for a rolled-back change", async () => {
     const d = await seedUser("hook-d");
