@@ -184,6 +184,31 @@ describe("audit webhooks", () => {
     await deleteAuditWebhook(ctx, webhook.id);
   });
 
+  it("never holds up the action: an event is recorded while a delivery hangs on an endpoint that never answers", async () => {
+    const e = await seedUser("hook-e");
+    const hanging: http.ServerResponse[] = [];
+    const server = http.createServer((_req, res) => void hanging.push(res));
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/stuck`;
+    try {
+      const ctx = await contextIn(e, e.team, "audit.webhooks");
+      await createAuditWebhook(ctx, { url });
+      if (runners.length === 0) await start();
+      await expect.poll(() => hanging.length, { timeout: 20_000 }).toBeGreaterThanOrEqual(1);
+      // A delivery is stuck in flight; the next change still commits, with its delivery queued behind.
+      await record(e.team.id, "e-while-stuck");
+      const [event] = await db().auditEvent.findMany({ where: { teamId: e.team.id, action: "api_key.create" } });
+      expect(event).toBeDefined();
+      expect(hanging.every((res) => !res.writableEnded)).toBe(true);
+      const [delivery] = await deliveriesOfEvent(ctx, event!.id);
+      expect(delivery?.status).toBe("pending");
+    } finally {
+      for (const res of hanging) res.destroy();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  });
+
   it("sends nothing for a rolled-back change", async () => {
     const d = await seedUser("hook-d");
     const ctx = await contextIn(d, d.team, "audit.webhooks");
