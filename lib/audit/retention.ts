@@ -43,6 +43,7 @@ export async function updateAuditRetention(ctx: TeamScope, days: number): Promis
       where: { id: ctx.team.id },
       select: { auditRetentionDays: true },
     });
+    // key-state: unaffected — the audit retention period is not part of what a key may do.
     await tx.team.update({ where: { id: ctx.team.id }, data: { auditRetentionDays: parsed.data.days } });
     await recordAudit(tx, {
       teamId: ctx.team.id,
