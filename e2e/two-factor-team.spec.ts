@@ -84,11 +84,18 @@ test("an owner requires 2FA: who is affected is shown first, and a member withou
   await page.getByLabel("Grace period (days)").fill("0");
   await page.getByRole("button", { name: "Save 2FA policy" }).click();
   await expect(page.getByText("Saved. The policy applies from the next request.")).toBeVisible();
-  const audit = await db().auditEvent.findFirstOrThrow({
-    where: { teamId: owner.team.id, action: "team.two_factor_policy_update" },
-    orderBy: { createdAt: "desc" },
-  });
-  expect(audit.metadata).toMatchObject({ after: { required: true, graceDays: 0 }, membersWithoutTwoFactor: 1 });
+  // "Saved." is still on the page from the first save: wait for the second save's event, not the text.
+  const latestPolicyEvent = () =>
+    db().auditEvent.findFirstOrThrow({
+      where: { teamId: owner.team.id, action: "team.two_factor_policy_update" },
+      orderBy: { seq: "desc" },
+    });
+  await expect
+    .poll(async () => (await latestPolicyEvent()).metadata)
+    .toMatchObject({
+      after: { required: true, graceDays: 0 },
+      membersWithoutTwoFactor: 1,
+    });
 
   await memberPage.goto(`/t/${owner.team.slug}/keys`);
   await expect(memberPage).toHaveURL(new RegExp(`/account/security\\?required=${owner.team.slug}$`));

@@ -76,11 +76,15 @@ export async function findActiveSession(
       user: { select: { id: true, email: true, name: true } },
     },
   });
-  if (!row) return null;
+  // The relation is read by a second query: a user deleted in between (and their sessions with them) leaves
+  // the row without its user, whatever the type says. That is a session that no longer exists.
+  const user = row?.user as ActiveSession["user"] | null | undefined;
+  if (!row || !user) return null;
   if (now.getTime() - row.lastSeenAt.getTime() > TOUCH_INTERVAL_MS) {
-    await db().userSession.update({ where: { id: row.id }, data: { lastSeenAt: now } });
+    // updateMany: the session may have been deleted since it was read; touching nothing is fine.
+    await db().userSession.updateMany({ where: { id: row.id }, data: { lastSeenAt: now } });
   }
-  return { sessionId: row.id, user: row.user, reauthenticatedAt: row.reauthenticatedAt };
+  return { sessionId: row.id, user, reauthenticatedAt: row.reauthenticatedAt };
 }
 
 /** Step-up is satisfied when the password or a code was entered in this session within the last 10 minutes. */
