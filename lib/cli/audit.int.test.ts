@@ -1,36 +1,17 @@
 // `keyward audit export|verify|head|prune` as an operator runs them: the real CLI in its own process against
 // this file's database. The export goes to stdout and is itself audited as "keyward CLI"; verify prints
 // "intact up to event N" or the broken link and exits 1 then; head prints what chainHead says.
-import { randomBytes, randomUUID } from "node:crypto";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import path from "node:path";
+import { randomUUID } from "node:crypto";
 import { parse } from "csv-parse/sync";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { chainHead } from "@/lib/audit/chain";
 import { CSV_COLUMNS } from "@/lib/audit/export";
 import { db } from "@/lib/db/client";
 import { transaction } from "@/lib/db/transaction";
-import { runToExit } from "@/lib/testing/app-process";
+import { operatorCli } from "@/lib/testing/operator-cli";
 import { auditEvents, seedUser } from "@/lib/testing/seed";
 
-const CLI = path.resolve("bin/keyward.mjs");
-let dataDir = "";
-
-beforeAll(async () => {
-  dataDir = await mkdtemp(path.join(tmpdir(), "keyward-cli-audit-"));
-});
-afterAll(() => rm(dataDir, { recursive: true, force: true }));
-
-const keyward = (...args: string[]) =>
-  runToExit(process.execPath, [CLI, ...args], {
-    ...process.env,
-    DATABASE_URL: process.env.DATABASE_URL,
-    AUTH_SECRET: "s".repeat(44),
-    ENCRYPTION_KEY: randomBytes(32).toString("base64"),
-    DATA_DIR: dataDir,
-    LOG_LEVEL: "warn",
-  });
+const { keyward } = operatorCli("audit");
 
 describe("keyward audit export", () => {
   it("writes the team's log as CSV or JSON Lines to stdout, and records the export", async () => {

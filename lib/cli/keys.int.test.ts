@@ -1,37 +1,17 @@
 // `keyward keys list|revoke` as an operator runs them: the real CLI in its own process against this file's
 // database. Listing shows no key or hash; revoking goes the dashboard's way (audit row, NOTIFY to the proxy);
 // another team's key id is not found and stays live; a missing option is named.
-import { randomBytes } from "node:crypto";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { db } from "@/lib/db/client";
 import { hashKey } from "@/lib/keys/format";
 import { subscribeKeyChanges, type KeyChange } from "@/lib/keys/key-changes";
 import { publicKeySchema } from "@/lib/keys/public";
 import { createKey, revokeKey } from "@/lib/keys/store";
-import { runToExit } from "@/lib/testing/app-process";
+import { operatorCli } from "@/lib/testing/operator-cli";
 import { auditEvents, contextIn, seedMember, seedUser } from "@/lib/testing/seed";
 
-const CLI = path.resolve("bin/keyward.mjs");
 const CHAT = { endpoints: { chat: "write" as const }, models: ["gpt-4o-mini"] };
-let dataDir = "";
-
-beforeAll(async () => {
-  dataDir = await mkdtemp(path.join(tmpdir(), "keyward-cli-keys-"));
-});
-afterAll(() => rm(dataDir, { recursive: true, force: true }));
-
-const keyward = (...args: string[]) =>
-  runToExit(process.execPath, [CLI, ...args], {
-    ...process.env,
-    DATABASE_URL: process.env.DATABASE_URL,
-    AUTH_SECRET: "s".repeat(44),
-    ENCRYPTION_KEY: randomBytes(32).toString("base64"),
-    DATA_DIR: dataDir,
-    LOG_LEVEL: "warn",
-  });
+const { keyward } = operatorCli("keys");
 
 /** A team with an owner and a member, each holding a key made through the dashboard's createKey. */
 async function teamWithKeys(label: string) {

@@ -3,36 +3,19 @@
 // dashboard's way (audited as "keyward CLI", published to the proxies); bad options change nothing and name
 // the flag; another team's member is not found; a management key is printed once and works on the API.
 import { randomBytes } from "node:crypto";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { writeFile } from "node:fs/promises";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { GET as membersRoute } from "@/app/api/teams/[slug]/members/route";
 import { memberSchema } from "@/lib/api/schemas/members";
 import { db } from "@/lib/db/client";
 import { subscribeKeyChanges, type KeyChange } from "@/lib/keys/key-changes";
 import { readTeamKeyPolicy } from "@/lib/keys/team-policy";
 import { callRoute } from "@/lib/testing/api-call";
-import { runToExit } from "@/lib/testing/app-process";
+import { operatorCli } from "@/lib/testing/operator-cli";
 import { auditEvents, seedMember, seedUser } from "@/lib/testing/seed";
 
-const CLI = path.resolve("bin/keyward.mjs");
-let dataDir = "";
-
-beforeAll(async () => {
-  dataDir = await mkdtemp(path.join(tmpdir(), "keyward-cli-team-"));
-});
-afterAll(() => rm(dataDir, { recursive: true, force: true }));
-
-const keyward = (...args: string[]) =>
-  runToExit(process.execPath, [CLI, ...args], {
-    ...process.env,
-    DATABASE_URL: process.env.DATABASE_URL,
-    AUTH_SECRET: "s".repeat(44),
-    ENCRYPTION_KEY: randomBytes(32).toString("base64"),
-    DATA_DIR: dataDir,
-    LOG_LEVEL: "warn",
-  });
+const { keyward, dataDir } = operatorCli("team");
 
 const roleOf = async (membershipId: string) =>
   (await db().membership.findUniqueOrThrow({ where: { id: membershipId } })).role;
@@ -41,7 +24,7 @@ describe("keyward policy", () => {
   it("sets the policy as the dashboard does (audited, published), and get prints what set takes", async () => {
     const owner = await seedUser("cli-policy");
     const policy = { endpoints: { chat: "write", models: "read" }, models: ["gpt-4o*"], maxLifetimeDays: 90 };
-    const file = path.join(dataDir, "policy.json");
+    const file = path.join(dataDir(), "policy.json");
     await writeFile(file, JSON.stringify(policy));
     const changes: KeyChange[] = [];
     const stop = await subscribeKeyChanges(process.env.DATABASE_URL ?? "", (change) => changes.push(change));
