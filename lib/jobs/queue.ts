@@ -24,12 +24,28 @@ export type QueueSpec = {
 
 let sender: PgBoss | null = null;
 
+function connectionStringOf(explicit?: string): string {
+  const connectionString = explicit ?? process.env.DATABASE_URL;
+  if (!connectionString) throw new Error("DATABASE_URL is not set");
+  return connectionString;
+}
+
 /** A pg-boss instance for sending in a transaction: it never opens a connection of its own for that. */
 function senderBoss(): PgBoss {
-  const connectionString = process.env.DATABASE_URL;
-  if (!connectionString) throw new Error("DATABASE_URL is not set");
-  sender ??= new PgBoss({ connectionString, schema: JOB_SCHEMA, max: 1 });
+  sender ??= new PgBoss({ connectionString: connectionStringOf(), schema: JOB_SCHEMA, max: 1 });
   return sender;
+}
+
+/** Creates the queues with their retry policy (pg-boss leaves a queue that exists as it is). */
+async function createQueues(boss: PgBoss, queues: Omit<QueueSpec, "handler">[]): Promise<void> {
+  for (const queue of queues)
+    await boss.createQueue(queue.name, {
+      name: queue.name,
+      retryLimit: queue.retryLimit,
+      retryDelay: queue.retryDelaySeconds,
+      retryBackoff: true,
+      expireInSeconds: queue.expireInSeconds ?? 60,
+    });
 }
 
 /** pg-boss's SQL, run on the caller's Prisma transaction. */
@@ -68,19 +84,16 @@ export async function startJobRunner(
     schedules?: { queue: string; cron: string }[];
   } = {},
 ): Promise<JobRunner> {
-  const connectionString = options.connectionString ?? process.env.DATABASE_URL;
-  if (!connectionString) throw new Error("DATABASE_URL is not set");
-  const boss = new PgBoss({ connectionString, schema: JOB_SCHEMA, max: 4, application_name: "keyward-jobs" });
+  const boss = new PgBoss({
+    connectionString: connectionStringOf(options.connectionString),
+    schema: JOB_SCHEMA,
+    max: 4,
+    application_name: "keyward-jobs",
+  });
   boss.on("error", (error: unknown) => logger.warn({ err: error }, "job queue error"));
   await boss.start();
+  await createQueues(boss, queues);
   for (const queue of queues) {
-    await boss.createQueue(queue.name, {
-      name: queue.name,
-      retryLimit: queue.retryLimit,
-      retryDelay: queue.retryDelaySeconds,
-      retryBackoff: true,
-      expireInSeconds: queue.expireInSeconds ?? 60,
-    });
     await boss.work<unknown>(
       queue.name,
       { pollingIntervalSeconds: options.pollingIntervalSeconds ?? 2, batchSize: 1, includeMetadata: true },
@@ -99,21 +112,18 @@ export async function startJobRunner(
 }
 
 /** Installs the queue's schema and queues without working them (webhook creation, before the first send). */
-export async function installJobQueues(queues: Pick<QueueSpec, "name" | "retryLimit" | "retryDelaySeconds">[]) {
-  const connectionString = process.env.DATABASE_URL;
-  if (!connectionString) throw new Error("DATABASE_URL is not set");
-  const boss = new PgBoss({ connectionString, schema: JOB_SCHEMA, max: 1, supervise: false, schedule: false });
+export async function installJobQueues(queues: Omit<QueueSpec, "handler">[]): Promise<void> {
+  const boss = new PgBoss({
+    connectionString: connectionStringOf(),
+    schema: JOB_SCHEMA,
+    max: 1,
+    supervise: false,
+    schedule: false,
+  });
   boss.on("error", (error: unknown) => logger.warn({ err: error }, "job queue error"));
   await boss.start();
   try {
-    for (const queue of queues)
-      if (!(await boss.getQueue(queue.name)))
-        await boss.createQueue(queue.name, {
-          name: queue.name,
-          retryLimit: queue.retryLimit,
-          retryDelay: queue.retryDelaySeconds,
-          retryBackoff: true,
-        });
+    await createQueues(boss, queues);
   } finally {
     await boss.stop({ graceful: false, wait: true });
   }
