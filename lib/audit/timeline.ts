@@ -71,14 +71,19 @@ function conditions(filters: AuditFilters, source: "audit" | "sign_in"): Prisma.
   return where;
 }
 
+// A timeline item's columns from each source (an audit event; a sign-in event "s" of user "u").
+const AUDIT_COLUMNS = Prisma.sql`'audit' AS source, id, "createdAt", action, "actorId", "actorLabel", targets,
+  metadata, ip, "userAgent"`;
+const SIGN_IN_COLUMNS = Prisma.sql`'sign_in' AS source, s.id, s."createdAt", 'sign_in.' || s.kind::text AS action,
+  s."userId" AS "actorId", u.email AS "actorLabel", '[]'::jsonb AS targets, COALESCE(s.metadata, '{}'::jsonb) AS metadata,
+  s.ip, s."userAgent"`;
+
 /** The team's audit events and its current members' sign-ins since they joined, as one relation. */
 function timelineOf(teamId: string): Prisma.Sql {
   return Prisma.sql`(
-      SELECT 'audit' AS source, id, "createdAt", action, "actorId", "actorLabel", targets, metadata, ip, "userAgent"
-        FROM "AuditEvent" WHERE "teamId" = ${teamId}::uuid
+      SELECT ${AUDIT_COLUMNS} FROM "AuditEvent" WHERE "teamId" = ${teamId}::uuid
       UNION ALL
-      SELECT 'sign_in', s.id, s."createdAt", 'sign_in.' || s.kind::text, s."userId", u.email, '[]'::jsonb,
-             COALESCE(s.metadata, '{}'::jsonb), s.ip, s."userAgent"
+      SELECT ${SIGN_IN_COLUMNS}
         FROM "SignInEvent" s
         JOIN "Membership" m ON m."userId" = s."userId" AND m."teamId" = ${teamId}::uuid
         JOIN "User" u ON u.id = s."userId"
@@ -131,8 +136,7 @@ export async function listTimeline(
   const rows = await db().$queryRaw<TimelineItem[]>`
     SELECT * FROM (
       (SELECT * FROM (
-          SELECT 'audit' AS source, id, "createdAt", action, "actorId", "actorLabel", targets, metadata, ip, "userAgent"
-            FROM "AuditEvent" WHERE "teamId" = ${ctx.team.id}::uuid
+          SELECT ${AUDIT_COLUMNS} FROM "AuditEvent" WHERE "teamId" = ${ctx.team.id}::uuid
         ) a
         WHERE ${keyset} AND ${and(conditions(filters, "audit"))}
         ORDER BY "createdAt" ${order}, id ${order}
@@ -141,9 +145,7 @@ export async function listTimeline(
       (SELECT x.* FROM "Membership" m
         CROSS JOIN LATERAL (
           SELECT * FROM (
-            SELECT 'sign_in' AS source, s.id, s."createdAt", 'sign_in.' || s.kind::text AS action,
-                   s."userId" AS "actorId", u.email AS "actorLabel", '[]'::jsonb AS targets,
-                   COALESCE(s.metadata, '{}'::jsonb) AS metadata, s.ip, s."userAgent"
+            SELECT ${SIGN_IN_COLUMNS}
               FROM "SignInEvent" s JOIN "User" u ON u.id = s."userId"
              WHERE s."userId" = m."userId" AND s."createdAt" >= m."createdAt"
           ) i
