@@ -17,12 +17,12 @@ export const metadata: Metadata = { title: "Overview" };
 export default async function TeamOverviewPage({ params }: { params: Promise<{ teamSlug: string }> }) {
   const ctx = await teamPageContext((await params).teamSlug);
   const canAudit = can(ctx.membership.role, "audit.read");
-  const [members, invites, events] = await Promise.all([
+  const [members, invites, events, head] = await Promise.all([
     listMembers(ctx),
     can(ctx.membership.role, "members.invite") ? listPendingInvites(ctx) : Promise.resolve([]),
     canAudit ? recentAuditEvents(ctx, 8) : Promise.resolve([]),
+    canAudit ? teamChainHead(ctx) : Promise.resolve(null),
   ]);
-  const head = canAudit ? await teamChainHead(ctx) : null;
   const stats = [
     { label: "Members", value: members.length },
     { label: "Pending invitations", value: invites.length },
