@@ -78,13 +78,18 @@ export default async function AuditPage({
     ? { cursor, ...(direction === "newer" ? { dir: "newer" } : {}) }
     : {};
 
-  const page = parsed.success
-    ? await listTimeline(ctx, { filters: parsed.data, cursor, direction, limit: PAGE_SIZE })
-    : null;
-
   const ref = timelineRefSchema.safeParse(first(search.event));
-  const opened = ref.success ? await getTimelineItem(ctx, ref.data) : null;
-  const detail = opened ? await eventDetail(ctx, opened) : null;
+  const canStream = ctx.permissions.has("audit.webhooks");
+  const canRetain = ctx.permissions.has(AUDIT_RETENTION_PERMISSION);
+  // Independent reads, side by side; the opened entry's detail needs the entry first.
+  const [page, detail, webhooks, head, verification, retention] = await Promise.all([
+    parsed.success ? listTimeline(ctx, { filters: parsed.data, cursor, direction, limit: PAGE_SIZE }) : null,
+    ref.success ? getTimelineItem(ctx, ref.data).then((opened) => (opened ? eventDetail(ctx, opened) : null)) : null,
+    canStream ? listAuditWebhooks(ctx) : [],
+    teamChainHead(ctx),
+    first(search.verify) === "1" ? verifyTeamChain(ctx) : null,
+    readAuditRetention(ctx),
+  ]);
 
   const exportHref = (format: "csv" | "jsonl") => {
     const query = new URLSearchParams(viewQuery);
@@ -92,12 +97,6 @@ export default async function AuditPage({
     return `/api/teams/${ctx.team.slug}/audit-events/export?${query.toString()}`;
   };
   const filtered = Object.keys(values).length > 0;
-  const canStream = ctx.permissions.has("audit.webhooks");
-  const webhooks = canStream ? await listAuditWebhooks(ctx) : [];
-  const head = await teamChainHead(ctx);
-  const verification = first(search.verify) === "1" ? await verifyTeamChain(ctx) : null;
-  const canRetain = ctx.permissions.has(AUDIT_RETENTION_PERMISSION);
-  const retention = await readAuditRetention(ctx);
 
   return (
     <div className="space-y-6">
@@ -123,7 +122,7 @@ export default async function AuditPage({
         <AuditFilterForm action={base} values={values} errors={errors} />
       </Card>
 
-      {ref.success && !opened ? <Alert tone="warning">That entry is not in this team&apos;s audit log.</Alert> : null}
+      {ref.success && !detail ? <Alert tone="warning">That entry is not in this team&apos;s audit log.</Alert> : null}
 
       {!page ? (
         <Alert tone="error">The filters above need fixing before the log can be shown.</Alert>
