@@ -36,6 +36,15 @@ export const ACTION_DESCRIPTIONS: Record<AuditAction, string> = {
   "audit.webhook_create": "added the audit webhook",
   "audit.webhook_delete": "removed the audit webhook",
   "audit.retention_update": "changed the audit retention period",
+  "api_key.roll": "rolled the key",
+  "key.rotation_reminder": "sent a rotation reminder for",
+  "key.rotation_expire": "expired, past its rotation deadline, the key",
+  "team.rotation_policy_update": "changed the team's rotation policy",
+  "upstream_key.rotation_start": "started rotating the OpenAI key",
+  "upstream_key.rotation_complete": "finished rotating the OpenAI key",
+  "upstream_key.rotation_failed": "could not rotate the OpenAI key",
+  "upstream_key.admin_key_set": "stored the OpenAI Admin key",
+  "upstream_key.admin_key_remove": "removed the OpenAI Admin key",
 };
 
 // Actions whose first target is the actor (or the team itself): the sentence needs no object.
@@ -54,6 +63,9 @@ const NO_OBJECT = new Set<string>([
   "audit.export",
   "audit.prune",
   "audit.retention_update",
+  "team.rotation_policy_update",
+  "upstream_key.admin_key_set",
+  "upstream_key.admin_key_remove",
 ]);
 
 export type Target = { type: string; id: string; label?: string };

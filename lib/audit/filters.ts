@@ -48,6 +48,15 @@ export const ACTION_GROUP: Record<AuditAction, ActionGroup> = {
   "audit.webhook_create": "audit",
   "audit.webhook_delete": "audit",
   "audit.retention_update": "audit",
+  "api_key.roll": "keys",
+  "key.rotation_reminder": "keys",
+  "key.rotation_expire": "keys",
+  "team.rotation_policy_update": "policy",
+  "upstream_key.rotation_start": "vault",
+  "upstream_key.rotation_complete": "vault",
+  "upstream_key.rotation_failed": "vault",
+  "upstream_key.admin_key_set": "vault",
+  "upstream_key.admin_key_remove": "vault",
 };
 
 export function actionsInGroup(group: ActionGroup): AuditAction[] {

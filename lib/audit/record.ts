@@ -34,6 +34,15 @@ export const AUDIT_ACTIONS = [
   "audit.webhook_create",
   "audit.webhook_delete",
   "audit.retention_update",
+  "api_key.roll",
+  "key.rotation_reminder",
+  "key.rotation_expire",
+  "team.rotation_policy_update",
+  "upstream_key.rotation_start",
+  "upstream_key.rotation_complete",
+  "upstream_key.rotation_failed",
+  "upstream_key.admin_key_set",
+  "upstream_key.admin_key_remove",
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

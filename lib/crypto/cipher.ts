@@ -7,7 +7,7 @@ import { appKeyring, UnknownKeyVersionError, type Keyring } from "./keyring";
 
 export { UnknownKeyVersionError };
 
-export type SecretPurpose = "upstream_key" | "totp_secret" | "audit_webhook_secret";
+export type SecretPurpose = "upstream_key" | "totp_secret" | "audit_webhook_secret" | "openai_admin_key";
 
 export type SecretBinding = { purpose: SecretPurpose; teamId: string | null; rowId: string };
 

@@ -34,6 +34,14 @@ export const ENCRYPTED_COLUMNS: readonly EncryptedColumn[] = [
     idType: "uuid",
   },
   {
+    table: "OpenAIAdminKey",
+    column: "encryptedKey",
+    purpose: "openai_admin_key",
+    teamColumn: "teamId",
+    idColumn: "teamId",
+    idType: "uuid",
+  },
+  {
     table: "User",
     column: "encryptedTotpSecret",
     purpose: "totp_secret",

@@ -16,6 +16,8 @@ import {
   type TeamKeyPolicy,
 } from "@/lib/keys/policy";
 import { keyScopesSchema, summarizeScopes, type KeyScopes } from "@/lib/keys/scopes";
+import { teamRotationPolicy } from "@/lib/rotation/due";
+import { rotationDaysProblem } from "@/lib/rotation/policy";
 import type { TeamContext, TeamScope } from "@/lib/teams/context";
 
 export const KEY_ERRORS = {
@@ -38,7 +40,7 @@ const KEY_FIELDS = {
 } as const;
 
 /** Who may see which keys: managers see the team's, everyone else only their own. */
-function visibleKeys(ctx: TeamContext): Prisma.ApiKeyWhereInput {
+export function visibleKeys(ctx: TeamContext): Prisma.ApiKeyWhereInput {
   return {
     teamId: ctx.team.id,
     kind: "live",
@@ -129,7 +131,7 @@ export async function teamPolicy(teamId: string, tx: Tx = db()): Promise<TeamKey
   return team.keyPolicy ? teamKeyPolicySchema.parse(team.keyPolicy) : DEFAULT_TEAM_POLICY;
 }
 
-function ceilingOrThrow(
+export function ceilingOrThrow(
   requested: KeyScopes,
   policy: TeamKeyPolicy,
   role: Parameters<typeof applyCeiling>[2],
@@ -145,13 +147,16 @@ function ceilingOrThrow(
   return result.scopes;
 }
 
-const keyLabel = (name: string, prefix: string) => `${name} (${prefix}…)`;
+export const keyLabel = (name: string, prefix: string) => `${name} (${prefix}…)`;
 
 /**
  * Issues a key for the actor, or — with api_keys.manage — for another member. Scopes are clamped to the
  * team policy and the holder's role (a viewer's key can only read). Returns the full key: shown once.
  */
-export async function createKey(ctx: TeamContext, input: { name: string; scopes: KeyScopes; holderUserId?: string }) {
+export async function createKey(
+  ctx: TeamContext,
+  input: { name: string; scopes: KeyScopes; holderUserId?: string; rotationDays?: number },
+) {
   const holderId = input.holderUserId ?? ctx.user.id;
   if (holderId !== ctx.user.id && !ctx.permissions.has("api_keys.manage")) throw new AppError("forbidden");
   return issueKey(
@@ -170,7 +175,10 @@ export type IssueScope = {
 };
 
 /** Shared by the web and the operator CLI. */
-export async function issueKey(scope: IssueScope, input: { name: string; scopes: KeyScopes }) {
+export async function issueKey(
+  scope: IssueScope,
+  input: { name: string; scopes: KeyScopes; rotationDays?: number },
+) {
   const generated = generateKey("live");
   const created = await transaction(async (tx) => {
     const holder = await tx.membership.findFirst({
@@ -179,6 +187,11 @@ export async function issueKey(scope: IssueScope, input: { name: string; scopes:
     });
     if (!holder) throw new AppError("not_found", KEY_ERRORS.notMember);
     const scopes = ceilingOrThrow(input.scopes, await teamPolicy(scope.teamId, tx), holder.role);
+    if (input.rotationDays !== undefined) {
+      // A key's own rotation period may only be shorter than the team's rotation policy allows.
+      const problem = rotationDaysProblem(await teamRotationPolicy(scope.teamId, tx), "member", input.rotationDays);
+      if (problem) throw new AppError("unprocessable", `rotationDays: ${problem}`, { rotationDays: [problem] });
+    }
     const row = await tx.apiKey.create({
       data: {
         teamId: scope.teamId,
@@ -190,6 +203,7 @@ export async function issueKey(scope: IssueScope, input: { name: string; scopes:
         scopes,
         createdById: scope.createdById,
         expiresAt: scopes.expiresAt ? new Date(scopes.expiresAt) : null,
+        rotationDays: input.rotationDays ?? null,
       },
       select: { id: true, prefix: true, name: true },
     });
@@ -201,7 +215,7 @@ export async function issueKey(scope: IssueScope, input: { name: string; scopes:
         { type: "api_key", id: row.id, label: keyLabel(row.name, row.prefix) },
         { type: "user", id: scope.holderId, label: holder.user.email },
       ],
-      metadata: { scopes },
+      metadata: { scopes, ...(input.rotationDays !== undefined ? { rotationDays: input.rotationDays } : {}) },
       context: scope.request,
     });
     return { ...row, scopes };
@@ -209,11 +223,22 @@ export async function issueKey(scope: IssueScope, input: { name: string; scopes:
   return { ...created, key: generated.key };
 }
 
+const earliest = (a: Date | null, b: Date | null): Date | null => (a && b ? (a < b ? a : b) : (a ?? b));
+
 export async function updateKey(ctx: TeamContext, id: string, input: { name?: string; scopes?: KeyScopes }) {
   return transaction(async (tx) => {
     const row = await tx.apiKey.findFirst({
       where: { id, ...visibleKeys(ctx) },
-      select: { id: true, name: true, prefix: true, hash: true, scopes: true, userId: true, revokedAt: true },
+      select: {
+        id: true,
+        name: true,
+        prefix: true,
+        hash: true,
+        scopes: true,
+        userId: true,
+        revokedAt: true,
+        overlapEndsAt: true,
+      },
     });
     if (!row) throw new AppError("not_found");
     if (row.revokedAt) throw new AppError("conflict", KEY_ERRORS.revoked);
@@ -229,7 +254,8 @@ export async function updateKey(ctx: TeamContext, id: string, input: { name?: st
       data: {
         name: input.name ?? row.name,
         scopes: after,
-        expiresAt: after.expiresAt ? new Date(after.expiresAt) : null,
+        // A rolled key stays bound by its overlap's end, whatever its own expiry becomes.
+        expiresAt: earliest(after.expiresAt ? new Date(after.expiresAt) : null, row.overlapEndsAt),
       },
     });
     await recordAudit(tx, {

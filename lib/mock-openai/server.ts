@@ -2,6 +2,8 @@
 // Keys: any "sk-…" key is accepted unless it contains "invalid" or "revoked" (answered 401 as OpenAI does).
 // Per request: `x-mock-latency-ms` delays the response, `x-mock-chunk-delay-ms` paces SSE chunks and
 // `x-mock-fault` injects a failure (faults.ts); POST /__mock/faults { fault, times } fails the next N requests.
+// Admin API (routes/admin.ts): /v1/organization/... takes only `adminKey`, which works nowhere else; the key
+// of a service account it created works like any "sk-" key until the account is deleted, then never again.
 // Fast on purpose (a benchmark drives it): no logging, no per-request heavy work, bodies prebuilt where possible.
 import { randomBytes } from "node:crypto";
 import http from "node:http";
@@ -19,6 +21,15 @@ import {
 } from "./faults";
 import { bearer, invalidRequest, readBody, sendError, sendJson, later } from "./http";
 import { makeReply } from "./reply";
+import {
+  adminControls,
+  adminKeyVerdict,
+  adminOptionsShape,
+  ADMIN_PATH_PREFIX,
+  createAdminState,
+  findAdminRoute,
+  type MockAdminControls,
+} from "./routes/admin";
 import { chatCompletions } from "./routes/chat";
 import { createEmbeddings } from "./routes/embeddings";
 import { createBatch, listBatches, listFiles, retrieveBatch, retrieveFile, uploadFile } from "./routes/files";
@@ -37,6 +48,7 @@ import {
 } from "./types";
 
 export { MOCK_FAULTS, MOCK_MODELS, type MockFault, type RecordedRequest } from "./types";
+export { MOCK_ADMIN_KEY, type MockServiceAccountView } from "./routes/admin";
 
 export const mockOptionsSchema = z.object({
   port: z.number().int().min(0).max(65535).default(0),
@@ -53,11 +65,12 @@ export const mockOptionsSchema = z.object({
     .default(64 * 1024 * 1024),
   // Past this many records the oldest half is dropped, so a long benchmark cannot exhaust memory.
   maxRecorded: z.number().int().min(1).default(10_000),
+  ...adminOptionsShape,
 });
 
 export type MockOpenAIOptions = z.input<typeof mockOptionsSchema>;
 
-export type MockOpenAI = {
+export type MockOpenAI = MockAdminControls & {
   baseUrl: string;
   requests: RecordedRequest[];
   // The canned reply every completion answers with.
@@ -105,6 +118,10 @@ const ROUTES_WITH_ID: Record<string, Route> = {
 };
 
 function findRoute(method: string, path: string): { route: Route; param?: string } | null {
+  if (path.startsWith(ADMIN_PATH_PREFIX)) {
+    const admin = findAdminRoute(method, path);
+    return admin ? { route: admin } : null;
+  }
   const exact = ROUTES[`${method} ${path}`];
   if (exact) return { route: exact };
   const slash = path.lastIndexOf("/");
@@ -120,13 +137,14 @@ function unknownUrl(ctx: MockContext): void {
   );
 }
 
-function authorize(req: http.IncomingMessage, res: http.ServerResponse): boolean {
+function authorize(req: http.IncomingMessage, res: http.ServerResponse, path: string, state: MockState): boolean {
   const key = bearer(req);
   if (!key) {
     sendError(res, 401, invalidRequest("You didn't provide an API key."));
     return false;
   }
-  if (!key.startsWith("sk-") || /invalid|revoked/.test(key)) {
+  const verdict = adminKeyVerdict(state.admin, path, key);
+  if (!(verdict ?? (key.startsWith("sk-") && !/invalid|revoked/.test(key)))) {
     // OpenAI echoes a masked key in this message; the gateway in front must never pass it on as is.
     sendError(
       res,
@@ -212,6 +230,7 @@ export async function startMockOpenAI(options: MockOpenAIOptions = {}): Promise<
       completionTokens: null,
       fineTuningJobs: [],
       assistants: [],
+      admin: createAdminState(parsed),
     },
     reply: makeReply(parsed.replyWords),
   };
@@ -243,7 +262,7 @@ export async function startMockOpenAI(options: MockOpenAIOptions = {}): Promise<
       if (!res.writableFinished && record.fault !== "reset") record.aborted = true;
       record.closed = true;
     });
-    if (!authorize(req, res)) return;
+    if (!authorize(req, res, path, settings.state)) return;
     const found = findRoute(method, path);
     const ctx: MockContext = {
       req,
@@ -269,6 +288,7 @@ export async function startMockOpenAI(options: MockOpenAIOptions = {}): Promise<
   await new Promise<void>((resolve) => server.listen(settings.port, settings.host, resolve));
   const { port } = server.address() as AddressInfo;
   return {
+    ...adminControls(settings.state.admin),
     baseUrl: `http://${settings.host}:${port}/v1`,
     requests,
     replyText: settings.reply.text,

@@ -49,6 +49,20 @@ export type MockFileObject = {
 };
 export type MockBatch = Record<string, unknown> & { id: string; object: "batch" };
 
+// The Admin API's world (routes/admin.ts): projects, their service accounts, and every key ever issued.
+export type MockProject = { id: string; name: string; created_at: number };
+export type MockServiceAccount = { id: string; project_id: string; name: string; created_at: number; key: string };
+export type MockAdminFault = { left: number; status: 500 | 403 };
+export type MockAdminState = {
+  adminKey: string;
+  projects: MockProject[];
+  accounts: MockServiceAccount[];
+  // Issued key value → whether it works: false once its account is deleted, or from birth (rejectNextIssuedKeys).
+  issuedKeys: Map<string, boolean>;
+  faults: Record<"create" | "delete", MockAdminFault>;
+  rejectNextIssued: number;
+};
+
 // Per-server state: ids are a random per-instance prefix plus a counter, so they stay unique across restarts
 // without paying for randomness on every request. `held`: while a test holds streams (holdStreams), the rest
 // of every stream that started meanwhile, waiting for the release; null when nothing is held.
@@ -62,6 +76,7 @@ export type MockState = {
   completionTokens: number | null;
   fineTuningJobs: Record<string, unknown>[];
   assistants: Record<string, unknown>[];
+  admin: MockAdminState;
 };
 
 export type MockContext = {

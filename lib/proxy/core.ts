@@ -85,7 +85,7 @@ function admit(
 ): Admitted | ProxyError | Promise<Admitted | ProxyError> {
   const headers: Record<string, string> = {};
   if (key.rpm !== null) {
-    const verdict = deps.requests.take(key.id, 1, key.rpm, now);
+    const verdict = deps.requests.take(key.lineageId, 1, key.rpm, now);
     if (!verdict.ok)
       return openAIError(
         429,
@@ -101,7 +101,7 @@ function admit(
     });
   }
   const promptEstimate = Math.ceil(bodyBytes / 4);
-  if (key.tpm !== null && deps.tokens.used(key.id, now) + promptEstimate > key.tpm) {
+  if (key.tpm !== null && deps.tokens.used(key.lineageId, now) + promptEstimate > key.tpm) {
     return openAIError(
       429,
       `Rate limit reached for this key: ${key.tpm} tokens per minute.`,
@@ -117,15 +117,15 @@ function admit(
   const reserve = (): Admitted | ProxyError => {
     // The worst case: the model's largest answer when no limit is given, times n; images, speech and audio
     // at their price per image, character and second.
-    const reservation = deps.budgets.reserve(key.id, budget, reservationUsd(plan), date);
+    const reservation = deps.budgets.reserve(key.lineageId, budget, reservationUsd(plan), date);
     return reservation
       ? { headers, reservation }
       : openAIError(429, "This key's budget for the period is spent.", "insufficient_quota", "insufficient_quota");
   };
   // The check and the reservation stay synchronous together: nothing can interleave between them.
-  return deps.budgets.isPrepared(key.id, budget, date)
+  return deps.budgets.isPrepared(key.lineageId, budget, date)
     ? reserve()
-    : deps.budgets.prepare(key.id, budget, date).then(reserve);
+    : deps.budgets.prepare(key.lineageId, budget, date).then(reserve);
 }
 
 function rateHeaders(limit: number, remaining: number, retryAfter: number): Record<string, string> {

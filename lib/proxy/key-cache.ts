@@ -18,6 +18,8 @@ import { LRUCache } from "lru-cache";
 
 export type CompiledKey = {
   id: string;
+  /** The key's roll chain (its own id when never rolled): rate limits and budgets are counted per chain. */
+  lineageId: string;
   teamId: string;
   userId: string | null;
   hash: string;
@@ -38,6 +40,8 @@ export type CompiledKey = {
 
 export type KeyRow = {
   id: string;
+  /** The first key of its roll chain; null or absent: the key itself. */
+  lineageId?: string | null;
   teamId: string;
   userId: string | null;
   hash: string;
@@ -78,6 +82,7 @@ export function compileKey(row: KeyRow, now = Date.now()): CompiledKey {
   const policyIp = effective.alsoIpAllowList ? compileIpMatcher(effective.alsoIpAllowList) : null;
   return {
     id: row.id,
+    lineageId: row.lineageId ?? row.id,
     teamId: row.teamId,
     userId: row.userId,
     hash: row.hash,

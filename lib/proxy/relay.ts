@@ -17,6 +17,8 @@ import type { Upstream } from "./upstreams";
 
 export type Metered = {
   keyId: string;
+  /** The key's roll chain: what its budget is counted on. */
+  lineageId: string;
   teamId: string;
   model: string;
   promptTokens: number;
@@ -123,9 +125,10 @@ export async function relay(deps: ProxyDeps, job: Job): Promise<void> {
     settled = true;
     if (job.reservation) deps.budgets.settle(job.reservation, metering?.costUsd ?? 0);
     if (!metering) return;
-    deps.tokens.add(key.id, metering.promptTokens + metering.completionTokens, Date.now());
+    deps.tokens.add(key.lineageId, metering.promptTokens + metering.completionTokens, Date.now());
     deps.meter({
       keyId: key.id,
+      lineageId: key.lineageId,
       teamId: key.teamId,
       model: job.model ?? "",
       promptTokens: metering.promptTokens,

@@ -34,10 +34,11 @@ export async function createProxyRuntime(options: {
     async (hash) => {
       const result = await pool.query<KeyRow>(
         // The holder's membership and the team's policy come with the key: both are ceilings on what it may do.
-        // A key whose holder is no longer a member of its team is no key at all.
+        // A key whose holder is no longer a member of its team is no key at all. lineageId: a rolled key's
+        // chain, which its budget and rate limits belong to (lib/rotation/roll.ts).
         // So does the team's "2FA required" policy: a holder without 2FA keeps the key only until the grace
         // period ends, unless the owner chose to keep such keys working (lib/teams/two-factor-policy.ts).
-        `SELECT k.id, k."teamId", k."userId", k.hash, k.scopes, k."expiresAt", k."createdAt", t."keyPolicy", m.role,
+        `SELECT k.id, k."lineageId", k."teamId", k."userId", k.hash, k.scopes, k."expiresAt", k."createdAt", t."keyPolicy", m.role,
                 CASE WHEN t."twoFactorRequiredAt" IS NOT NULL AND NOT t."twoFactorKeysKeepWorking"
                           AND u."totpEnabledAt" IS NULL
                      THEN t."twoFactorRequiredAt" + make_interval(days => t."twoFactorGraceDays") END

@@ -6,6 +6,7 @@ import type { Metered } from "./relay";
 
 type Bucket = {
   keyId: string;
+  lineageId: string;
   teamId: string;
   day: string;
   model: string;
@@ -26,6 +27,8 @@ export class UsageMeter {
   private pending = new Map<string, Bucket>();
   /** Upstream keys that answered since the last flush: their "last used" is written with the usage. */
   private upstreamsUsed = new Set<string>();
+  /** Requests per key and UTC hour since the last flush ("keyId|hour ms" → count), for KeyUsageHour. */
+  private hours = new Map<string, { keyId: string; teamId: string; hour: number; requests: number }>();
   private readonly timer: NodeJS.Timeout;
   private flushing: Promise<void> = Promise.resolve();
 
@@ -48,12 +51,19 @@ export class UsageMeter {
 
   record(event: Metered): void {
     if (event.upstreamId) this.upstreamsUsed.add(event.upstreamId);
-    const day = this.today(Date.now());
+    const now = Date.now();
+    const day = this.today(now);
+    const hour = now - (now % 3_600_000);
+    const hourId = `${event.keyId}|${hour}`;
+    const counted = this.hours.get(hourId);
+    if (counted) counted.requests++;
+    else this.hours.set(hourId, { keyId: event.keyId, teamId: event.teamId, hour, requests: 1 });
     const id = `${event.keyId}|${day}|${event.model}`;
     let bucket = this.pending.get(id);
     if (!bucket) {
       bucket = {
         keyId: event.keyId,
+        lineageId: event.lineageId,
         teamId: event.teamId,
         day,
         model: event.model,
@@ -114,6 +124,7 @@ export class UsageMeter {
         for (const b of batch) this.mergeBack(b);
       }
       await this.flushUpstreamsUsed();
+      await this.flushHours();
     });
     return this.flushing;
   }
@@ -132,6 +143,34 @@ export class UsageMeter {
     }
   }
 
+  /** Requests per key and hour ("still used by … in the last hour" for a rolled key), in one statement. */
+  private async flushHours(): Promise<void> {
+    if (this.hours.size === 0) return;
+    const batch = [...this.hours.values()];
+    this.hours = new Map();
+    try {
+      await this.pool.query(
+        `INSERT INTO "KeyUsageHour" ("keyId", "teamId", hour, requests)
+         SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::timestamp[], $4::int[])
+         ON CONFLICT ("keyId", hour) DO UPDATE SET requests = "KeyUsageHour".requests + EXCLUDED.requests`,
+        [
+          batch.map((h) => h.keyId),
+          batch.map((h) => h.teamId),
+          batch.map((h) => new Date(h.hour).toISOString().replace("T", " ").replace("Z", "")),
+          batch.map((h) => h.requests),
+        ],
+      );
+    } catch (error) {
+      logger.warn({ err: error, buckets: batch.length }, "hourly usage flush failed; will retry");
+      for (const h of batch) {
+        const id = `${h.keyId}|${h.hour}`;
+        const current = this.hours.get(id);
+        if (current) current.requests += h.requests;
+        else this.hours.set(id, h);
+      }
+    }
+  }
+
   private mergeBack(b: Bucket): void {
     const id = `${b.keyId}|${b.day}|${b.model}`;
     const current = this.pending.get(id);
@@ -146,15 +185,19 @@ export class UsageMeter {
       });
   }
 
-  /** Stored spend since `since` plus what this process has not written yet. */
-  async spentSince(keyId: string, since: number): Promise<number> {
+  /**
+   * Stored spend of a key's roll chain since `since` (every key rolled from the first, so rolling never resets
+   * a budget) plus what this process has not written yet.
+   */
+  async spentSince(lineageId: string, since: number): Promise<number> {
     const day = new Date(since).toISOString().slice(0, 10);
     const result = await this.pool.query<{ micros: string | null }>(
-      `SELECT sum("costMicros") AS micros FROM "KeyUsage" WHERE "keyId" = $1 AND day >= $2::date`,
-      [keyId, day],
+      `SELECT sum(u."costMicros") AS micros FROM "KeyUsage" u
+        WHERE u."keyId" IN (SELECT id FROM "ApiKey" WHERE id = $1 OR "lineageId" = $1) AND u.day >= $2::date`,
+      [lineageId, day],
     );
     let spent = Number(result.rows[0]?.micros ?? 0) / 1_000_000;
-    for (const b of this.pending.values()) if (b.keyId === keyId && b.day >= day) spent += b.costUsd;
+    for (const b of this.pending.values()) if (b.lineageId === lineageId && b.day >= day) spent += b.costUsd;
     return spent;
   }
 

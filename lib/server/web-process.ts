@@ -20,6 +20,8 @@ import { startSignInHousekeeping } from "@/lib/auth/housekeeping";
 import { startJobRunner, type JobRunner } from "@/lib/jobs/queue";
 import { auditDeliveryQueue } from "@/lib/audit/webhooks";
 import { AUDIT_PRUNE_QUEUE, auditPruneQueue } from "@/lib/audit/retention";
+import { ROTATION_SWEEP_CRON, rotationQueues } from "@/lib/rotation/jobs";
+import { ROTATION_SWEEP_QUEUE } from "@/lib/rotation/sweep";
 
 const RELAY_TIMEOUT_MS = 5_000;
 // Only for a stop nobody oversees (the edge is gone); after "shutdown" the edge's own deadline applies first.
@@ -74,10 +76,17 @@ async function main(): Promise<void> {
   // The job queue (pg-boss): audit webhook deliveries. Without it the app still serves; deliveries wait in
   // the queue for a server whose runner is up.
   // Daily at 03:17 UTC, once per cluster (pg-boss deduplicates schedules): audit events past retention.
-  const jobs: JobRunner | null = await startJobRunner([auditDeliveryQueue(), auditPruneQueue()], {
-    schedules: [{ queue: AUDIT_PRUNE_QUEUE, cron: "17 3 * * *" }],
+  // Every minute, once per cluster: the key rotation sweep (reminders, grace expiry, ends of roll overlaps).
+  const jobs: JobRunner | null = await startJobRunner([auditDeliveryQueue(), auditPruneQueue(), ...rotationQueues()], {
+    schedules: [
+      { queue: AUDIT_PRUNE_QUEUE, cron: "17 3 * * *" },
+      { queue: ROTATION_SWEEP_QUEUE, cron: ROTATION_SWEEP_CRON },
+    ],
   }).catch((error: unknown) => {
-    logger.error({ err: error }, "the job queue could not start: audit webhooks are not delivered by this server");
+    logger.error(
+      { err: error },
+      "the job queue could not start: audit webhooks, rotation reminders and rotation expiry do not run on this server",
+    );
     return null;
   });
 
