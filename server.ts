@@ -9,6 +9,9 @@ import http from "node:http";
 import path from "node:path";
 import { CLIENT_IP_HEADER } from "@/lib/auth/client-ip";
 import { KeyringError } from "@/lib/crypto/keyring";
+import { masterKeyAge, masterKeyWarning, recordMasterKeyVersion } from "@/lib/crypto/master-key-age";
+import { withClient } from "@/lib/db/admin";
+import { metrics } from "@/lib/proxy/metrics";
 import { EnvError, parseListenAddress } from "@/lib/env";
 import { publishCommittedKeyChange } from "@/lib/keys/key-changes";
 import { logger } from "@/lib/logger";
@@ -77,6 +80,20 @@ async function main(): Promise<void> {
     debug: (message) => logger.debug(message),
   });
   const { HOST, PORT, APP_URL } = runtime.env;
+  // The master key's age: a warning now, and /metrics's gauges (the same figure /api/ready reports).
+  const firstSeenAt = await withClient(process.env.DATABASE_URL ?? "", (client) =>
+    recordMasterKeyVersion(client, runtime.env.ENCRYPTION_KEY_VERSION),
+  );
+  const keyAge = masterKeyAge({
+    version: runtime.env.ENCRYPTION_KEY_VERSION,
+    firstSeenAt,
+    createdAt: runtime.env.ENCRYPTION_KEY_CREATED_AT,
+    maxAgeDays: runtime.env.ENCRYPTION_KEY_MAX_AGE_DAYS,
+    now: new Date(),
+  });
+  metrics().masterKeyAgeDays.set(keyAge.ageDays);
+  metrics().masterKeyRotationDue.set(keyAge.rotationDue ? 1 : 0);
+  if (keyAge.rotationDue) logger.warn({ masterKey: keyAge }, masterKeyWarning(keyAge));
   process.env.NEXTAUTH_URL ??= APP_URL;
 
   // A signal while the web process starts (up to minutes in dev): stop it and the database, then leave.

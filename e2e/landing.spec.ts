@@ -17,7 +17,18 @@ test("health and readiness endpoints answer", async ({ request }) => {
   expect((await request.get("/api/health")).status()).toBe(200);
   const ready = await request.get("/api/ready");
   expect(ready.status()).toBe(200);
-  expect(await ready.json()).toEqual({ status: "ready" });
+  // With the master key's age: never key material, only its version, dates and whether rotation is due.
+  expect(await ready.json()).toEqual({
+    status: "ready",
+    masterKey: {
+      version: 1,
+      since: expect.any(String),
+      ageDays: 0,
+      maxAgeDays: 365,
+      rotationDue: false,
+      docs: "README.md#rotating-the-master-key-without-downtime",
+    },
+  });
 });
 
 test("the header's logo is the favicon's drawing", async ({ page, request }) => {

@@ -21,6 +21,13 @@ const envFields = z.object({
   // Key rotation (lib/crypto/keyring.ts): the current key's version, and older keys still needed to read.
   ENCRYPTION_KEY_VERSION: keyVersionSchema.default(1),
   ENCRYPTION_KEY_PREVIOUS: previousKeysSchema.optional(),
+  // The master key's age (lib/crypto/master-key-age.ts): when the current key was made (default: when this
+  // installation first used its version), and the age after which start-up, /api/ready and /metrics say so.
+  ENCRYPTION_KEY_CREATED_AT: z.iso
+    .date("must be a date, such as 2026-01-31")
+    .or(z.iso.datetime({ offset: true, error: "must be a date, such as 2026-01-31" }))
+    .optional(),
+  ENCRYPTION_KEY_MAX_AGE_DAYS: z.coerce.number().int().min(1).max(3650).default(365),
   // Unset: http://localhost:$PORT (filled in below), so links follow a changed PORT.
   APP_URL: z.url({ protocol: /^https?$/ }).optional(),
   HOST: z.string().min(1).default("127.0.0.1"),

@@ -116,6 +116,16 @@ function create() {
         this.set(sources.openStreams());
       },
     }),
+    masterKeyAgeDays: new client.Gauge({
+      name: "keyward_master_key_age_days",
+      help: "Age in days of the current master key (ENCRYPTION_KEY); compare with ENCRYPTION_KEY_MAX_AGE_DAYS.",
+      registers: [registry],
+    }),
+    masterKeyRotationDue: new client.Gauge({
+      name: "keyward_master_key_rotation_due",
+      help: "1 when the master key is older than ENCRYPTION_KEY_MAX_AGE_DAYS (see the README's rotation steps).",
+      registers: [registry],
+    }),
     stalledClients: new client.Counter({
       name: "keyward_proxy_stalled_clients_total",
       help: "Streams cut because the client read nothing for STALLED_CLIENT_TIMEOUT_MS.",
