@@ -1,11 +1,13 @@
 // Key rotation's queues on the job runner (lib/jobs/queue.ts): the sweep, scheduled every minute (pg-boss's
-// cron fires once per cluster), and the reminder e-mails it enqueues, retried with backoff.
+// cron fires once per cluster) — member and management keys (lib/rotation/sweep.ts), then the OpenAI keys
+// (lib/rotation/upstream.ts) — and the reminder e-mails it enqueues, retried with backoff.
 import { z } from "zod";
 import type { QueueSpec } from "@/lib/jobs/queue";
 import { logger } from "@/lib/logger";
 import { sendMail } from "@/lib/mail/send";
 import { systemClock, type Clock } from "./clock";
 import { ROTATION_MAIL_QUEUE, ROTATION_SWEEP_QUEUE, runRotationSweep } from "./sweep";
+import { autoRotateDue, finishUpstreamRotations } from "./upstream";
 
 export const ROTATION_SWEEP_CRON = "* * * * *";
 
@@ -24,8 +26,14 @@ export function rotationSweepQueue(clock: Clock = systemClock): QueueSpec {
     retryDelaySeconds: 30,
     expireInSeconds: 5 * 60,
     handler: async () => {
-      const result = await runRotationSweep(clock());
+      const now = clock();
+      const result = await runRotationSweep(now);
       if (result.reminders + result.expired + result.overlapsEnded > 0) logger.info(result, "key rotation sweep");
+      // The OpenAI keys: finish rotations whose overlap ended, then rotate what is overdue (Admin key teams).
+      const retired = await finishUpstreamRotations(now);
+      const rotated = await autoRotateDue(now);
+      if (retired.retired + retired.failed + rotated.length > 0)
+        logger.info({ ...retired, rotated: rotated.length }, "OpenAI key rotation sweep");
     },
   };
 }

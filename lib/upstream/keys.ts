@@ -29,6 +29,7 @@ const PUBLIC_FIELDS = {
   createdAt: true,
   lastUsedAt: true,
   verifiedAt: true,
+  retiresAt: true,
   createdBy: { select: { name: true, email: true } },
 } as const;
 

@@ -38,3 +38,21 @@ export const upstreamKeyIdSchema = z.object({ teamSlug, keyId: z.uuid("Not a val
 export const setUpstreamKeyEnabledSchema = upstreamKeyIdSchema.extend({
   enabled: z.enum(["true", "false"]).transform((v) => v === "true"),
 });
+
+/** The OpenAI Admin key for automatic rotation (lib/rotation/upstream.ts): checked there against the project. */
+export const openAIAdminKeyFormSchema = z.object({
+  teamSlug,
+  adminKey: z
+    .string()
+    .trim()
+    .regex(
+      /^sk-admin-[A-Za-z0-9_-]{16,256}$/,
+      "That doesn't look like an OpenAI Admin key (it starts with sk-admin-).",
+    ),
+  projectId: z
+    .string()
+    .trim()
+    .regex(/^proj_[A-Za-z0-9]{4,64}$/, "Project ids look like proj_…"),
+  autoRotate: checkbox,
+});
+export const teamSlugOnlySchema = z.object({ teamSlug });

@@ -12,6 +12,10 @@ export const upstreamKeySchema = z.object({
   createdAt: z.iso.datetime(),
   lastUsedAt: z.iso.datetime().nullable(),
   verifiedAt: z.iso.datetime().nullable(),
+  retiresAt: z.iso
+    .datetime()
+    .nullable()
+    .meta({ description: "Set while the key is being replaced by automatic rotation: when it is removed." }),
   createdBy: z.object({ name: z.string(), email: z.string() }).nullable(),
 });
 

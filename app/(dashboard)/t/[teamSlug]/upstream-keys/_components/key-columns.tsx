@@ -6,14 +6,28 @@ import type { Column } from "@/components/ui/data-table";
 import { deleteUpstreamKeyAction } from "@/lib/actions/delete-upstream-key";
 import { setUpstreamKeyEnabledAction } from "@/lib/actions/set-upstream-key-enabled";
 import { formatAge, formatDate } from "@/lib/format/date";
+import { RotationBadge } from "@/components/keys/rotation-badge";
+import { rotationOf, type RotationPolicy } from "@/lib/rotation/policy";
 import type { UpstreamKeyView } from "@/lib/upstream/keys";
 import { CheckKeyForm } from "./check-key-form";
+import { RotateNowForm } from "./rotate-now-form";
 
-function Actions({ teamSlug, upstreamKey: key }: { teamSlug: string; upstreamKey: UpstreamKeyView }) {
+function Actions({
+  teamSlug,
+  upstreamKey: key,
+  canRotate,
+}: {
+  teamSlug: string;
+  upstreamKey: UpstreamKeyView;
+  canRotate: boolean;
+}) {
   const hidden = { teamSlug, keyId: key.id };
   return (
     <div className="flex flex-wrap gap-2 sm:justify-end">
       <CheckKeyForm teamSlug={teamSlug} keyId={key.id} name={key.name} />
+      {canRotate && key.enabled && !key.retiresAt ? (
+        <RotateNowForm teamSlug={teamSlug} keyId={key.id} name={key.name} />
+      ) : null}
       <ActionForm action={setUpstreamKeyEnabledAction} hidden={{ ...hidden, enabled: String(!key.enabled) }}>
         <Button
           type="submit"
@@ -40,10 +54,15 @@ function Actions({ teamSlug, upstreamKey: key }: { teamSlug: string; upstreamKey
 export function upstreamKeyColumns({
   teamSlug,
   canWrite,
+  canRotate,
+  policy,
   now,
 }: {
   teamSlug: string;
   canWrite: boolean;
+  /** An OpenAI Admin key is stored: "Rotate now" is offered. */
+  canRotate: boolean;
+  policy: RotationPolicy;
   now: Date;
 }): Column<UpstreamKeyView>[] {
   return [
@@ -67,6 +86,15 @@ export function upstreamKeyColumns({
       cell: (key) => (
         <div className="flex flex-wrap gap-1">
           {key.enabled ? <Badge tone="green">Enabled</Badge> : <Badge>Disabled</Badge>}
+          {key.retiresAt ? (
+            <Badge tone="amber">Rotated · retires {formatDate(key.retiresAt)}</Badge>
+          ) : key.enabled ? (
+            <RotationBadge
+              status={
+                rotationOf(policy, { kind: "upstream", createdAt: key.createdAt, rotationDays: null }, now).status
+              }
+            />
+          ) : null}
           {key.verifiedAt ? (
             <Badge tone="brand">Checked {formatDate(key.verifiedAt)}</Badge>
           ) : (
@@ -84,6 +112,12 @@ export function upstreamKeyColumns({
         <>
           {formatDate(key.createdAt)} by {key.createdBy?.name ?? "a former member"}
           <span className="block text-xs">{formatAge(key.createdAt, now)} old</span>
+          <span className="block text-xs">
+            due{" "}
+            {formatDate(
+              rotationOf(policy, { kind: "upstream", createdAt: key.createdAt, rotationDays: null }, now).dueAt,
+            )}
+          </span>
         </>
       ),
     },
@@ -94,7 +128,7 @@ export function upstreamKeyColumns({
             header: "Actions",
             srOnlyHeader: true,
             align: "right" as const,
-            cell: (key: UpstreamKeyView) => <Actions teamSlug={teamSlug} upstreamKey={key} />,
+            cell: (key: UpstreamKeyView) => <Actions teamSlug={teamSlug} upstreamKey={key} canRotate={canRotate} />,
           },
         ]
       : []),
