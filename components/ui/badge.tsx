@@ -5,6 +5,7 @@ const TONES = {
   brand: "bg-brand-50 text-brand-700",
   green: "bg-emerald-50 text-emerald-700",
   amber: "bg-amber-50 text-amber-800",
+  red: "bg-red-50 text-red-700",
 } as const;
 
 export function Badge({ tone = "slate", children }: { tone?: keyof typeof TONES; children: ReactNode }) {

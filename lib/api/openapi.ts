@@ -13,6 +13,7 @@ import { teamKeyPolicySchema } from "@/lib/keys/policy";
 import { publicKeySchema } from "@/lib/keys/public";
 import { keyScopesSchema } from "@/lib/keys/scopes";
 import { createKeyJsonSchema, updateKeyJsonSchema } from "@/lib/validations/keys";
+import { rollKeyJsonSchema } from "@/lib/validations/rotation";
 
 export const API_PATHS = { ...memberPaths, ...keyPaths, ...upstreamPaths, ...auditPaths };
 
@@ -42,6 +43,7 @@ export function openApiDocument(serverUrl: string) {
         Key: publicKeySchema,
         CreateKey: createKeyJsonSchema,
         UpdateKey: updateKeyJsonSchema,
+        RollKey: rollKeyJsonSchema,
         Member: memberSchema,
         TeamKeyPolicy: teamKeyPolicySchema,
         Error: errorSchema,

@@ -30,7 +30,8 @@ describe("keyward --help", () => {
     }
     const keys = await help("keys");
     expect(keys.code).toBe(0);
-    for (const command of ["create", "list", "revoke"]) expect(keys.output).toMatch(new RegExp(`^  ${command} `, "m"));
+    for (const command of ["create", "list", "revoke", "roll", "due"])
+      expect(keys.output).toMatch(new RegExp(`^  ${command} `, "m"));
     for (const [group, commands] of [
       ["policy", ["get", "set"]],
       ["members", ["list", "role"]],
@@ -51,6 +52,14 @@ describe("keyward --help", () => {
     const list = await help("keys", "list");
     expect(list.output).toMatch(/--team <slug> +the team's slug \(required\)/);
     expect(list.output).toMatch(/--json +print JSON \(the REST API's key objects\) instead of a table\n/);
+
+    const roll = await help("keys", "roll");
+    expect(roll.output).toMatch(/--key <key-id> +the key's id, as keys list shows it \(required\)/);
+    expect(roll.output).toMatch(/--overlap-hours <n> +hours the old key keeps working, 1-168 \(default: 24\)\n/);
+    expect(roll.output).toMatch(/printed\s+once on stdout/);
+    const due = await help("keys", "due");
+    expect(due.output).toMatch(/--team <slug> +the team's slug \(default: every team\)\n/);
+    expect(due.output).toMatch(/--json +print JSON instead of a table\n/);
 
     const set = await help("policy", "set");
     expect(set.output).toMatch(/--team <slug> +the team's slug \(required\)/);

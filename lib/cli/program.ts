@@ -93,6 +93,24 @@ export function buildProgram(): Command {
     .requiredOption("--team <slug>", "the team's slug")
     .requiredOption("--id <key-id>", "the key's id, as keys list shows it")
     .action(async (options: unknown) => (await import("@/lib/cli/keys")).revoke(options));
+  keys
+    .command("roll")
+    .description(
+      "Roll a member key: a successor with the same name, scopes and holder, printed once on stdout; the old key keeps working for the overlap, then stops. Audited, as in the dashboard.",
+    )
+    .requiredOption("--team <slug>", "the team's slug")
+    .requiredOption("--key <key-id>", "the key's id, as keys list shows it")
+    .option("--overlap-hours <n>", "hours the old key keeps working, 1-168 (default: 24)")
+    .option("--json", "print JSON (the REST API's answer, with the new key) instead of the key alone")
+    .action(async (options: unknown) => (await import("@/lib/cli/rotation")).roll(options));
+  keys
+    .command("due")
+    .description(
+      "List the keys due for rotation (due soon or overdue under the team's rotation policy): member, management and OpenAI keys, with age, last use and due date.",
+    )
+    .option("--team <slug>", "the team's slug (default: every team)")
+    .option("--json", "print JSON instead of a table")
+    .action(async (options: unknown) => (await import("@/lib/cli/rotation")).due(options));
 
   const policy = program
     .command("policy")

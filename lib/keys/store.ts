@@ -175,10 +175,7 @@ export type IssueScope = {
 };
 
 /** Shared by the web and the operator CLI. */
-export async function issueKey(
-  scope: IssueScope,
-  input: { name: string; scopes: KeyScopes; rotationDays?: number },
-) {
+export async function issueKey(scope: IssueScope, input: { name: string; scopes: KeyScopes; rotationDays?: number }) {
   const generated = generateKey("live");
   const created = await transaction(async (tx) => {
     const holder = await tx.membership.findFirst({

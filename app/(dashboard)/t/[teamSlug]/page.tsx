@@ -1,14 +1,17 @@
-// /t/[teamSlug] — the team's overview: who is in it and what happened lately.
+// /t/[teamSlug] — the team's overview: who is in it, what is due for rotation and what happened lately.
 import type { Metadata } from "next";
 import { ButtonLink } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { AuditList } from "@/components/dashboard/audit-list";
+import { DueList } from "@/components/keys/due-list";
 import { teamChainHead } from "@/lib/audit/chain";
 import { recentAuditEvents } from "@/lib/audit/queries";
 import { can, ROLE_LABELS } from "@/lib/auth/permissions";
 import { teamPageContext } from "@/lib/auth/team-page";
+import { dueItems } from "@/lib/rotation/due";
+import { visibleRotationItems } from "@/lib/rotation/visible";
 import { listPendingInvites } from "@/lib/teams/invites";
 import { listMembers } from "@/lib/teams/members";
 
@@ -17,12 +20,15 @@ export const metadata: Metadata = { title: "Overview" };
 export default async function TeamOverviewPage({ params }: { params: Promise<{ teamSlug: string }> }) {
   const ctx = await teamPageContext((await params).teamSlug);
   const canAudit = can(ctx.membership.role, "audit.read");
-  const [members, invites, events, head] = await Promise.all([
+  const showsRotation = ctx.permissions.has("api_keys.own") || ctx.permissions.has("upstream_keys.read");
+  const [members, invites, events, head, rotation] = await Promise.all([
     listMembers(ctx),
     can(ctx.membership.role, "members.invite") ? listPendingInvites(ctx) : Promise.resolve([]),
     canAudit ? recentAuditEvents(ctx, 8) : Promise.resolve([]),
     canAudit ? teamChainHead(ctx) : Promise.resolve(null),
+    showsRotation ? visibleRotationItems(ctx, new Date()) : Promise.resolve([]),
   ]);
+  const due = dueItems(rotation);
   const stats = [
     { label: "Members", value: members.length },
     { label: "Pending invitations", value: invites.length },
@@ -47,6 +53,15 @@ export default async function TeamOverviewPage({ params }: { params: Promise<{ t
           </div>
         ))}
       </dl>
+      {showsRotation ? (
+        <Card title="Due for rotation" description="Keys due soon or overdue under the team's rotation policy.">
+          {due.length === 0 ? (
+            <EmptyState title="Nothing is due for rotation." />
+          ) : (
+            <DueList teamSlug={ctx.team.slug} items={due} label="Keys due for rotation" />
+          )}
+        </Card>
+      ) : null}
       {canAudit ? (
         <Card
           title="Recent activity"

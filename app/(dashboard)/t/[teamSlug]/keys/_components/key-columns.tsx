@@ -1,12 +1,14 @@
 // The columns of the member keys table.
 import Link from "next/link";
 import { ActionForm } from "@/components/action-form";
+import { RotationBadge } from "@/components/keys/rotation-badge";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import type { Column } from "@/components/ui/data-table";
 import { revokeKeyAction } from "@/lib/actions/revoke-key";
-import { formatAge, formatDate } from "@/lib/format/date";
+import { formatAge, formatDate, formatDateTime } from "@/lib/format/date";
 import type { listKeys } from "@/lib/keys/store";
+import type { RotationItem } from "@/lib/rotation/due";
 
 type ListedKey = Awaited<ReturnType<typeof listKeys>>[number];
 
@@ -21,10 +23,13 @@ export function keyColumns({
   teamSlug,
   manager,
   now,
+  rotation,
 }: {
   teamSlug: string;
   manager: boolean;
   now: Date;
+  /** Each live key's place under the rotation policy (lib/rotation/due.ts), by key id. */
+  rotation: ReadonlyMap<string, RotationItem>;
 }): Column<ListedKey>[] {
   const base = `/t/${teamSlug}/keys`;
   return [
@@ -38,6 +43,11 @@ export function keyColumns({
           </Link>
           <p className="font-mono text-xs text-slate-500">{key.prefix}…</p>
           <Badge tone={STATUS_TONE[key.status]}>{key.status}</Badge>
+          {rotation.get(key.id)?.overlapEndsAt ? (
+            <p className="mt-1 text-xs text-slate-600">
+              Rolled — old key stops at {formatDateTime(rotation.get(key.id)?.overlapEndsAt)}
+            </p>
+          ) : null}
         </>
       ),
     },
@@ -59,17 +69,36 @@ export function keyColumns({
       ),
     },
     {
-      header: "Created",
+      header: "Age",
       hideBelow: "lg",
       className: "text-slate-500",
       cell: (key) => (
         <>
-          {formatDate(key.createdAt)}
-          <span className="block text-xs">{formatAge(key.createdAt, now)} old</span>
+          {formatAge(key.createdAt, now)}
+          <span className="block text-xs">since {formatDate(key.createdAt)}</span>
         </>
       ),
     },
     { header: "Last used", hideBelow: "lg", className: "text-slate-500", cell: (key) => formatDate(key.lastUsedAt) },
+    {
+      header: "Rotation due",
+      className: "text-slate-500",
+      cell: (key) => {
+        const item = rotation.get(key.id);
+        // A rolled key is being replaced (its note says when it stops); a revoked or expired one is past it.
+        if (!item || item.overlapEndsAt) return "—";
+        return (
+          <>
+            {formatDate(item.dueAt)}
+            {item.status !== "ok" ? (
+              <span className="mt-1 block">
+                <RotationBadge status={item.status} />
+              </span>
+            ) : null}
+          </>
+        );
+      },
+    },
     { header: "Expires", hideBelow: "md", className: "text-slate-500", cell: (key) => formatDate(key.expiresAt) },
     {
       header: "Actions",

@@ -1,10 +1,10 @@
 "use client";
 import Link from "next/link";
-import { useActionState, useState } from "react";
+import { useActionState } from "react";
 import { ScopesFields } from "@/components/keys/scopes-fields";
 import { FormError, StatefulForm } from "@/components/action-form";
+import { NewKeySecret } from "@/components/keys/new-key-secret";
 import { Alert } from "@/components/ui/alert";
-import { Button } from "@/components/ui/button";
 import { Field, Select } from "@/components/ui/field";
 import { SubmitButton } from "@/components/ui/submit-button";
 import { createKeyAction } from "@/lib/actions/create-key";
@@ -26,7 +26,6 @@ export function KeyForm({
   policyModels?: string[];
 }) {
   const [state, action] = useActionState(createKeyAction, null);
-  const [copied, setCopied] = useState(false);
   if (state?.ok) {
     const { key, name } = state.data;
     const curl = `curl ${baseUrl}/chat/completions \\\n  -H "Authorization: Bearer ${key}" \\\n  -H "Content-Type: application/json" \\\n  -d '{"model":"gpt-4o-mini","messages":[{"role":"user","content":"Hello"}]}'`;
@@ -35,21 +34,7 @@ export function KeyForm({
         <Alert tone="warning">
           Copy the key for {name} now. It is shown only this once; Keyward keeps only its hash.
         </Alert>
-        <div className="flex gap-2">
-          <input
-            readOnly
-            aria-label="Your new API key"
-            value={key}
-            className="min-w-0 flex-1 rounded-md border border-slate-300 bg-slate-50 px-3 py-2 font-mono text-sm"
-            onFocus={(e) => e.currentTarget.select()}
-          />
-          <Button
-            variant="secondary"
-            onClick={() => void navigator.clipboard.writeText(key).then(() => setCopied(true))}
-          >
-            {copied ? "Copied" : "Copy"}
-          </Button>
-        </div>
+        <NewKeySecret value={key} />
         <div>
           <p className="text-sm font-medium text-slate-700">Test this key</p>
           <pre className="mt-1 overflow-x-auto rounded-md bg-slate-900 p-3 text-xs text-slate-100">
