@@ -6,6 +6,7 @@ import { randomBytes } from "node:crypto";
 import type { Page, TestInfo } from "@playwright/test";
 import { expect, test } from "./fixtures";
 import { SAME_ORIGIN } from "./support/same-origin";
+import { MOCK_ADMIN_KEY } from "../lib/mock-openai/server";
 
 // fixtures.ts points DATABASE_URL at the e2e app's database before this runs.
 const { db } = await import("../lib/db/client");
@@ -178,4 +179,68 @@ test("a member sees what of theirs is due on their keys page, and only theirs on
   const home = page.getByRole("list", { name: "Keys due for rotation" });
   await expect(home).toContainText("Mia's notebook");
   await expect(home).not.toContainText("Owner's deploy");
+});
+
+test("the rotation policy is set on the key settings page: a bad value is named by its field and keeps what was typed", async ({
+  page,
+  seed,
+  signIn,
+}, testInfo) => {
+  const owner = await seed.user({ name: "Polly Policy" });
+  await signIn(page, owner);
+  await page.goto(`/t/${owner.team.slug}/keys/settings`);
+  const member = page.getByLabel("Member keys: rotate every (days)");
+  await expect(member).toHaveValue("90");
+  await expect(page.getByLabel("Reminders (days before the due date)")).toHaveValue("14, 3, 0");
+  await member.fill("0");
+  await page.getByLabel("Reminders (days before the due date)").fill("10, 2");
+  await page.getByRole("button", { name: "Save rotation policy" }).click();
+  await expect(page.getByText("Member keys: at least 1 day.").first()).toBeVisible();
+  await expect(page.getByLabel("Reminders (days before the due date)")).toHaveValue("10, 2");
+  await snapshot(page, testInfo, "rotation-policy-refused");
+  await member.fill("30");
+  await page.getByLabel("At the due date").selectOption("expire");
+  await page.getByRole("button", { name: "Save rotation policy" }).click();
+  await expect(page.getByText("Rotation policy saved.")).toBeVisible();
+  const team = await db().team.findUniqueOrThrow({ where: { id: owner.team.id }, select: { rotationPolicy: true } });
+  expect(team.rotationPolicy).toMatchObject({
+    memberKeyMaxAgeDays: 30,
+    reminderOffsetsDays: [10, 2],
+    atDeadline: "expire",
+  });
+  await page.reload();
+  await expect(member).toHaveValue("30");
+});
+
+test("an owner stores an OpenAI Admin key and rotates the team's OpenAI key now: a new service-account key serves, the old one retires", async ({
+  page,
+  seed,
+  signIn,
+}, testInfo) => {
+  const owner = await seed.user({ name: "Otto Rotate" });
+  await signIn(page, owner);
+  const upstream = await page.request.post(`/api/teams/${owner.team.slug}/upstream-keys`, {
+    headers: SAME_ORIGIN,
+    data: { name: "Main", key: `sk-proj-rotation${randomBytes(24).toString("hex")}` },
+  });
+  expect(upstream.status()).toBe(201);
+  await page.goto(`/t/${owner.team.slug}/upstream-keys`);
+  // A wrong Admin key is refused by OpenAI (the mock), named by its field; nothing is stored.
+  await page.getByLabel("OpenAI Admin key").fill(`sk-admin-wrong${randomBytes(12).toString("hex")}`);
+  await page.getByLabel("Project id").last().fill("proj_mock");
+  await page.getByRole("button", { name: "Check and save" }).last().click();
+  await expect(page.getByText("OpenAI refused this Admin key").first()).toBeVisible();
+  await page.getByLabel("OpenAI Admin key").fill(MOCK_ADMIN_KEY);
+  await page.getByRole("button", { name: "Check and save" }).last().click();
+  await expect(page.getByText(/Saved sk-admin-…\w{4} for proj_mock/)).toBeVisible();
+  page.once("dialog", (dialog) => void dialog.accept());
+  await page.getByRole("button", { name: "Rotate now: Main" }).click();
+  // The old key leaves the pool at once (disabled, retiring after the overlap); the new one serves.
+  await expect(page.getByText(/Rotated · retires/)).toBeVisible();
+  await snapshot(page, testInfo, "openai-key-rotated");
+  const keys = await db().upstreamKey.findMany({ where: { teamId: owner.team.id }, orderBy: { createdAt: "asc" } });
+  expect(keys.map((key) => [key.enabled, key.serviceAccountId !== null, key.retiresAt !== null])).toEqual([
+    [false, false, true],
+    [true, true, false],
+  ]);
 });

@@ -48,6 +48,16 @@ export const rotationPolicySchema = z.strictObject({
     .default(ROTATION_DEFAULTS.graceDays),
 });
 export type RotationPolicy = z.output<typeof rotationPolicySchema>;
+
+/** The stored policy as the API returns it: every field present. */
+export const rotationPolicyOutputSchema = z.strictObject({
+  memberKeyMaxAgeDays: z.number().int(),
+  managementKeyMaxAgeDays: z.number().int(),
+  upstreamKeyMaxAgeDays: z.number().int(),
+  reminderOffsetsDays: z.array(z.number().int()),
+  atDeadline: z.enum(["remind", "expire"]),
+  graceDays: z.number().int(),
+});
 export type RotationPolicyInput = z.input<typeof rotationPolicySchema>;
 
 export const DEFAULT_ROTATION_POLICY: RotationPolicy = rotationPolicySchema.parse({});

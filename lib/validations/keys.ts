@@ -89,7 +89,17 @@ export const policyFormSchema = formRecord.transform((form, ctx) => {
 export const keyIdSchema = z.object({ teamSlug, keyId: z.uuid("Not a valid id.") });
 
 export const createKeyJsonSchema = z
-  .object({ name: keyNameSchema, scopes: keyScopesSchema, memberEmail: z.email().optional() })
+  .object({
+    name: keyNameSchema,
+    scopes: keyScopesSchema,
+    memberEmail: z.email().optional(),
+    rotationDays: z
+      .number()
+      .int("rotationDays: use a whole number of days.")
+      .min(1, "rotationDays: at least 1 day.")
+      .optional()
+      .meta({ description: "The key's own rotation period, at most the team rotation policy's maximum age." }),
+  })
   .strict();
 export const updateKeyJsonSchema = z
   .object({ name: keyNameSchema.optional(), scopes: keyScopesSchema.optional() })

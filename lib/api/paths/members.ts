@@ -1,6 +1,7 @@
 // OpenAPI operations of /api/teams/{slug}/members…, …/invites and …/policy: who is in the team, with which
 // role, and the ceiling of their keys.
 import type { ZodOpenApiPathsObject } from "zod-openapi";
+import { rotationPolicyOutputSchema, rotationPolicySchema } from "@/lib/rotation/policy";
 import { CONFLICT, ERRORS, jsonBody, ok, teamItemParamsSchema, teamParamsSchema } from "@/lib/api/schemas/common";
 import {
   changeRoleBodySchema,
@@ -56,6 +57,21 @@ export const memberPaths = {
       requestParams: { path: teamParamsSchema },
       requestBody: jsonBody(teamKeyPolicySchema),
       responses: { "200": ok("The policy as stored.", teamKeyPolicySchema), ...ERRORS },
+    },
+  },
+  "/api/teams/{slug}/rotation-policy": {
+    get: {
+      summary: "Read the team's rotation policy (any member)",
+      requestParams: { path: teamParamsSchema },
+      responses: { "200": ok("The policy.", rotationPolicyOutputSchema), ...ERRORS },
+    },
+    put: {
+      summary: "Replace the team's rotation policy (api_keys.policy)",
+      description:
+        "Maximum ages of member, management and OpenAI keys, reminder offsets (days before the due date) and what happens at the deadline: remind, or expire member and management keys after the grace period. Omitted fields take their defaults.",
+      requestParams: { path: teamParamsSchema },
+      requestBody: jsonBody(rotationPolicySchema),
+      responses: { "200": ok("The policy as stored.", rotationPolicyOutputSchema), ...ERRORS },
     },
   },
 } satisfies ZodOpenApiPathsObject;

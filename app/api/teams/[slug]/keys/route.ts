@@ -20,7 +20,12 @@ export const POST = withTeam(
   async (request, ctx) => {
     const input = createKeyJsonSchema.parse(await readJson(request));
     const holderUserId = input.memberEmail ? await memberIdByEmail(ctx, input.memberEmail) : undefined;
-    const created = await createKey(ctx, { name: input.name, scopes: input.scopes, holderUserId });
+    const created = await createKey(ctx, {
+      name: input.name,
+      scopes: input.scopes,
+      holderUserId,
+      ...(input.rotationDays !== undefined ? { rotationDays: input.rotationDays } : {}),
+    });
     // The only response that ever contains the key.
     return Response.json(
       { data: { ...toPublicKey(await getKey(ctx, created.id)), key: created.key } },

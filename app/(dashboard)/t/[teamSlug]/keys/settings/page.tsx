@@ -11,13 +11,19 @@ import { formatDate } from "@/lib/format/date";
 import { listManagementKeys } from "@/lib/keys/management";
 import { readTeamKeyPolicy } from "@/lib/keys/team-policy";
 import { ManagementKeyForm } from "../_components/management-key-form";
+import { readRotationPolicyOf } from "@/lib/rotation/team-policy";
 import { PolicyForm } from "../_components/policy-form";
+import { RotationPolicyForm } from "../_components/rotation-policy-form";
 
 export const metadata: Metadata = { title: "Key policy" };
 
 export default async function KeySettingsPage({ params }: { params: Promise<{ teamSlug: string }> }) {
   const ctx = await teamPageContext((await params).teamSlug, "api_keys.policy");
-  const [policy, managementKeys] = await Promise.all([readTeamKeyPolicy(ctx), listManagementKeys(ctx)]);
+  const [policy, managementKeys, rotation] = await Promise.all([
+    readTeamKeyPolicy(ctx),
+    listManagementKeys(ctx),
+    readRotationPolicyOf(ctx),
+  ]);
   return (
     <div className="space-y-6">
       <PageHeader
@@ -26,6 +32,12 @@ export default async function KeySettingsPage({ params }: { params: Promise<{ te
       />
       <Card title="Team key policy">
         <PolicyForm teamSlug={ctx.team.slug} policy={policy} />
+      </Card>
+      <Card
+        title="Rotation policy"
+        description="When keys are due for rotation, when their holders (or, for management and OpenAI keys, owners and admins) are reminded by e-mail and the audit webhooks, and what happens at the due date."
+      >
+        <RotationPolicyForm teamSlug={ctx.team.slug} policy={rotation} />
       </Card>
       <Card
         title="Management keys"

@@ -53,6 +53,7 @@ export function AdminKeyCard({
         <FormError state={state} />
         <div className="grid gap-4 sm:grid-cols-2">
           <Field
+            id="admin-key-adminKey"
             label="OpenAI Admin key"
             name="adminKey"
             type="password"
@@ -62,6 +63,7 @@ export function AdminKeyCard({
             hint="Used only to rotate keys. Shown never again after saving."
           />
           <Field
+            id="admin-key-projectId"
             label="Project id"
             name="projectId"
             required

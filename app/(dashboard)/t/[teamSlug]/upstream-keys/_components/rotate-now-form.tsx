@@ -14,7 +14,7 @@ export function RotateNowForm({ teamSlug, keyId, name }: { teamSlug: string; key
         `Rotated. The old key retires on ${result.data.retiresAt.slice(0, 16).replace("T", " ")} UTC.`
       }
     >
-      <Button type="submit" variant="secondary" size="sm" aria-label={`Rotate ${name} now`}>
+      <Button type="submit" variant="secondary" size="sm" aria-label={`Rotate now: ${name}`}>
         Rotate now
       </Button>
     </ActionForm>
