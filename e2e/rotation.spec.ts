@@ -227,11 +227,11 @@ test("an owner stores an OpenAI Admin key and rotates the team's OpenAI key now:
   await page.goto(`/t/${owner.team.slug}/upstream-keys`);
   // A wrong Admin key is refused by OpenAI (the mock), named by its field; nothing is stored.
   await page.getByLabel("OpenAI Admin key").fill(`sk-admin-wrong${randomBytes(12).toString("hex")}`);
-  await page.getByLabel("Project id").last().fill("proj_mock");
-  await page.getByRole("button", { name: "Check and save" }).last().click();
+  await page.getByLabel("Project for rotated keys").fill("proj_mock");
+  await page.getByRole("button", { name: "Save Admin key" }).click();
   await expect(page.getByText("OpenAI refused this Admin key").first()).toBeVisible();
   await page.getByLabel("OpenAI Admin key").fill(MOCK_ADMIN_KEY);
-  await page.getByRole("button", { name: "Check and save" }).last().click();
+  await page.getByRole("button", { name: "Save Admin key" }).click();
   await expect(page.getByText(/Saved sk-admin-…\w{4} for proj_mock/)).toBeVisible();
   page.once("dialog", (dialog) => void dialog.accept());
   await page.getByRole("button", { name: "Rotate now: Main" }).click();

@@ -64,7 +64,7 @@ export function AdminKeyCard({
           />
           <Field
             id="admin-key-projectId"
-            label="Project id"
+            label="Project for rotated keys"
             name="projectId"
             required
             placeholder="proj_…"
@@ -75,7 +75,7 @@ export function AdminKeyCard({
           <Checkbox name="autoRotate" defaultChecked />
           Rotate the team&apos;s OpenAI keys automatically when they reach the policy&apos;s age
         </label>
-        <SubmitButton pendingLabel="Checking…">{stored ? "Replace Admin key" : "Check and save"}</SubmitButton>
+        <SubmitButton pendingLabel="Checking…">{stored ? "Replace Admin key" : "Save Admin key"}</SubmitButton>
       </StatefulForm>
     </div>
   );
